@@ -1,0 +1,1 @@
+"""Public event contracts: the schemas other services and dashboards rely on."""

@@ -1,0 +1,110 @@
+"""Events intake publishes on `mentoring.intake.v1`. No contact data, no free text
+beyond goal outcomes (which both parties and matching must read)."""
+
+from datetime import datetime
+from typing import ClassVar, Literal
+from uuid import UUID
+
+from pydantic import Field
+
+from shared.contracts.base import EventContract
+from shared.contracts.vocabulary import (
+    Format,
+    Goal,
+    MatchableProfile,
+    MatchingPolicy,
+    MeetingMode,
+    Preferences,
+)
+
+
+class IntakeEvent(EventContract):
+    service: ClassVar[str] = "intake"
+    abstract: ClassVar[bool] = True
+
+
+class ProgramOpened(IntakeEvent):
+    program_id: UUID
+    name: str
+    formats: list[Format]
+    organizations: list[str]
+    acceptance_window_hours: int
+    cadence_days: int
+    length_weeks: int
+    max_open_requests_per_mentee: int
+    matching_policy: MatchingPolicy
+    ground_rules: dict[str, str]
+
+
+class ProgramChanged(IntakeEvent):
+    program_id: UUID
+    status: Literal["open", "paused", "closed"]
+    policy_version: int
+    matching_policy: MatchingPolicy
+    acceptance_window_hours: int
+
+
+class ParticipantEnrolled(IntakeEvent):
+    participant_id: UUID
+    program_id: UUID
+    organization_id: str = Field(description="the partner organization (tenant)")
+    profile_version: int
+    profile: MatchableProfile
+
+
+class ParticipantProfileUpdated(IntakeEvent):
+    participant_id: UUID
+    program_id: UUID
+    profile_version: int
+    profile: MatchableProfile
+
+
+class ParticipantAvailabilityChanged(IntakeEvent):
+    participant_id: UUID
+    program_id: UUID
+    available: bool
+
+
+class ParticipantWithdrew(IntakeEvent):
+    participant_id: UUID
+    program_id: UUID
+
+
+class ParticipantErased(IntakeEvent):
+    participant_id: UUID
+    program_id: UUID
+
+
+class MentorshipRequested(IntakeEvent):
+    request_id: UUID = Field(description="also the relationship id, for the whole lifecycle")
+    program_id: UUID
+    organization_id: str
+    mentee_id: UUID
+    co_mentee_id: UUID | None = None
+    format: Format
+    goals: list[Goal] = Field(min_length=1, max_length=5)
+    meeting_modes: list[MeetingMode]
+    preferences: Preferences
+    named_mentor_id: UUID | None = None
+    requested_at: datetime
+
+
+class MentorshipRequestUpdated(IntakeEvent):
+    request_id: UUID
+    program_id: UUID
+    goals: list[Goal]
+    meeting_modes: list[MeetingMode]
+    preferences: Preferences
+
+
+class MentorshipRequestWithdrawn(IntakeEvent):
+    request_id: UUID
+    program_id: UUID
+
+
+class MentorEnrolmentPending(IntakeEvent):
+    """A finished mentee offered to pay it forward; awaiting confirmation."""
+
+    participant_id: UUID
+    program_id: UUID
+    relationship_id: UUID

@@ -1,0 +1,109 @@
+"""Events matching publishes on `mentoring.matching.v1`."""
+
+from datetime import datetime
+from typing import ClassVar, Literal
+from uuid import UUID
+
+from pydantic import Field
+
+from shared.contracts.base import EventContract
+from shared.contracts.vocabulary import Format, Goal, Value
+
+
+class MatchingEvent(EventContract):
+    service: ClassVar[str] = "matching"
+    abstract: ClassVar[bool] = True
+
+
+class Provenance(Value):
+    """Everything needed to reproduce a proposal from the same inputs."""
+
+    factor_contributions: dict[str, float]
+    mentee_profile_version: int
+    mentor_profile_version: int
+    policy_version: int
+    algorithm: str
+    seed: int
+
+
+class MatchProposed(MatchingEvent):
+    proposal_id: UUID
+    request_id: UUID = Field(description="the relationship id")
+    program_id: UUID
+    mentee_id: UUID
+    mentor_id: UUID
+    score: float = Field(ge=0, le=100)
+    explanation: str
+    provenance: Provenance
+    expires_at: datetime
+    attempt: int
+    origin: Literal["on_demand", "matching_run", "direct_ask", "operator"]
+
+
+class MatchAccepted(MatchingEvent):
+    proposal_id: UUID
+    request_id: UUID
+    program_id: UUID
+    by: Literal["mentee", "mentor"]
+
+
+class MatchDeclined(MatchingEvent):
+    proposal_id: UUID
+    request_id: UUID
+    program_id: UUID
+    by: Literal["mentee", "mentor"]
+    reason: str
+
+
+class MatchExpired(MatchingEvent):
+    proposal_id: UUID
+    request_id: UUID
+    program_id: UUID
+
+
+class MatchExpiryReminderDue(MatchingEvent):
+    proposal_id: UUID
+    request_id: UUID
+    program_id: UUID
+    expires_at: datetime
+
+
+class MatchCancelled(MatchingEvent):
+    proposal_id: UUID
+    request_id: UUID
+    program_id: UUID
+    reason: str
+
+
+class MatchConfirmed(MatchingEvent):
+    """Both people accepted: the relationship may start."""
+
+    proposal_id: UUID
+    request_id: UUID
+    program_id: UUID
+    organization_id: str
+    mentee_id: UUID
+    mentor_id: UUID
+    co_mentee_id: UUID | None = None
+    format: Format
+    goals: list[Goal]
+    cadence_days: int
+    length_weeks: int
+    ground_rules: dict[str, str]
+
+
+class RequestUnmatched(MatchingEvent):
+    request_id: UUID
+    program_id: UUID
+    reason: str
+
+
+class MatchingRunCompleted(MatchingEvent):
+    run_id: UUID
+    program_id: UUID
+    objective: Literal["stable", "max_total_score"]
+    proposals: int
+    matched_ratio: float
+    mean_score: float
+    min_score: float
+    blocking_pairs: int

@@ -1,0 +1,81 @@
+"""Value shapes shared by several contracts (profiles, goals, logistics)."""
+
+from datetime import time
+from typing import Annotated, Literal
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+Topic = Annotated[str, StringConstraints(strip_whitespace=True, to_lower=True, min_length=1, max_length=80)]
+Level = Literal["basic", "intermediate", "expert"]
+Role = Literal["mentor", "mentee", "both"]
+MeetingMode = Literal["in_person", "video", "phone", "chat"]
+Format = Literal["one_to_one", "reciprocal", "peer", "group"]
+LanguageCode = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}$")]
+
+
+class Value(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Expertise(Value):
+    topic: Topic
+    level: Level
+
+
+class AvailabilityWindow(Value):
+    """A weekly window in the participant's own time zone; weekday 0 is Monday."""
+
+    weekday: int = Field(ge=0, le=6)
+    start: time
+    end: time
+
+
+class Goal(Value):
+    """One specific request: what to explore and the outcome wanted."""
+
+    topic: Topic
+    outcome: str = Field(min_length=1, max_length=500)
+
+
+class Preferences(Value):
+    """Attributes as `key:value`, keys: organization, department, participant,
+    location, language, mode. `avoid` is a hard rule; `must_have` a strong wish."""
+
+    must_have: list[str] = Field(default_factory=list, max_length=20)
+    avoid: list[str] = Field(default_factory=list, max_length=20)
+
+
+class MatchableProfile(Value):
+    """What matching may know of a person: no contact data, no free text."""
+
+    roles: Role
+    offers: list[Expertise] = Field(default_factory=list, max_length=30)
+    wants: list[Topic] = Field(default_factory=list, max_length=30)
+    years_experience: int = Field(ge=0, le=70)
+    career_stage: Literal["student", "early", "mid", "senior", "executive"]
+    organization: str = Field(min_length=1, max_length=120)
+    department: str = Field(default="", max_length=120)
+    manager_id: UUID | None = None
+    location: str = Field(default="", max_length=120)
+    time_zone: str = Field(min_length=1, max_length=64, description="IANA name, e.g. Europe/Paris")
+    meeting_modes: list[MeetingMode] = Field(min_length=1)
+    availability: list[AvailabilityWindow] = Field(default_factory=list, max_length=50)
+    languages: list[LanguageCode] = Field(min_length=1)
+    capacity: int = Field(ge=1, le=20, description="concurrent mentees (mentor) or mentors (mentee)")
+
+
+FACTORS = ("learning", "reciprocity", "logistics", "language", "career_gap", "outside_circle")
+
+
+class MatchingPolicy(Value):
+    """How a program scores and assigns pairs. Weights are relative, per factor."""
+
+    weights: dict[str, float] = Field(
+        default_factory=lambda: {
+            "learning": 40, "reciprocity": 20, "logistics": 20,
+            "language": 10, "career_gap": 5, "outside_circle": 5,
+        }
+    )
+    objective: Literal["stable", "max_total_score"] = "stable"
+    max_reproposals: int = Field(default=3, ge=0, le=20)
