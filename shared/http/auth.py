@@ -1,0 +1,95 @@
+"""Bearer-token auth: who calls, for which partner organization, in which roles.
+
+Tokens are HS256 JWTs with claims: `sub`, `org` (the tenant), `roles` (partner,
+participant, operator, dashboard) and, for a participant, `participant_id`.
+"""
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Annotated
+from uuid import UUID
+
+import jwt
+from fastapi import Depends, Request
+
+from shared.http.problems import Problem
+from shared.settings import Settings, get_settings
+
+ROLES = frozenset({"partner", "participant", "operator", "dashboard"})
+
+
+@dataclass(frozen=True)
+class Principal:
+    subject: str
+    tenant: str
+    roles: frozenset[str]
+    participant_id: UUID | None = None
+
+    @property
+    def is_operator(self) -> bool:
+        return "operator" in self.roles
+
+    def can_see_tenant(self, tenant: str) -> bool:
+        return self.is_operator or tenant == self.tenant
+
+    def acts_for(self, participant_id: UUID, tenant: str) -> bool:
+        """Operators act for anyone, partners for their own people, a participant for self."""
+        if self.is_operator:
+            return True
+        if "partner" in self.roles and tenant == self.tenant:
+            return True
+        return "participant" in self.roles and self.participant_id == participant_id
+
+
+def issue_token(
+    settings: Settings,
+    subject: str,
+    tenant: str,
+    roles: list[str],
+    participant_id: UUID | None = None,
+    lifetime: timedelta = timedelta(hours=12),
+) -> str:
+    now = datetime.now(UTC)
+    claims = {
+        "sub": subject, "org": tenant, "roles": roles, "iat": now, "exp": now + lifetime,
+        "aud": settings.jwt_audience, "iss": settings.jwt_issuer,
+    }
+    if participant_id:
+        claims["participant_id"] = str(participant_id)
+    return jwt.encode(claims, settings.jwt_secret.get_secret_value(), algorithm="HS256")
+
+
+def principal_from_token(token: str, settings: Settings) -> Principal:
+    try:
+        claims = jwt.decode(
+            token, settings.jwt_secret.get_secret_value(), algorithms=["HS256"],
+            audience=settings.jwt_audience, issuer=settings.jwt_issuer,
+            options={"require": ["sub", "org", "roles", "exp"]},
+        )
+    except jwt.PyJWTError as error:
+        raise Problem(401, "not-authenticated", f"invalid bearer token: {error}") from error
+    roles = frozenset(claims["roles"]) & ROLES
+    if not roles:
+        raise Problem(401, "not-authenticated", "token names no known role")
+    participant = claims.get("participant_id")
+    return Principal(claims["sub"], claims["org"], roles, UUID(participant) if participant else None)
+
+
+def bearer_token(request: Request) -> str:
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token:
+        raise Problem(401, "not-authenticated", "send Authorization: Bearer <token>")
+    return token
+
+
+def current_principal(request: Request) -> Principal:
+    return principal_from_token(bearer_token(request), get_settings())
+
+
+CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
+
+
+def require_roles(principal: Principal, *roles: str) -> None:
+    if not principal.roles & set(roles):
+        raise Problem(403, "forbidden", f"this needs one of the roles: {', '.join(sorted(roles))}")

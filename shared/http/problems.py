@@ -1,0 +1,74 @@
+"""RFC 9457 problem details: every error a client sees has this one shape."""
+
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from shared.errors import DomainError
+
+PROBLEM_BASE = "https://mentoring.example/problems/"
+PROBLEM_CONTENT_TYPE = "application/problem+json"
+
+
+class Problem(Exception):
+    """An HTTP-level refusal (precondition, conflict, size) raised by plumbing code."""
+
+    def __init__(self, status: int, kind: str, detail: str, **extra: Any) -> None:
+        super().__init__(detail)
+        self.status = status
+        self.kind = kind
+        self.detail = detail
+        self.extra = extra
+
+
+TITLES = {
+    400: "Bad request", 401: "Not authenticated", 403: "Forbidden", 404: "Not found",
+    409: "Conflict", 412: "Precondition failed", 413: "Payload too large",
+    415: "Unsupported media type", 422: "Invalid request", 428: "Precondition required",
+    500: "Internal error",
+}
+
+
+def problem_response(status: int, kind: str, detail: str, instance: str | None = None, **extra: Any) -> JSONResponse:
+    body = {"type": PROBLEM_BASE + kind, "title": TITLES.get(status, "Error"), "status": status, "detail": detail}
+    if instance:
+        body["instance"] = instance
+    body.update(extra)
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_CONTENT_TYPE)
+
+
+def invalid_fields(errors: list[dict[str, Any]]) -> list[dict[str, str]]:
+    """Names each bad field by its JSON path (body.goals.0.topic) and says why."""
+    fields = []
+    for error in errors:
+        location = ".".join(str(part) for part in error.get("loc", ()))
+        fields.append({"field": location, "reason": error.get("msg", "invalid")})
+    return fields
+
+
+def install_problem_handlers(app: FastAPI) -> None:
+    @app.exception_handler(DomainError)
+    async def domain_error(request: Request, error: DomainError) -> JSONResponse:
+        return problem_response(error.status, error.kind, error.detail, request.url.path)
+
+    @app.exception_handler(Problem)
+    async def plumbing_problem(request: Request, error: Problem) -> JSONResponse:
+        return problem_response(error.status, error.kind, error.detail, request.url.path, **error.extra)
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(request: Request, error: RequestValidationError) -> JSONResponse:
+        fields = invalid_fields(list(error.errors()))
+        summary = "; ".join(f"{f['field']}: {f['reason']}" for f in fields)
+        return problem_response(422, "validation-failed", summary, request.url.path, errors=fields)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, error: StarletteHTTPException) -> JSONResponse:
+        kind = {404: "not-found", 405: "method-not-allowed", 401: "not-authenticated"}.get(error.status_code, "http-error")
+        return problem_response(error.status_code, kind, str(error.detail), request.url.path)
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, error: Exception) -> JSONResponse:
+        return problem_response(500, "internal-error", "an unexpected error occurred", request.url.path)

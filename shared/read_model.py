@@ -1,0 +1,120 @@
+"""Queryable documents projected from the service's own notification log.
+
+One table serves every list endpoint: a document per aggregate with the fields
+lists filter on (tenant, program, status, tags such as `role:mentor` or
+`topic:python`) and its public JSON body. Rows and the projector's position are
+written in one transaction, so the read model never skips or doubles an event.
+"""
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+import asyncpg
+
+from shared.aggregate_tracker import AggregateTracker
+from shared.eventstore import ServiceApplication, run_blocking
+from shared.http.pagination import decode_cursor, encode_cursor
+from shared.log_follower import LogFollower
+
+CREATE_TABLES = """
+CREATE TABLE IF NOT EXISTS documents (
+    kind text NOT NULL,
+    id uuid NOT NULL,
+    tenant text NOT NULL,
+    program_id uuid,
+    status text NOT NULL,
+    tags text[] NOT NULL DEFAULT '{}',
+    version int NOT NULL,
+    created_at timestamptz NOT NULL,
+    body jsonb NOT NULL,
+    PRIMARY KEY (kind, id)
+);
+CREATE INDEX IF NOT EXISTS documents_listing ON documents (kind, created_at, id);
+CREATE INDEX IF NOT EXISTS documents_tags ON documents USING gin (tags);
+"""
+
+
+@dataclass(frozen=True)
+class Document:
+    kind: str
+    id: UUID
+    tenant: str
+    status: str
+    version: int
+    created_at: datetime
+    body: dict[str, Any]
+    program_id: UUID | None = None
+    tags: list[str] = field(default_factory=list)
+
+
+ToDocument = Callable[[Any], Document | None]
+
+
+async def create_read_model_tables(pool: asyncpg.Pool) -> None:
+    await pool.execute(CREATE_TABLES)
+
+
+class Projector(LogFollower):
+    def __init__(self, app: ServiceApplication, pool: asyncpg.Pool, to_document: ToDocument, **options: Any) -> None:
+        super().__init__(app, pool, "projector:documents", **options)
+        self._to_document = to_document
+        self._tracker = AggregateTracker(app)
+
+    async def handle(self, notifications: list[Any], connection: asyncpg.Connection) -> None:
+        documents = await run_blocking(self._documents_for, notifications)
+        async with connection.transaction():
+            for document in documents.values():
+                await connection.execute(
+                    """INSERT INTO documents (kind, id, tenant, program_id, status, tags, version, created_at, body)
+                       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+                       ON CONFLICT (kind, id) DO UPDATE SET tenant = EXCLUDED.tenant,
+                         program_id = EXCLUDED.program_id, status = EXCLUDED.status, tags = EXCLUDED.tags,
+                         version = EXCLUDED.version, body = EXCLUDED.body""",
+                    document.kind, document.id, document.tenant, document.program_id, document.status,
+                    document.tags, document.version, document.created_at, json.dumps(document.body, default=str),
+                )
+            await self.position.save(connection, notifications[-1].id)
+
+    def _documents_for(self, notifications: list[Any]) -> dict[tuple[str, UUID], Document]:
+        latest: dict[tuple[str, UUID], Document] = {}
+        for notification in notifications:
+            event = self.app.mapper.to_domain_event(notification)
+            document = self._to_document(self._tracker.state_after(event))
+            if document is not None:
+                latest[(document.kind, document.id)] = document
+        return latest
+
+
+@dataclass(frozen=True)
+class Page:
+    items: list[dict[str, Any]]
+    next_cursor: str | None
+
+
+async def list_documents(
+    pool: asyncpg.Pool, kind: str, *, tenant: str | None, program_id: UUID | None = None,
+    status: str | None = None, tags: list[str] | None = None, cursor: str | None = None, limit: int = 50,
+) -> Page:
+    """Keyset pagination on (created_at, id); tenant None means all tenants (operators)."""
+    after = decode_cursor(cursor)
+    rows = await pool.fetch(
+        """SELECT id, created_at, body, version FROM documents
+           WHERE kind = $1 AND ($2::text IS NULL OR tenant = $2)
+             AND ($3::uuid IS NULL OR program_id = $3) AND ($4::text IS NULL OR status = $4)
+             AND tags @> $5::text[]
+             AND ($6::timestamptz IS NULL OR (created_at, id) > ($6, $7::uuid))
+           ORDER BY created_at, id LIMIT $8""",
+        kind, tenant, program_id, status, tags or [],
+        datetime.fromisoformat(after["t"]) if after else None, UUID(after["id"]) if after else None,
+        limit + 1,
+    )
+    items = [json.loads(row["body"]) for row in rows[:limit]]
+    next_cursor = None
+    if len(rows) > limit:
+        last = rows[limit - 1]
+        next_cursor = encode_cursor({"t": last["created_at"].isoformat(), "id": str(last["id"])})
+    return Page(items, next_cursor)

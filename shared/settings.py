@@ -1,0 +1,50 @@
+"""Typed settings, one environment variable per knob (names in README "Configuration")."""
+
+from functools import lru_cache
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=None, extra="ignore")
+
+    kafka_bootstrap_servers: str = Field("127.0.0.1:9092", description="KAFKA_BOOTSTRAP_SERVERS")
+    topic_partitions: int = Field(3, ge=1, description="TOPIC_PARTITIONS, for topics we create")
+
+    postgres_host: str = Field("127.0.0.1", description="POSTGRES_HOST")
+    postgres_port: int = Field(55432, description="POSTGRES_PORT")
+    postgres_user: str = Field("mentoring", description="POSTGRES_USER")
+    postgres_password: SecretStr = Field(SecretStr("mentoring"), description="POSTGRES_PASSWORD")
+    intake_database: str = Field("mentoring_intake", description="INTAKE_DATABASE")
+    matching_database: str = Field("mentoring_matching", description="MATCHING_DATABASE")
+    sessions_database: str = Field("mentoring_sessions", description="SESSIONS_DATABASE")
+
+    # AES key (base64, 16/24/32 bytes) encrypting every stored event at rest.
+    cipher_key: SecretStr = Field(
+        SecretStr("bG9jYWwtZGV2LW9ubHkta2V5LTMyLWJ5dGVzLWxvbmc="), description="CIPHER_KEY"
+    )
+    jwt_secret: SecretStr = Field(SecretStr("local-dev-only-jwt-secret-change-me-please"), description="JWT_SECRET")
+    jwt_audience: str = Field("mentoring-api", description="JWT_AUDIENCE")
+    jwt_issuer: str = Field("mentoring-operator", description="JWT_ISSUER")
+
+    relay_poll_seconds: float = Field(1.0, gt=0, description="RELAY_POLL_SECONDS, backstop to NOTIFY")
+    relay_batch_size: int = Field(200, ge=1, description="RELAY_BATCH_SIZE")
+    timer_poll_seconds: float = Field(5.0, gt=0, description="TIMER_POLL_SECONDS")
+    max_body_bytes: int = Field(65536, ge=1024, description="MAX_BODY_BYTES, larger bodies get 413")
+    log_level: str = Field("INFO", description="LOG_LEVEL")
+
+    def database_for(self, service: str) -> str:
+        return getattr(self, f"{service}_database")
+
+    def postgres_dsn(self, database: str) -> str:
+        password = self.postgres_password.get_secret_value()
+        return (
+            f"postgresql://{self.postgres_user}:{password}"
+            f"@{self.postgres_host}:{self.postgres_port}/{database}"
+        )
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()
