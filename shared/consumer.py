@@ -30,6 +30,8 @@ log = logging.getLogger(__name__)
 Handler = Callable[[Any, CloudEvent], Sequence[Aggregate | None]]
 
 CONFLICT_RETRIES = 5
+APPLIED = "applied"
+DUPLICATE = "duplicate"
 TRANSIENT_BACKOFF_SECONDS = 1.0
 
 
@@ -48,6 +50,7 @@ class ConsumerRunner:
         self._consumer = consumer
         self._producer = producer
         self.applied = 0
+        self.duplicates = 0
         self.dead_lettered = 0
 
     async def run(self) -> None:
@@ -78,21 +81,23 @@ class ConsumerRunner:
                 await asyncio.sleep(TRANSIENT_BACKOFF_SECONDS)
                 continue
             break
-        if isinstance(outcome, str):
+        if outcome == APPLIED:
+            self.applied += 1
+        elif outcome == DUPLICATE:
+            self.duplicates += 1
+        else:
             await self._dead_letter(record, outcome)
             await run_blocking(self._track_only, tracking)
-        else:
-            self.applied += 1
 
-    def _apply(self, handler: Handler, contract: Any, envelope: CloudEvent, tracking: Tracking) -> str | None:
-        """Returns None when applied (or already applied), else the reason it cannot be."""
+    def _apply(self, handler: Handler, contract: Any, envelope: CloudEvent, tracking: Tracking) -> str:
+        """APPLIED, DUPLICATE, or the reason the message cannot be applied."""
         for _attempt in range(CONFLICT_RETRIES):
             if self._app.has_tracking(tracking):
-                return None
+                return DUPLICATE
             try:
                 aggregates = handler(contract, envelope)
                 self._app.save_tracked(*aggregates, tracking=tracking)
-                return None
+                return APPLIED
             except DomainError as error:
                 return f"{error.kind}: {error.detail}"
             except IntegrityError:

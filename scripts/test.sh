@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# The whole test suite from nothing: virtualenv, PostgreSQL, Kafka, then pytest.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash deploy/venv.sh
+bash deploy/postgres.sh start
+bash deploy/kafka.sh start
+source deploy/env.sh
+exec .venv/bin/pytest -q -p no:cacheprovider "$@"

@@ -1,0 +1,69 @@
+"""The FastAPI app every service is: middleware, errors, health and metrics."""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi.responses import JSONResponse, Response
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+
+from shared.http.body_limit import BodySizeLimit
+from shared.http.idempotency import IdempotencyMiddleware
+from shared.http.observability import CorrelationMiddleware, configure_logging
+from shared.http.problems import install_problem_handlers
+from shared.runtime import ServiceRuntime
+
+RELAY_LAG_READY_LIMIT = 1000
+
+
+def create_service_app(runtime: ServiceRuntime, routers: list[APIRouter], description: str) -> FastAPI:
+    service = runtime.app.service
+    configure_logging(service, runtime.settings.log_level)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        await runtime.start()
+        try:
+            yield
+        finally:
+            await runtime.stop()
+
+    app = FastAPI(title=f"Mentoring {service} API", version="1.0.0", description=description, lifespan=lifespan)
+    app.state.runtime = runtime
+    install_problem_handlers(app)
+    app.add_middleware(IdempotencyMiddleware, settings=runtime.settings, pool_of=lambda: runtime.pool)
+    app.add_middleware(CorrelationMiddleware, service=service)
+    app.add_middleware(BodySizeLimit, max_bytes=runtime.settings.max_body_bytes)
+
+    @app.get("/healthz", include_in_schema=False)
+    async def healthz() -> dict[str, str]:
+        return {"status": "alive"}
+
+    @app.get("/readyz", include_in_schema=False)
+    async def readyz() -> JSONResponse:
+        checks = await runtime.readiness()
+        ready = checks.get("database") == "ok" and checks.get("broker") == "ok" \
+            and checks.get("relay_lag", 0) < RELAY_LAG_READY_LIMIT
+        return JSONResponse({"ready": ready, "checks": checks}, status_code=200 if ready else 503)
+
+    @app.get("/metrics", include_in_schema=False)
+    async def metrics() -> Response:
+        return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+
+    for router in routers:
+        app.include_router(router)
+    return app
+
+
+def runtime_of(request: Request) -> ServiceRuntime:
+    runtime: ServiceRuntime = request.app.state.runtime
+    return runtime
+
+
+Runtime = Annotated[ServiceRuntime, Depends(runtime_of)]
+
+
+def as_problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI entries saying these statuses answer with problem+json."""
+    return {status: {"content": {"application/problem+json": {}}, "description": "problem"} for status in statuses}

@@ -1,0 +1,62 @@
+"""Per-person keys for personal and confidential text (crypto-shredding).
+
+Events are immutable, so a person's contact details or private notes cannot be
+deleted from the log. Instead each person's text is sealed with their own data key,
+and erasure deletes the key: the ciphertext left in the log can never be read again.
+Data keys are themselves sealed with the service's master key before storage.
+"""
+
+import base64
+import os
+from uuid import UUID
+
+import asyncpg
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+CREATE_TABLE = """
+CREATE TABLE IF NOT EXISTS subject_keys (
+    subject_id uuid PRIMARY KEY,
+    sealed_key bytea NOT NULL
+)
+"""
+NONCE_BYTES = 12
+
+
+class Erased(Exception):
+    """The person's key was deleted: their sealed text is gone for good."""
+
+
+class Vault:
+    def __init__(self, pool: asyncpg.Pool, master_key_b64: str) -> None:
+        self._pool = pool
+        self._master = AESGCM(base64.b64decode(master_key_b64))
+
+    async def seal(self, subject_id: UUID, plaintext: str) -> str:
+        key = await self._key_for(subject_id, create=True)
+        nonce = os.urandom(NONCE_BYTES)
+        sealed = AESGCM(key).encrypt(nonce, plaintext.encode(), subject_id.bytes)
+        return base64.b64encode(nonce + sealed).decode()
+
+    async def open(self, subject_id: UUID, ciphertext: str) -> str:
+        key = await self._key_for(subject_id, create=False)
+        raw = base64.b64decode(ciphertext)
+        return AESGCM(key).decrypt(raw[:NONCE_BYTES], raw[NONCE_BYTES:], subject_id.bytes).decode()
+
+    async def erase(self, subject_id: UUID) -> None:
+        await self._pool.execute("DELETE FROM subject_keys WHERE subject_id = $1", subject_id)
+
+    async def _key_for(self, subject_id: UUID, create: bool) -> bytes:
+        sealed = await self._pool.fetchval("SELECT sealed_key FROM subject_keys WHERE subject_id = $1", subject_id)
+        if sealed is None:
+            if not create:
+                raise Erased(str(subject_id))
+            nonce = os.urandom(NONCE_BYTES)
+            candidate = nonce + self._master.encrypt(nonce, AESGCM.generate_key(bit_length=256), subject_id.bytes)
+            # Two first seals racing for one person must end up with one key.
+            await self._pool.execute(
+                "INSERT INTO subject_keys (subject_id, sealed_key) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+                subject_id, candidate,
+            )
+            sealed = await self._pool.fetchval("SELECT sealed_key FROM subject_keys WHERE subject_id = $1", subject_id)
+        sealed = bytes(sealed)
+        return self._master.decrypt(sealed[:NONCE_BYTES], sealed[NONCE_BYTES:], subject_id.bytes)

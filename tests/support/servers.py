@@ -1,0 +1,47 @@
+"""Throwaway databases and topics on the real servers, so tests never share state."""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from uuid import uuid4
+
+import asyncpg
+from aiokafka import AIOKafkaConsumer, ConsumerRecord
+
+from shared.settings import Settings
+
+
+@asynccontextmanager
+async def fresh_database(settings: Settings) -> AsyncIterator[str]:
+    name = f"test_{uuid4().hex[:12]}"
+    admin = await asyncpg.connect(settings.postgres_dsn("postgres"))
+    try:
+        await admin.execute(f'CREATE DATABASE "{name}"')
+        yield name
+    finally:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await admin.close()
+
+
+def unique_topic(prefix: str = "test") -> str:
+    return f"{prefix}.{uuid4().hex[:10]}"
+
+
+async def read_topic(settings: Settings, topic: str, expected: int, timeout_ms: int = 20_000) -> list[ConsumerRecord]:
+    """Reads a topic from the beginning until `expected` records arrived or time ran out."""
+    consumer = AIOKafkaConsumer(
+        topic, bootstrap_servers=settings.kafka_bootstrap_servers,
+        auto_offset_reset="earliest", enable_auto_commit=False, group_id=None,
+    )
+    await consumer.start()
+    records: list[ConsumerRecord] = []
+    try:
+        import asyncio
+
+        deadline = asyncio.get_running_loop().time() + timeout_ms / 1000
+        while len(records) < expected and asyncio.get_running_loop().time() < deadline:
+            batches = await consumer.getmany(timeout_ms=500)
+            for batch in batches.values():
+                records.extend(batch)
+    finally:
+        await consumer.stop()
+    return records
