@@ -89,7 +89,7 @@ def persistence_env(settings: Settings, service: str) -> dict[str, str]:
         "POSTGRES_MAX_OVERFLOW": "10",
         # Off on purpose: with DB functions 9.5.6 drops tracking records (STYLE.md).
         "POSTGRES_ENABLE_DB_FUNCTIONS": "n",
-        "CIPHER_TOPIC": "eventsourcing.cipher:AESCipher",
+        "CIPHER_TOPIC": "eventsourcing.cryptography:AESCipher",
         "CIPHER_KEY": settings.cipher_key.get_secret_value(),
         "COMPRESSOR_TOPIC": "eventsourcing.compressor:ZlibCompressor",
         "CREATE_TABLE": "y",
