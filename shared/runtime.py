@@ -18,7 +18,7 @@ from shared.publishing import PublicMapper
 from shared.read_model import Projector, ToDocument, create_read_model_tables
 from shared.relay import OutboxRelay
 from shared.settings import Settings
-from shared.topics import dead_letter_topic, service_topic
+from shared.topics import dead_letter_topic
 from shared.vault import CREATE_TABLE as CREATE_VAULT_TABLE
 from shared.vault import Vault
 
@@ -53,7 +53,7 @@ class ServiceRuntime:
     extra_tables: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        self.topic = service_topic(self.app.service)
+        self.topic = self.settings.topic_for(self.app.service)
         self.pool: asyncpg.Pool | None = None
         self.relay: OutboxRelay | None = None
         self.projector: Projector | None = None

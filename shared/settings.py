@@ -10,6 +10,8 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=None, extra="ignore")
 
     kafka_bootstrap_servers: str = Field("127.0.0.1:9092", description="KAFKA_BOOTSTRAP_SERVERS")
+    # Dashboards read `<namespace>.<service>.v1`; tests use their own namespace.
+    topic_namespace: str = Field("mentoring", pattern=r"^[a-z0-9_.-]+$", description="TOPIC_NAMESPACE")
     topic_partitions: int = Field(3, ge=1, description="TOPIC_PARTITIONS, for topics we create")
 
     postgres_host: str = Field("127.0.0.1", description="POSTGRES_HOST")
@@ -33,6 +35,9 @@ class Settings(BaseSettings):
     timer_poll_seconds: float = Field(5.0, gt=0, description="TIMER_POLL_SECONDS")
     max_body_bytes: int = Field(65536, ge=1024, description="MAX_BODY_BYTES, larger bodies get 413")
     log_level: str = Field("INFO", description="LOG_LEVEL")
+
+    def topic_for(self, service: str) -> str:
+        return f"{self.topic_namespace}.{service}.v1"
 
     def database_for(self, service: str) -> str:
         return getattr(self, f"{service}_database")

@@ -1,8 +1,4 @@
-"""Topic names: one public topic per service, plus its dead-letter topic."""
-
-
-def service_topic(service: str) -> str:
-    return f"mentoring.{service}.v1"
+"""Dead-letter topics: where a consumer puts what it cannot apply (service topics: Settings.topic_for)."""
 
 
 def dead_letter_topic(topic: str) -> str:

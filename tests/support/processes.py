@@ -1,0 +1,106 @@
+"""Runs the three services as separate OS processes, as operators run them."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+from shared.settings import Settings
+
+REPO = Path(__file__).resolve().parents[2]
+SERVICES = ("intake", "matching", "sessions")
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@dataclass
+class ServiceProcess:
+    name: str
+    port: int
+    env: dict[str, str]
+    log_path: Path
+    process: subprocess.Popen | None = field(default=None, repr=False)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> None:
+        log = self.log_path.open("ab")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "uvicorn", f"services.{self.name}.main:app",
+             "--host", "127.0.0.1", "--port", str(self.port), "--no-access-log"],
+            cwd=REPO, env=self.env, stdout=log, stderr=subprocess.STDOUT,
+        )
+        self.wait_until_healthy()
+
+    def wait_until_healthy(self, timeout: float = 60) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process is not None and self.process.poll() is not None:
+                raise RuntimeError(f"{self.name} exited:\n{self.log_path.read_text()[-4000:]}")
+            try:
+                if httpx.get(f"{self.url}/readyz", timeout=2).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.3)
+        raise RuntimeError(f"{self.name} not ready in {timeout}s:\n{self.log_path.read_text()[-4000:]}")
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+    def restart(self) -> None:
+        self.stop()
+        self.start()
+
+
+def service_env(settings: Settings, databases: dict[str, str], topic_suffix: str = "") -> dict[str, str]:
+    env = {key: value for key, value in os.environ.items() if not key.startswith("PYTEST")}
+    env.update(
+        KAFKA_BOOTSTRAP_SERVERS=settings.kafka_bootstrap_servers,
+        POSTGRES_HOST=settings.postgres_host,
+        POSTGRES_PORT=str(settings.postgres_port),
+        POSTGRES_USER=settings.postgres_user,
+        POSTGRES_PASSWORD=settings.postgres_password.get_secret_value(),
+        INTAKE_DATABASE=databases["intake"],
+        MATCHING_DATABASE=databases["matching"],
+        SESSIONS_DATABASE=databases["sessions"],
+        RELAY_POLL_SECONDS="0.5",
+        TIMER_POLL_SECONDS="0.5",
+        PYTHONUNBUFFERED="1",
+    )
+    return env
+
+
+@contextmanager
+def running_services(settings: Settings, databases: dict[str, str], log_dir: Path,
+                     extra_env: dict[str, str] | None = None) -> Iterator[dict[str, ServiceProcess]]:
+    env = {**service_env(settings, databases), **(extra_env or {})}
+    services = {
+        name: ServiceProcess(name, free_port(), env, log_dir / f"{name}.log") for name in SERVICES
+    }
+    try:
+        for service in services.values():
+            service.start()
+        yield services
+    finally:
+        for service in services.values():
+            service.stop()
