@@ -36,3 +36,12 @@ class NotFound(DomainError):
 
     def __init__(self, what: str, ident: object) -> None:
         super().__init__("not-found", f"{what} {ident} was not found")
+
+
+class ConcurrentWrite(DomainError):
+    """Another writer changed the aggregate between our read and our save (409)."""
+
+    status = 409
+
+    def __init__(self) -> None:
+        super().__init__("concurrent-write", "someone else changed this at the same moment; read it again and retry")

@@ -12,9 +12,9 @@ from shared.contracts.vocabulary import (
     Format,
     Goal,
     MatchableProfile,
-    MatchingPolicy,
     MeetingMode,
     Preferences,
+    ProgramTerms,
 )
 
 
@@ -25,23 +25,14 @@ class IntakeEvent(EventContract):
 
 class ProgramOpened(IntakeEvent):
     program_id: UUID
-    name: str
-    formats: list[Format]
-    organizations: list[str]
-    acceptance_window_hours: int
-    cadence_days: int
-    length_weeks: int
-    max_open_requests_per_mentee: int
-    matching_policy: MatchingPolicy
-    ground_rules: dict[str, str]
+    terms: ProgramTerms
 
 
 class ProgramChanged(IntakeEvent):
     program_id: UUID
     status: Literal["open", "paused", "closed"]
     policy_version: int
-    matching_policy: MatchingPolicy
-    acceptance_window_hours: int
+    terms: ProgramTerms
 
 
 class ParticipantEnrolled(IntakeEvent):

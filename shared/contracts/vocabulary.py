@@ -79,3 +79,28 @@ class MatchingPolicy(Value):
     )
     objective: Literal["stable", "max_total_score"] = "stable"
     max_reproposals: int = Field(default=3, ge=0, le=20)
+
+
+class GroundRulesTemplate(Value):
+    """The commitments both people acknowledge before anything starts."""
+
+    confidentiality: str = "What we discuss stays between us unless we both agree otherwise."
+    positive_tone: str = "We keep a positive, constructive tone."
+    no_wasted_time: str = "We come prepared, keep to time and avoid venting without purpose."
+    feedback: str = "We ask for feedback, listen without defending, and give it with care."
+    cancellation_notice_hours: int = Field(default=24, ge=0, le=336)
+    response_time_hours: int = Field(default=48, ge=1, le=336)
+
+
+class ProgramTerms(Value):
+    """What a program promises and asks; versioned by the program's policy_version."""
+
+    name: str = Field(min_length=1, max_length=200)
+    formats: list[Format] = Field(min_length=1)
+    organizations: list[str] = Field(min_length=1, description="partner organizations taking part")
+    length_weeks: int = Field(default=26, ge=1, le=260)
+    cadence_days: int = Field(default=14, ge=1, le=90)
+    acceptance_window_hours: int = Field(default=72, ge=1, le=720)
+    max_open_requests_per_mentee: int = Field(default=3, ge=1, le=10)
+    ground_rules: GroundRulesTemplate = Field(default_factory=GroundRulesTemplate)
+    matching_policy: MatchingPolicy = Field(default_factory=MatchingPolicy)

@@ -1,0 +1,112 @@
+"""Participants: partners enrol their people; a participant may act for themself."""
+
+import json
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import APIRouter, Header, Query, Request
+
+from shared.eventstore import run_blocking
+from shared.http.aggregates import change, load, new_id_for, public_history
+from shared.http.auth import CurrentPrincipal, require_roles
+from shared.http.responses import page, resource
+from shared.http.service_app import Runtime, as_problem_responses
+from shared.read_model import list_documents
+from services.intake.api.access import check_acts_for_participant, require_api_caller
+from services.intake.documents import participant_view
+from services.intake.domain.participant import Participant
+from services.intake.schemas import Enrolment, ProfileUpdate
+
+router = APIRouter(prefix="/v1/participants", tags=["participants"],
+                   responses=as_problem_responses(401, 403, 404, 409, 412, 413, 422, 428))
+IfMatch = Annotated[str | None, Header()]
+
+
+@router.post("", status_code=201, summary="Enrol a person into a program (partner)")
+async def enrol(body: Enrolment, request: Request, runtime: Runtime, principal: CurrentPrincipal):
+    require_roles(principal, "partner")
+    participant_id = new_id_for(request, principal.tenant)
+    personal = body.model_dump_json(include={"name", "contact_email"})
+    sealed = await runtime.vault.seal(participant_id, personal)
+    person = await run_blocking(
+        runtime.app.enrol, participant_id, body.program_id, principal.tenant,
+        body.profile.model_dump(mode="json"), body.consent_given, sealed,
+    )
+    return resource(participant_view(person), person.version, 201, f"/v1/participants/{person.id}")
+
+
+@router.get("", summary="List participants (filters: program, role, status, topic)")
+async def list_participants(
+    runtime: Runtime, principal: CurrentPrincipal, program: UUID | None = None,
+    role: str | None = None, status: str | None = None, topic: str | None = None,
+    cursor: str | None = None, limit: Annotated[int, Query(ge=1, le=200)] = 50,
+):
+    require_roles(principal, "partner", "operator")
+    tags = [tag for tag in (f"role:{role}" if role else None, f"topic:{topic.lower()}" if topic else None) if tag]
+    tenant = None if principal.is_operator else principal.tenant
+    return page(await list_documents(runtime.pool, "participant", tenant=tenant, program_id=program,
+                                     status=status, tags=tags, cursor=cursor, limit=limit))
+
+
+@router.get("/{participant_id}", summary="Read a participant, with their own personal data")
+async def read_participant(participant_id: UUID, runtime: Runtime, principal: CurrentPrincipal):
+    require_api_caller(principal)
+    person = await load(runtime.app, participant_id, Participant, "participant")
+    check_acts_for_participant(principal, person)
+    view = participant_view(person)
+    if person.personal_ciphertext is not None:
+        view["personal"] = json.loads(await runtime.vault.open(person.id, person.personal_ciphertext))
+    return resource(view, person.version)
+
+
+@router.put("/{participant_id}/profile", summary="Replace the profile (If-Match)")
+async def update_profile(participant_id: UUID, body: ProfileUpdate, runtime: Runtime,
+                         principal: CurrentPrincipal, if_match: IfMatch = None):
+    profile = body.profile.model_dump(mode="json")
+    return await _act(participant_id, lambda p: p.update_profile(profile), runtime, principal, if_match, True)
+
+
+@router.post("/{participant_id}/pause", summary="Pause availability")
+async def pause(participant_id: UUID, runtime: Runtime, principal: CurrentPrincipal, if_match: IfMatch = None):
+    return await _act(participant_id, Participant.pause, runtime, principal, if_match)
+
+
+@router.post("/{participant_id}/resume", summary="Resume availability")
+async def resume(participant_id: UUID, runtime: Runtime, principal: CurrentPrincipal, if_match: IfMatch = None):
+    return await _act(participant_id, Participant.resume, runtime, principal, if_match)
+
+
+@router.post("/{participant_id}/withdraw", summary="Withdraw from the program")
+async def withdraw(participant_id: UUID, runtime: Runtime, principal: CurrentPrincipal, if_match: IfMatch = None):
+    return await _act(participant_id, Participant.withdraw, runtime, principal, if_match)
+
+
+@router.post("/{participant_id}/erase", summary="Erase personal data (right to be forgotten)")
+async def erase(participant_id: UUID, runtime: Runtime, principal: CurrentPrincipal):
+    response = await _act(participant_id, Participant.erase, runtime, principal, None)
+    # The event is saved first: if deleting the key failed, a retry erases again.
+    await runtime.vault.erase(participant_id)
+    return response
+
+
+@router.post("/{participant_id}/mentor-enrolment/confirm", summary="Confirm a pay-it-forward offer to mentor")
+async def confirm_mentor(participant_id: UUID, runtime: Runtime, principal: CurrentPrincipal):
+    return await _act(participant_id, Participant.confirm_mentor_enrolment, runtime, principal, None)
+
+
+@router.get("/{participant_id}/events", summary="The participant's history (no personal data)")
+async def participant_history(participant_id: UUID, runtime: Runtime, principal: CurrentPrincipal):
+    require_api_caller(principal)
+    person = await load(runtime.app, participant_id, Participant, "participant")
+    check_acts_for_participant(principal, person)
+    return {"items": await run_blocking(public_history, runtime.app, participant_id)}
+
+
+async def _act(participant_id, command, runtime, principal, if_match, require_if_match=False):
+    require_api_caller(principal)
+    person = await change(
+        runtime.app, participant_id, Participant, "participant", command,
+        authorize=lambda p: check_acts_for_participant(principal, p),
+        if_match=if_match, require_if_match=require_if_match,
+    )
+    return resource(participant_view(person), person.version)

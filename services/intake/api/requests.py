@@ -1,0 +1,102 @@
+"""Mentorship requests: a mentee's specific goals, made by them or their partner."""
+
+from datetime import UTC, datetime
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import APIRouter, Header, Query, Request
+
+from shared.eventstore import run_blocking
+from shared.http.aggregates import change, load, new_id_for, public_history
+from shared.http.auth import CurrentPrincipal
+from shared.http.responses import page, resource
+from shared.http.service_app import Runtime, as_problem_responses
+from shared.http.versions import check_if_match
+from shared.read_model import list_documents
+from shared.store_access import load_sync
+from services.intake.api.access import check_acts_for_participant, check_acts_for_request, require_api_caller
+from services.intake.documents import request_view
+from services.intake.domain.mentorship_request import MentorshipRequest
+from services.intake.domain.participant import Participant
+from services.intake.schemas import NewRequest, RequestUpdate
+
+router = APIRouter(prefix="/v1/requests", tags=["requests"],
+                   responses=as_problem_responses(401, 403, 404, 409, 412, 413, 422, 428))
+IfMatch = Annotated[str | None, Header()]
+
+
+@router.post("", status_code=201, summary="Request mentoring, with 1 to 5 specific goals")
+async def request_mentorship(body: NewRequest, request: Request, runtime: Runtime, principal: CurrentPrincipal):
+    require_api_caller(principal)
+    mentee = await load(runtime.app, body.mentee_id, Participant, "participant")
+    check_acts_for_participant(principal, mentee)
+    request_id = new_id_for(request, principal.tenant)
+    sealed = await runtime.vault.seal(body.mentee_id, body.personal_message) if body.personal_message else None
+    fields = body.model_dump(mode="json", exclude={"personal_message"})
+    for key in ("program_id", "mentee_id", "co_mentee_id", "named_mentor_id"):
+        fields[key] = getattr(body, key)
+    created = await run_blocking(
+        runtime.app.request_mentorship, request_id, mentee.organization_id, fields, sealed, datetime.now(UTC)
+    )
+    return resource(request_view(created), created.version, 201, f"/v1/requests/{created.id}")
+
+
+@router.get("", summary="List requests (filters: program, status, topic, participant)")
+async def list_requests(
+    runtime: Runtime, principal: CurrentPrincipal, program: UUID | None = None, status: str | None = None,
+    topic: str | None = None, participant: UUID | None = None,
+    cursor: str | None = None, limit: Annotated[int, Query(ge=1, le=200)] = 50,
+):
+    require_api_caller(principal)
+    if "participant" in principal.roles and not principal.roles & {"partner", "operator"}:
+        participant = principal.participant_id  # a person lists only their own requests
+    tags = [tag for tag in (f"topic:{topic.lower()}" if topic else None,
+                            f"participant:{participant}" if participant else None) if tag]
+    tenant = None if principal.is_operator else principal.tenant
+    return page(await list_documents(runtime.pool, "request", tenant=tenant, program_id=program,
+                                     status=status, tags=tags, cursor=cursor, limit=limit))
+
+
+@router.get("/{request_id}", summary="Read a request")
+async def read_request(request_id: UUID, runtime: Runtime, principal: CurrentPrincipal):
+    require_api_caller(principal)
+    found = await load(runtime.app, request_id, MentorshipRequest, "request")
+    check_acts_for_request(principal, found)
+    return resource(request_view(found), found.version)
+
+
+@router.put("/{request_id}", summary="Edit a pending request's goals and preferences (If-Match)")
+async def update_request(request_id: UUID, body: RequestUpdate, runtime: Runtime,
+                         principal: CurrentPrincipal, if_match: IfMatch = None):
+    require_api_caller(principal)
+    update = body.model_dump(mode="json")
+    updated = await change(
+        runtime.app, request_id, MentorshipRequest, "request", lambda r: r.update(**update),
+        authorize=lambda r: check_acts_for_request(principal, r), if_match=if_match, require_if_match=True,
+    )
+    return resource(request_view(updated), updated.version)
+
+
+@router.post("/{request_id}/withdraw", summary="Withdraw a pending request")
+async def withdraw_request(request_id: UUID, runtime: Runtime, principal: CurrentPrincipal,
+                           if_match: IfMatch = None):
+    require_api_caller(principal)
+
+    def withdraw() -> MentorshipRequest:
+        found = load_sync(runtime.app, request_id, MentorshipRequest, "request")
+        check_acts_for_request(principal, found)
+        if if_match is not None:
+            check_if_match(if_match, found.version)
+        runtime.app.withdraw_request(found)
+        return found
+
+    withdrawn = await run_blocking(withdraw)
+    return resource(request_view(withdrawn), withdrawn.version)
+
+
+@router.get("/{request_id}/events", summary="The request's history (no sealed text)")
+async def request_history(request_id: UUID, runtime: Runtime, principal: CurrentPrincipal):
+    require_api_caller(principal)
+    found = await load(runtime.app, request_id, MentorshipRequest, "request")
+    check_acts_for_request(principal, found)
+    return {"items": await run_blocking(public_history, runtime.app, request_id)}

@@ -1,0 +1,64 @@
+"""Intake's use cases on its event store. Synchronous: callers use run_blocking."""
+
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from shared.eventstore import ServiceApplication
+from shared.store_access import load_sync, save_sync
+from services.intake.domain.enrolment_rules import check_can_enrol
+from services.intake.domain.mentorship_request import MentorshipRequest
+from services.intake.domain.participant import Participant
+from services.intake.domain.program import Program
+from services.intake.domain.request_rules import check_can_request, goal_topics
+
+
+class IntakeApplication(ServiceApplication):
+    service = "intake"
+    name = "intake"
+    snapshotting_intervals = {Participant: 50, Program: 50, MentorshipRequest: 50}
+
+    def open_program(self, program_id: UUID, settings: dict[str, Any]) -> Program:
+        program = Program(id=program_id, settings=settings)
+        save_sync(self, program)
+        return program
+
+    def enrol(self, participant_id: UUID, program_id: UUID, organization_id: str, profile: dict[str, Any],
+              consent_given: bool, personal_ciphertext: str) -> Participant:
+        program = load_sync(self, program_id, Program, "program")
+        check_can_enrol(program, organization_id)
+        person = Participant.enrol(
+            id=participant_id, program_id=program_id, organization_id=organization_id, profile=profile,
+            consent_given=consent_given, personal_ciphertext=personal_ciphertext,
+        )
+        save_sync(self, person)
+        return person
+
+    def request_mentorship(self, request_id: UUID, organization_id: str, fields: dict[str, Any],
+                           message_ciphertext: str | None, at: datetime) -> MentorshipRequest:
+        program = load_sync(self, fields["program_id"], Program, "program")
+        mentee = load_sync(self, fields["mentee_id"], Participant, "participant")
+        co_mentee = self._optional_person(fields.get("co_mentee_id"))
+        named_mentor = self._optional_person(fields.get("named_mentor_id"))
+        check_can_request(program, mentee, co_mentee, named_mentor, fields["format"], fields["goals"])
+        request = MentorshipRequest(
+            id=request_id, program_id=program.id, organization_id=organization_id, mentee_id=mentee.id,
+            co_mentee_id=fields.get("co_mentee_id"), format=fields["format"], goals=fields["goals"],
+            meeting_modes=fields["meeting_modes"], preferences=fields["preferences"],
+            named_mentor_id=fields.get("named_mentor_id"), message_ciphertext=message_ciphertext, requested_at=at,
+        )
+        mentee.note_request_opened(request.id, sorted(goal_topics(fields["goals"])))
+        # One save for both: a concurrent request for the same mentee conflicts here.
+        save_sync(self, request, mentee)
+        return request
+
+    def withdraw_request(self, request: MentorshipRequest) -> None:
+        request.withdraw()
+        mentee = load_sync(self, request.mentee_id, Participant, "participant")
+        mentee.note_request_settled(request.id)
+        save_sync(self, request, mentee)
+
+    def _optional_person(self, participant_id: UUID | None) -> Participant | None:
+        if participant_id is None:
+            return None
+        return load_sync(self, participant_id, Participant, "participant")

@@ -1,0 +1,82 @@
+"""A mentee's request for mentoring; its id is the relationship id for life."""
+
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate, event
+
+from shared.errors import RuleViolated
+
+OPEN_STATUSES = ("pending", "matched")
+
+
+class MentorshipRequest(Aggregate):
+    @event("MentorshipRequested")
+    def __init__(
+        self, id: UUID, program_id: UUID, organization_id: str, mentee_id: UUID,
+        co_mentee_id: UUID | None, format: str, goals: list[dict[str, str]], meeting_modes: list[str],
+        preferences: dict[str, list[str]], named_mentor_id: UUID | None,
+        message_ciphertext: str | None, requested_at: datetime,
+    ) -> None:
+        self.program_id = program_id
+        self.organization_id = organization_id
+        self.mentee_id = mentee_id
+        self.co_mentee_id = co_mentee_id
+        self.format = format
+        self.goals = goals
+        self.meeting_modes = meeting_modes
+        self.preferences = preferences
+        self.named_mentor_id = named_mentor_id
+        self.message_ciphertext = message_ciphertext
+        self.requested_at = requested_at
+        self.status = "pending"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    @property
+    def people(self) -> list[UUID]:
+        return [self.mentee_id] + ([self.co_mentee_id] if self.co_mentee_id else [])
+
+    def update(self, goals: list[dict[str, str]], meeting_modes: list[str], preferences: dict[str, list[str]]) -> None:
+        self._refuse_unless_pending("edited")
+        self._updated(goals=goals, meeting_modes=meeting_modes, preferences=preferences)
+
+    def withdraw(self) -> None:
+        self._refuse_unless_pending("withdrawn")
+        self._withdrawn()
+
+    def mark_matched(self, mentor_id: UUID) -> None:
+        if self.status != "pending":
+            raise RuleViolated("request-not-pending", f"the request is {self.status}")
+        self._matched(mentor_id=mentor_id)
+
+    def mark_closed(self) -> None:
+        if self.status == "closed":
+            raise RuleViolated("request-closed", "the request is already closed")
+        self._closed()
+
+    def _refuse_unless_pending(self, verb: str) -> None:
+        if self.status != "pending":
+            raise RuleViolated("request-not-pending", f"only a pending request can be {verb}; this one is {self.status}")
+
+    @event("MentorshipRequestUpdated")
+    def _updated(self, goals: list[dict[str, str]], meeting_modes: list[str], preferences: dict[str, Any]) -> None:
+        self.goals = goals
+        self.meeting_modes = meeting_modes
+        self.preferences = preferences
+
+    @event("MentorshipRequestWithdrawn")
+    def _withdrawn(self) -> None:
+        self.status = "withdrawn"
+
+    @event("MentorshipRequestMatched")
+    def _matched(self, mentor_id: UUID) -> None:
+        self.status = "matched"
+        self.mentor_id = mentor_id
+
+    @event("MentorshipRequestClosed")
+    def _closed(self) -> None:
+        self.status = "closed"

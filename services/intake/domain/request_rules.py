@@ -1,0 +1,63 @@
+"""Whether a mentee may open a request: rules that span several aggregates.
+
+The application loads the program and the people (the mentee's open requests are
+on the mentee); these functions decide, so every rule lives here and is tested without a database.
+"""
+
+from shared.errors import RuleViolated
+from services.intake.domain.participant import Participant
+from services.intake.domain.program import Program
+
+MAX_GOALS = 5
+
+
+def check_can_request(
+    program: Program,
+    mentee: Participant,
+    co_mentee: Participant | None,
+    named_mentor: Participant | None,
+    format: str,
+    goals: list[dict[str, str]],
+) -> None:
+    if program.status != "open":
+        raise RuleViolated("program-not-open", f"the program is {program.status}; requests need an open program")
+    if not program.allows_format(format):
+        raise RuleViolated("format-not-allowed", f"the program does not offer the {format} format")
+    if not 1 <= len(goals) <= MAX_GOALS:
+        raise RuleViolated("goal-count", f"state 1 to {MAX_GOALS} specific goals")
+    for person in filter(None, (mentee, co_mentee)):
+        check_enrolled_and_active(program, person)
+    if not mentee.can_be_mentee():
+        raise RuleViolated("not-a-mentee", "the participant is enrolled as a mentor only")
+    if format == "reciprocal" and co_mentee is None:
+        raise RuleViolated("co-mentee-required", "a reciprocal request names both people")
+    if format != "reciprocal" and co_mentee is not None:
+        raise RuleViolated("co-mentee-not-allowed", "only reciprocal requests name a second person")
+    if named_mentor is not None:
+        check_named_mentor(program, mentee, named_mentor)
+    cap = program.settings["max_open_requests_per_mentee"]
+    if len(mentee.open_requests) >= cap:
+        raise RuleViolated("open-request-cap-reached",
+                           f"the mentee already has {len(mentee.open_requests)} open requests; the program allows {cap}")
+    wanted = goal_topics(goals)
+    if any(frozenset(topics) == wanted for topics in mentee.open_requests.values()):
+        raise RuleViolated("duplicate-open-request", "an open request already asks for these same goals")
+
+
+def check_enrolled_and_active(program: Program, person: Participant) -> None:
+    if person.program_id != program.id:
+        raise RuleViolated("not-enrolled", f"participant {person.id} is not enrolled in this program")
+    if not person.is_active:
+        raise RuleViolated("participant-not-active", f"participant {person.id} is {person.status}")
+
+
+def check_named_mentor(program: Program, mentee: Participant, mentor: Participant) -> None:
+    if mentor.id == mentee.id:
+        raise RuleViolated("named-mentor-is-mentee", "a mentee cannot ask themself")
+    check_enrolled_and_active(program, mentor)
+    if mentor.roles not in ("mentor", "both"):
+        raise RuleViolated("named-person-not-a-mentor", "the named person does not mentor")
+
+
+def goal_topics(goals: list[dict[str, str]]) -> frozenset[str]:
+    return frozenset(goal["topic"].strip().lower() for goal in goals)

@@ -1,0 +1,69 @@
+"""Loading, changing and saving one aggregate from an HTTP request."""
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+from uuid import NAMESPACE_URL, UUID, uuid4, uuid5
+
+from eventsourcing.domain import Aggregate
+from fastapi import Request
+
+from shared.eventstore import ServiceApplication, run_blocking
+from shared.http.versions import check_if_match
+from shared.store_access import load_sync, save_sync
+
+A = TypeVar("A", bound=Aggregate)
+PRIVATE_MARKERS = ("ciphertext",)
+
+
+def new_id_for(request: Request, tenant: str) -> UUID:
+    """A retried create names the same new aggregate, so even a lost idempotency
+    record cannot create a second one: the store refuses version 1 twice."""
+    key = request.headers.get("idempotency-key")
+    if key is None:
+        return uuid4()
+    return uuid5(NAMESPACE_URL, f"mentoring:{tenant}:{request.url.path}:{key}")
+
+
+async def load(app: ServiceApplication, aggregate_id: UUID, kind: type[A], what: str) -> A:
+    return await run_blocking(load_sync, app, aggregate_id, kind, what)
+
+
+async def change(
+    app: ServiceApplication, aggregate_id: UUID, kind: type[A], what: str,
+    command: Callable[[A], Any], authorize: Callable[[A], None] | None = None,
+    if_match: str | None = None, require_if_match: bool = False,
+) -> A:
+    """Load, authorize, check If-Match, run the command, save: one worker-thread call.
+
+    Updates of content require If-Match; explicit actions (pause, withdraw) may send it.
+    """
+
+    def run() -> A:
+        aggregate = load_sync(app, aggregate_id, kind, what)
+        if authorize is not None:
+            authorize(aggregate)
+        if require_if_match or if_match is not None:
+            check_if_match(if_match, aggregate.version)
+        command(aggregate)
+        save_sync(app, aggregate)
+        return aggregate
+
+    return await run_blocking(run)
+
+
+def public_history(app: ServiceApplication, aggregate_id: UUID) -> list[dict[str, Any]]:
+    """The aggregate's events, oldest first, without any sealed text."""
+    history = []
+    for event in app.events.get(aggregate_id):
+        data = {
+            key: value for key, value in vars(event).items()
+            if key not in {"originator_id", "originator_version", "timestamp", "originator_topic"}
+            and not any(marker in key for marker in PRIVATE_MARKERS)
+        }
+        history.append({
+            "type": type(event).__name__,
+            "version": event.originator_version,
+            "at": event.timestamp,
+            "data": data,
+        })
+    return history
