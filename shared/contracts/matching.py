@@ -7,7 +7,7 @@ from uuid import UUID
 from pydantic import Field
 
 from shared.contracts.base import EventContract
-from shared.contracts.vocabulary import Format, Goal, Value
+from shared.contracts.vocabulary import Format, Goal, GroundRulesTemplate, Value
 
 
 class MatchingEvent(EventContract):
@@ -52,7 +52,7 @@ class MatchDeclined(MatchingEvent):
     request_id: UUID
     program_id: UUID
     by: Literal["mentee", "mentor"]
-    reason: str
+    reason: str = Field(max_length=500, description="a short reason the decliner chose to share")
 
 
 class MatchExpired(MatchingEvent):
@@ -89,7 +89,7 @@ class MatchConfirmed(MatchingEvent):
     goals: list[Goal]
     cadence_days: int
     length_weeks: int
-    ground_rules: dict[str, str]
+    ground_rules: GroundRulesTemplate
 
 
 class RequestUnmatched(MatchingEvent):

@@ -1,0 +1,121 @@
+"""Proposals: read them with their explanation, accept or decline them."""
+
+from datetime import UTC, datetime
+from typing import Annotated, Literal
+from uuid import UUID
+
+from fastapi import APIRouter, Query, Request
+from pydantic import BaseModel, ConfigDict, Field
+
+from shared.errors import NotFound, NotPermitted, RuleViolated
+from shared.eventstore import run_blocking
+from shared.http.aggregates import load, public_history
+from shared.http.auth import CurrentPrincipal, Principal, require_roles
+from shared.http.responses import page, resource
+from shared.http.service_app import Runtime, as_problem_responses
+from shared.read_model import list_documents
+from services.matching.documents import match_view
+from services.matching.domain.proposal import MatchProposal
+
+router = APIRouter(prefix="/v1/matches", tags=["matches"],
+                   responses=as_problem_responses(401, 403, 404, 409, 422))
+
+
+class Answer(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    acting_as: Literal["mentee", "mentor"] | None = Field(
+        default=None, description="a partner answering for one of the two says which")
+
+
+class Decline(Answer):
+    reason: str = Field(min_length=1, max_length=500)
+
+
+class OperatorPair(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    request_id: UUID
+    mentor_id: UUID
+
+
+def check_sees(principal: Principal, proposal: MatchProposal) -> None:
+    organizations = {proposal.organization_id, proposal.terms.get("mentor_organization_id")}
+    if principal.is_operator:
+        return
+    if "partner" in principal.roles and principal.tenant in organizations:
+        return
+    if principal.participant_id in (proposal.mentee_id, proposal.mentor_id):
+        return
+    raise NotFound("match", proposal.id)
+
+
+@router.get("", summary="List proposals (filters: request, participant, program, status)")
+async def list_matches(runtime: Runtime, principal: CurrentPrincipal, request: UUID | None = None,
+                       participant: UUID | None = None, program: UUID | None = None, status: str | None = None,
+                       cursor: str | None = None, limit: Annotated[int, Query(ge=1, le=200)] = 50):
+    require_roles(principal, "partner", "participant", "operator")
+    if not principal.roles & {"partner", "operator"}:
+        participant = principal.participant_id
+    tags = [f"request:{request}" if request else None, f"participant:{participant}" if participant else None]
+    if not principal.is_operator:
+        tags.append(f"organization:{principal.tenant}")
+    return page(await list_documents(runtime.pool, "match", tenant=None, program_id=program, status=status,
+                                     tags=[t for t in tags if t], cursor=cursor, limit=limit))
+
+
+@router.get("/{match_id}", summary="Read a proposal with its score breakdown and explanation")
+async def read_match(match_id: UUID, runtime: Runtime, principal: CurrentPrincipal):
+    require_roles(principal, "partner", "participant", "operator")
+    proposal = await load(runtime.app, match_id, MatchProposal, "match")
+    check_sees(principal, proposal)
+    return resource(match_view(proposal), proposal.version)
+
+
+@router.post("/{match_id}/accept", summary="Accept: the match is confirmed when both have")
+async def accept(match_id: UUID, runtime: Runtime, principal: CurrentPrincipal, body: Answer | None = None):
+    proposal = await _visible(match_id, runtime, principal)
+    side = answering_side(principal, proposal, (body or Answer()).acting_as)
+    answered = await run_blocking(runtime.app.accept, match_id, side, datetime.now(UTC))
+    return resource(match_view(answered), answered.version)
+
+
+@router.post("/{match_id}/decline", summary="Decline, with a reason; the next candidate is proposed")
+async def decline(match_id: UUID, body: Decline, runtime: Runtime, principal: CurrentPrincipal):
+    proposal = await _visible(match_id, runtime, principal)
+    side = answering_side(principal, proposal, body.acting_as)
+    answered = await run_blocking(runtime.app.decline, match_id, side, body.reason, datetime.now(UTC))
+    return resource(match_view(answered), answered.version)
+
+
+@router.post("", status_code=201, summary="Propose a pair by hand (operator); the hard rules still apply")
+async def propose_by_hand(body: OperatorPair, runtime: Runtime, principal: CurrentPrincipal):
+    require_roles(principal, "operator")
+    proposal = await run_blocking(runtime.app.propose_pair, body.request_id, body.mentor_id, "operator",
+                                  datetime.now(UTC))
+    return resource(match_view(proposal), proposal.version, 201, f"/v1/matches/{proposal.id}")
+
+
+@router.get("/{match_id}/events", summary="The proposal's history")
+async def match_history(match_id: UUID, runtime: Runtime, request: Request, principal: CurrentPrincipal):
+    proposal = await load(runtime.app, match_id, MatchProposal, "match")
+    check_sees(principal, proposal)
+    return {"items": await run_blocking(public_history, runtime.app, match_id)}
+
+
+async def _visible(match_id: UUID, runtime: Runtime, principal: Principal) -> MatchProposal:
+    require_roles(principal, "partner", "participant", "operator")
+    proposal = await load(runtime.app, match_id, MatchProposal, "match")
+    check_sees(principal, proposal)
+    return proposal
+
+
+def answering_side(principal: Principal, proposal: MatchProposal, acting_as: str | None) -> str:
+    """A person answers for themself; a partner only for its own person, naming the side."""
+    own_side = proposal.side_of(principal.participant_id) if principal.participant_id else None
+    if own_side is not None:
+        return own_side
+    if acting_as is None:
+        raise RuleViolated("side-required", "say acting_as: mentee or mentor when answering for someone")
+    organization = proposal.organization_id if acting_as == "mentee" else proposal.terms.get("mentor_organization_id")
+    if principal.is_operator or ("partner" in principal.roles and principal.tenant == organization):
+        return acting_as
+    raise NotPermitted("not-your-participant", f"only the {acting_as} or their organization can answer as {acting_as}")

@@ -1,0 +1,204 @@
+"""Matching's use cases on its event store. Synchronous: callers use run_blocking."""
+
+from datetime import datetime, timedelta
+from typing import Any
+from typing import Any
+from uuid import NAMESPACE_URL, UUID, uuid4, uuid5
+
+from shared.errors import ConcurrentWrite, RuleViolated
+from shared.eventstore import ServiceApplication
+from shared.store_access import find_sync, load_sync, save_sync
+from services.matching.domain.candidate_edges import candidate_edges
+from services.matching.domain.match_request import MatchRequest
+from services.matching.domain.matching_run import MatchingRun
+from services.matching.domain.pool import Candidate
+from services.matching.domain.proposal import MatchProposal
+from services.matching.domain.replicas import PoolMember, ProgramPolicy
+from services.matching.domain.seats import Seats, seats_id
+from services.matching.domain.selection import ALGORITHM, Choice, check_pair, rank
+from services.matching.domain.whole_pool import solve
+
+
+def proposal_id_for(request_id: UUID, attempt: int) -> UUID:
+    # Derived, so two replicas proposing the same attempt collide instead of doubling up.
+    return uuid5(NAMESPACE_URL, f"mentoring:proposal:{request_id}:{attempt}")
+
+
+class MatchingApplication(ServiceApplication):
+    service = "matching"
+    name = "matching"
+    snapshotting_intervals = {MatchRequest: 50, PoolMember: 50, Seats: 50}
+
+    # --- proposing -------------------------------------------------------
+
+    def propose_next(self, request_id: UUID, mentors: list[Candidate], at: datetime) -> MatchProposal | None:
+        """Proposes the best allowed mentor, or gives the request up with the reason."""
+        request = load_sync(self, request_id, MatchRequest, "request")
+        if request.status != "awaiting":
+            return None
+        program = load_sync(self, request.program_id, ProgramPolicy, "program")
+        mentee = load_sync(self, request.mentee_id, PoolMember, "participant").as_candidate()
+        open_request = request.as_open_request()
+        managers = {m.participant_id: m.manager_id for m in [*mentors, mentee]}
+        weights = program.terms["matching_policy"]["weights"]
+        if request.attempts > program.terms["matching_policy"]["max_reproposals"]:
+            request.give_up(f"no pair was agreed after {request.attempts} proposals")
+            save_sync(self, request)
+            return None
+        named = open_request.named_mentor_id
+        if named is not None and request.attempts == 0:
+            mentor = next((m for m in mentors if m.participant_id == named), None)
+            outcome = check_pair(open_request, mentee, mentor, managers, weights) if mentor else \
+                "the named mentor is not available in this program"
+            if isinstance(outcome, str):
+                request.give_up(f"direct ask refused: {outcome}")
+                save_sync(self, request)
+                return None
+            return self._propose(request, program, mentee, outcome, "direct_ask", at)
+        ranked = rank(open_request, mentee, mentors, managers, weights)
+        if not ranked:
+            request.give_up("no mentor in the program meets the hard rules for this request")
+            save_sync(self, request)
+            return None
+        return self._propose(request, program, mentee, ranked[0], "on_demand", at)
+
+    def propose_pair(self, request_id: UUID, mentor_id: UUID, origin: str, at: datetime,
+                     algorithm: str = ALGORITHM) -> MatchProposal:
+        """An operator's (or a matching run's) pair; the hard rules still apply."""
+        request = load_sync(self, request_id, MatchRequest, "request")
+        if request.status != "awaiting":
+            raise RuleViolated("request-not-awaiting", f"the request is {request.status}")
+        program = load_sync(self, request.program_id, ProgramPolicy, "program")
+        mentee = load_sync(self, request.mentee_id, PoolMember, "participant").as_candidate()
+        mentor = self.candidate(mentor_id)
+        managers = {mentor.participant_id: mentor.manager_id, mentee.participant_id: mentee.manager_id}
+        outcome = check_pair(request.as_open_request(), mentee, mentor, managers,
+                             program.terms["matching_policy"]["weights"])
+        if isinstance(outcome, str):
+            raise RuleViolated("pair-not-allowed", outcome)
+        return self._propose(request, program, mentee, outcome, origin, at, algorithm)
+
+    def _propose(self, request: MatchRequest, program: ProgramPolicy, mentee: Candidate, choice: Choice,
+                 origin: str, at: datetime, algorithm: str = ALGORITHM) -> MatchProposal:
+        attempt = request.attempts + 1
+        terms = program.terms
+        mentor_member = load_sync(self, choice.mentor.participant_id, PoolMember, "participant")
+        proposal = MatchProposal(
+            id=proposal_id_for(request.id, attempt), request_id=request.id, program_id=request.program_id,
+            organization_id=request.organization_id, mentee_id=mentee.participant_id,
+            mentor_id=choice.mentor.participant_id, score=choice.score.total, explanation=choice.explanation,
+            provenance={
+                "factor_contributions": choice.score.contributions,
+                "mentee_profile_version": mentee.profile_version,
+                "mentor_profile_version": choice.mentor.profile_version,
+                "policy_version": program.policy_version, "algorithm": algorithm, "seed": 0,
+            },
+            proposed_at=at, expires_at=at + timedelta(hours=terms["acceptance_window_hours"]),
+            attempt=attempt, origin=origin,
+            terms={
+                "format": request.details["format"], "goals": request.details["goals"],
+                "co_mentee_id": request.details.get("co_mentee_id"),
+                "cadence_days": terms["cadence_days"], "length_weeks": terms["length_weeks"],
+                "ground_rules": terms["ground_rules"],
+                "mentor_organization_id": mentor_member.organization_id,
+            },
+        )
+        request.note_proposed(proposal.id)
+        save_sync(self, proposal, request)
+        return proposal
+
+    def candidate(self, participant_id: UUID) -> Candidate:
+        member = load_sync(self, participant_id, PoolMember, "participant")
+        seats = find_sync(self, seats_id(participant_id, "mentor"), Seats)
+        return member.as_candidate(load=len(seats.held) if seats else 0)
+
+    # --- answering -------------------------------------------------------
+
+    def accept(self, proposal_id: UUID, by: str, at: datetime) -> MatchProposal:
+        proposal = load_sync(self, proposal_id, MatchProposal, "match")
+        proposal.accept(by, at)
+        if proposal.awaits_only is not None:
+            save_sync(self, proposal)
+            return proposal
+        request = load_sync(self, proposal.request_id, MatchRequest, "request")
+        mentor_seats = load_sync(self, seats_id(proposal.mentor_id, "mentor"), Seats, "seats")
+        mentee_seats = load_sync(self, seats_id(proposal.mentee_id, "mentee"), Seats, "seats")
+        try:
+            mentor_seats.reserve(proposal.id)
+            mentee_seats.reserve(proposal.id)
+        except RuleViolated as full:
+            proposal.cancel(full.detail)
+            request.note_proposal_ended(proposal.id, declined_mentor=proposal.mentor_id)
+            save_sync(self, proposal, request)
+            return proposal
+        proposal.confirm()
+        request.note_matched(proposal.id)
+        # Seats, proposal and request in one save: a concurrent confirm for the same
+        # last seat conflicts on the seats' version and loses.
+        save_sync(self, proposal, request, mentor_seats, mentee_seats)
+        return proposal
+
+    def decline(self, proposal_id: UUID, by: str, reason: str, at: datetime) -> MatchProposal:
+        proposal = load_sync(self, proposal_id, MatchProposal, "match")
+        proposal.decline(by, reason, at)
+        return self._end(proposal)
+
+    def expire(self, proposal_id: UUID, at: datetime) -> MatchProposal:
+        proposal = load_sync(self, proposal_id, MatchProposal, "match")
+        proposal.expire(at)
+        return self._end(proposal)
+
+    def cancel(self, proposal_id: UUID, reason: str) -> MatchProposal:
+        proposal = load_sync(self, proposal_id, MatchProposal, "match")
+        proposal.cancel(reason)
+        return self._end(proposal)
+
+    def remind(self, proposal_id: UUID, at: datetime) -> MatchProposal:
+        proposal = load_sync(self, proposal_id, MatchProposal, "match")
+        proposal.remind(at)
+        save_sync(self, proposal)
+        return proposal
+
+    def _end(self, proposal: MatchProposal) -> MatchProposal:
+        request = load_sync(self, proposal.request_id, MatchRequest, "request")
+        request.note_proposal_ended(proposal.id, declined_mentor=proposal.mentor_id)
+        save_sync(self, proposal, request)
+        return proposal
+
+
+class PoolRun:
+    """A whole-pool run; kept apart from MatchingApplication's per-request use cases."""
+
+    ALGORITHMS = {"stable": "capacitated-deferred-acceptance/v1", "max_total_score": "sparse-min-cost-assignment/v1"}
+
+    def __init__(self, app: MatchingApplication) -> None:
+        self.app = app
+
+    def run(self, program_id: UUID, request_ids: list[UUID], mentors: list[Candidate], objective: str | None,
+            dry_run: bool, at: datetime) -> dict[str, Any]:
+        program = load_sync(self.app, program_id, ProgramPolicy, "program")
+        objective = objective or program.terms["matching_policy"]["objective"]
+        requests = [load_sync(self.app, ident, MatchRequest, "request") for ident in request_ids]
+        pairs_in = [
+            (request.as_open_request(), load_sync(self.app, request.mentee_id, PoolMember, "participant").as_candidate())
+            for request in requests if request.status == "awaiting"
+        ]
+        managers = {c.participant_id: c.manager_id for c in [*mentors, *(m for _, m in pairs_in)]}
+        edges = candidate_edges(pairs_in, mentors, managers, program.terms["matching_policy"]["weights"])
+        capacity = {m.participant_id: max(0, m.capacity - m.load) for m in mentors}
+        outcome = solve(objective, edges, capacity, len(pairs_in))
+        score_of = {(e.request, e.mentor): e.score for e in edges}
+        pairs = [{"request_id": str(r), "mentor_id": str(m), "score": score_of[(r, m)]}
+                 for r, m in sorted(outcome.pairs.items(), key=lambda p: str(p[0]))]
+        result = {"objective": objective, "dry_run": dry_run, "summary": outcome.summary, "pairs": pairs}
+        if dry_run:
+            return result
+        for request_id, mentor_id in outcome.pairs.items():
+            try:
+                self.app.propose_pair(request_id, mentor_id, "matching_run", at, self.ALGORITHMS[objective])
+            except (RuleViolated, ConcurrentWrite):
+                continue  # the request moved on while the run was computed
+        run = MatchingRun(id=uuid4(), program_id=program_id, objective=objective, summary=outcome.summary,
+                          pairs=pairs)
+        save_sync(self.app, run)
+        return {**result, "run_id": str(run.id)}

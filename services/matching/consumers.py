@@ -1,0 +1,97 @@
+"""What matching learns from intake: programs, the pool of people, open requests."""
+
+from typing import Any
+
+from shared.consumer import Handler
+from shared.contracts import intake as facts
+from shared.contracts.base import EventContract
+from shared.envelope import CloudEvent
+from shared.store_access import find_sync, load_sync
+from services.matching.application import MatchingApplication
+from services.matching.domain.match_request import MatchRequest
+from services.matching.domain.proposal import MatchProposal
+from services.matching.domain.replicas import PoolMember, ProgramPolicy
+from services.matching.domain.seats import Seats, seats_id
+
+ROLES_WITH_SEATS = {"mentor": ("mentor",), "mentee": ("mentee",), "both": ("mentor", "mentee")}
+
+
+def handlers(app: MatchingApplication) -> dict[type[EventContract], Handler]:
+    def program_opened(fact: facts.ProgramOpened, _: CloudEvent) -> list[Any]:
+        if find_sync(app, fact.program_id, ProgramPolicy):
+            return []
+        return [ProgramPolicy(id=fact.program_id, terms=fact.terms.model_dump(mode="json"), status="open",
+                              policy_version=1)]
+
+    def program_changed(fact: facts.ProgramChanged, _: CloudEvent) -> list[Any]:
+        policy = load_sync(app, fact.program_id, ProgramPolicy, "program")
+        policy.learn(fact.terms.model_dump(mode="json"), fact.status, fact.policy_version)
+        return [policy]
+
+    def participant_enrolled(fact: facts.ParticipantEnrolled, _: CloudEvent) -> list[Any]:
+        profile = fact.profile.model_dump(mode="json")
+        member = PoolMember(id=fact.participant_id, program_id=fact.program_id,
+                            organization_id=fact.organization_id, profile=profile,
+                            profile_version=fact.profile_version)
+        return [member, *seats_for(fact.participant_id, profile)]
+
+    def profile_updated(fact: facts.ParticipantProfileUpdated, _: CloudEvent) -> list[Any]:
+        member = load_sync(app, fact.participant_id, PoolMember, "participant")
+        profile = fact.profile.model_dump(mode="json")
+        member.learn_profile(profile, fact.profile_version)
+        return [member, *seats_for(fact.participant_id, profile)]
+
+    def seats_for(participant_id: Any, profile: dict[str, Any]) -> list[Seats]:
+        ledgers = []
+        for role in ROLES_WITH_SEATS[profile["roles"]]:
+            seats = find_sync(app, seats_id(participant_id, role), Seats)
+            if seats is None:
+                seats = Seats.open(participant_id, role, profile["capacity"])
+            seats.set_capacity(profile["capacity"])
+            ledgers.append(seats)
+        return ledgers
+
+    def status_learned(status_of: Any) -> Handler:
+        def handle(fact: Any, _: CloudEvent) -> list[Any]:
+            member = load_sync(app, fact.participant_id, PoolMember, "participant")
+            member.learn_status(status_of(fact))
+            return [member]
+
+        return handle
+
+    def request_received(fact: facts.MentorshipRequested, _: CloudEvent) -> list[Any]:
+        if find_sync(app, fact.request_id, MatchRequest):
+            return []
+        details = fact.model_dump(mode="json", exclude={"request_id", "program_id", "organization_id"})
+        return [MatchRequest(id=fact.request_id, program_id=fact.program_id,
+                             organization_id=fact.organization_id, details=details)]
+
+    def request_updated(fact: facts.MentorshipRequestUpdated, _: CloudEvent) -> list[Any]:
+        request = load_sync(app, fact.request_id, MatchRequest, "request")
+        request.revise({**request.details, **fact.model_dump(mode="json", include={"goals", "meeting_modes",
+                                                                                     "preferences"})})
+        return [request]
+
+    def request_withdrawn(fact: facts.MentorshipRequestWithdrawn, _: CloudEvent) -> list[Any]:
+        request = load_sync(app, fact.request_id, MatchRequest, "request")
+        changed: list[Any] = [request]
+        if request.current_proposal is not None:
+            proposal = load_sync(app, request.current_proposal, MatchProposal, "match")
+            if proposal.is_open:
+                proposal.cancel("the request was withdrawn")
+                changed.append(proposal)
+        request.withdraw()
+        return changed
+
+    return {
+        facts.ProgramOpened: program_opened,
+        facts.ProgramChanged: program_changed,
+        facts.ParticipantEnrolled: participant_enrolled,
+        facts.ParticipantProfileUpdated: profile_updated,
+        facts.ParticipantAvailabilityChanged: status_learned(lambda f: "active" if f.available else "paused"),
+        facts.ParticipantWithdrew: status_learned(lambda f: "withdrawn"),
+        facts.ParticipantErased: status_learned(lambda f: "withdrawn"),
+        facts.MentorshipRequested: request_received,
+        facts.MentorshipRequestUpdated: request_updated,
+        facts.MentorshipRequestWithdrawn: request_withdrawn,
+    }

@@ -1,0 +1,71 @@
+"""The people and requests matching chooses among, as plain values."""
+
+from dataclasses import dataclass, field
+from uuid import UUID
+
+LEVEL_VALUE = {"basic": 0.4, "intermediate": 0.75, "expert": 1.0}
+
+
+@dataclass(frozen=True)
+class Window:
+    weekday: int
+    start_minute: int
+    end_minute: int
+
+
+@dataclass(frozen=True)
+class Candidate:
+    participant_id: UUID
+    program_id: UUID
+    profile_version: int
+    roles: str
+    offers: dict[str, str]  # topic -> level
+    wants: frozenset[str]
+    years_experience: int
+    organization: str
+    department: str
+    manager_id: UUID | None
+    location: str
+    time_zone: str
+    meeting_modes: frozenset[str]
+    availability: tuple[Window, ...]
+    languages: frozenset[str]
+    capacity: int
+    active: bool = True
+    load: int = 0
+
+    @property
+    def can_mentor(self) -> bool:
+        return self.roles in ("mentor", "both")
+
+    @property
+    def has_room(self) -> bool:
+        return self.load < self.capacity
+
+    def attributes(self) -> set[str]:
+        """What a mentee's must-have and avoid preferences can name."""
+        return {
+            f"organization:{self.organization}", f"department:{self.department}",
+            f"participant:{self.participant_id}", f"location:{self.location}",
+            *(f"language:{language}" for language in self.languages),
+            *(f"mode:{mode}" for mode in self.meeting_modes),
+        }
+
+
+@dataclass(frozen=True)
+class OpenRequest:
+    request_id: UUID
+    program_id: UUID
+    mentee_id: UUID
+    format: str
+    goals: tuple[tuple[str, str], ...]  # (topic, outcome)
+    meeting_modes: frozenset[str]
+    must_have: frozenset[str] = frozenset()
+    avoid: frozenset[str] = frozenset()
+    co_mentee_id: UUID | None = None
+    named_mentor_id: UUID | None = None
+    declined_mentor_ids: frozenset[UUID] = field(default_factory=frozenset)
+
+    @property
+    def goal_topics(self) -> list[str]:
+        return [topic for topic, _ in self.goals]

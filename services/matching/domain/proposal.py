@@ -1,0 +1,123 @@
+"""A proposed pair. Nothing starts until both people accept: mutual agreement."""
+
+from datetime import datetime, timedelta
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate, event
+
+from shared.errors import RuleViolated
+
+SIDES = ("mentee", "mentor")
+OPEN = ("proposed", "accepted_by_mentee", "accepted_by_mentor")
+REMINDER_BEFORE_EXPIRY = 0.25  # of the acceptance window
+
+
+class MatchProposal(Aggregate):
+    @event("MatchProposed")
+    def __init__(self, id: UUID, request_id: UUID, program_id: UUID, organization_id: str, mentee_id: UUID,
+                 mentor_id: UUID, score: float, explanation: str, provenance: dict[str, Any],
+                 proposed_at: datetime, expires_at: datetime, attempt: int, origin: str,
+                 terms: dict[str, Any]) -> None:
+        self.request_id = request_id
+        self.program_id = program_id
+        self.organization_id = organization_id
+        self.mentee_id = mentee_id
+        self.mentor_id = mentor_id
+        self.score = score
+        self.explanation = explanation
+        self.provenance = provenance
+        self.proposed_at = proposed_at
+        self.expires_at = expires_at
+        self.attempt = attempt
+        self.origin = origin
+        # What the relationship starts from when confirmed (format, goals, cadence...).
+        self.terms = terms
+        self.accepted_by: list[str] = []
+        self.status = "proposed"
+        self.reminded = False
+        self.ended_reason: str | None = None
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN
+
+    @property
+    def awaits_only(self) -> str | None:
+        missing = [side for side in SIDES if side not in self.accepted_by]
+        return missing[0] if len(missing) == 1 else None
+
+    def side_of(self, participant_id: UUID) -> str | None:
+        if participant_id == self.mentee_id:
+            return "mentee"
+        return "mentor" if participant_id == self.mentor_id else None
+
+    def accept(self, by: str, at: datetime) -> None:
+        self._refuse_unless_open(at)
+        if by in self.accepted_by:
+            raise RuleViolated("already-accepted", f"the {by} has already accepted")
+        self._accepted(by=by)
+
+    def confirm(self) -> None:
+        """Both accepted: the caller has reserved a seat for the mentor in the same save."""
+        if self.status != "proposed" or set(self.accepted_by) != set(SIDES):
+            raise RuleViolated("not-mutually-accepted", "a match is confirmed only when both people accepted")
+        self._confirmed()
+
+    def decline(self, by: str, reason: str, at: datetime) -> None:
+        self._refuse_unless_open(at)
+        self._declined(by=by, reason=reason)
+
+    def expire(self, at: datetime) -> None:
+        if not self.is_open:
+            raise RuleViolated("proposal-not-open", f"the proposal is {self.status}")
+        if at < self.expires_at:
+            raise RuleViolated("not-yet-expired", f"the proposal is open until {self.expires_at.isoformat()}")
+        self._expired()
+
+    def remind(self, at: datetime) -> None:
+        if not self.is_open or self.reminded:
+            raise RuleViolated("no-reminder-due", "no reminder is due for this proposal")
+        window = self.expires_at - self.proposed_at
+        if at < self.expires_at - timedelta(seconds=window.total_seconds() * REMINDER_BEFORE_EXPIRY):
+            raise RuleViolated("no-reminder-due", "it is too early to remind")
+        self._reminded()
+
+    def cancel(self, reason: str) -> None:
+        if not self.is_open:
+            raise RuleViolated("proposal-not-open", f"the proposal is {self.status}")
+        self._cancelled(reason=reason)
+
+    def _refuse_unless_open(self, at: datetime) -> None:
+        if not self.is_open:
+            raise RuleViolated("proposal-not-open", f"the proposal is {self.status}")
+        if at >= self.expires_at:
+            raise RuleViolated("proposal-expired", "the acceptance window has passed")
+
+    @event("MatchAccepted")
+    def _accepted(self, by: str) -> None:
+        self.accepted_by = [*self.accepted_by, by]
+
+    @event("MatchConfirmed")
+    def _confirmed(self) -> None:
+        self.status = "confirmed"
+
+    @event("MatchDeclined")
+    def _declined(self, by: str, reason: str) -> None:
+        self.status = "declined"
+        self.declined_by = by
+        self.ended_reason = reason
+
+    @event("MatchExpired")
+    def _expired(self) -> None:
+        self.status = "expired"
+        self.ended_reason = "the acceptance window passed"
+
+    @event("MatchExpiryReminderDue")
+    def _reminded(self) -> None:
+        self.reminded = True
+
+    @event("MatchCancelled")
+    def _cancelled(self, reason: str) -> None:
+        self.status = "cancelled"
+        self.ended_reason = reason

@@ -1,0 +1,29 @@
+"""Wires the matching service: `uvicorn services.matching.main:app`."""
+
+from fastapi import FastAPI
+
+from shared.http.service_app import create_service_app
+from shared.runtime import ConsumerSpec, ServiceRuntime
+from shared.settings import Settings, get_settings
+from services.matching.api import matches, runs
+from services.matching.application import MatchingApplication
+from services.matching.consumers import handlers
+from services.matching.documents import to_document
+from services.matching.publishing import to_public
+from services.matching.timers import matching_timers
+
+DESCRIPTION = """Proposes mentor-mentee pairs, scored both ways and explained, and confirms a
+pair only when both people accept. Whole-pool runs (and dry runs) per program."""
+
+
+def build(settings: Settings) -> FastAPI:
+    app = MatchingApplication(settings)
+    runtime = ServiceRuntime(
+        settings=settings, app=app, to_public=to_public, to_document=to_document,
+        consumers=[ConsumerSpec("pool", [settings.topic_for("intake")], handlers(app))],
+    )
+    runtime.timers = matching_timers(runtime, settings.timer_poll_seconds)
+    return create_service_app(runtime, [matches.router, runs.router], DESCRIPTION)
+
+
+app = build(get_settings())
