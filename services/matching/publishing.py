@@ -49,7 +49,8 @@ def proposal_contract(name: str, event: Any, proposal: MatchProposal) -> Any:
     if name == "MatchConfirmed":
         terms = proposal.terms
         return contracts.MatchConfirmed(
-            **ids, organization_id=proposal.organization_id, mentee_id=proposal.mentee_id,
+            **ids, organization_id=proposal.organization_id,
+            mentor_organization_id=terms.get("mentor_organization_id"), mentee_id=proposal.mentee_id,
             mentor_id=proposal.mentor_id, co_mentee_id=terms.get("co_mentee_id"), format=terms["format"],
             goals=terms["goals"], cadence_days=terms["cadence_days"], length_weeks=terms["length_weeks"],
             ground_rules=terms["ground_rules"],

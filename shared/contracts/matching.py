@@ -82,6 +82,7 @@ class MatchConfirmed(MatchingEvent):
     request_id: UUID
     program_id: UUID
     organization_id: str
+    mentor_organization_id: str | None = None
     mentee_id: UUID
     mentor_id: UUID
     co_mentee_id: UUID | None = None

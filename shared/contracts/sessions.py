@@ -1,46 +1,138 @@
 """Events sessions publishes on `mentoring.sessions.v1`. Facts only: never note
-text, reflections or comments."""
+text, reflections, comments or anything sealed."""
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import ClassVar, Literal
 from uuid import UUID
 
 from pydantic import Field
 
 from shared.contracts.base import EventContract
+from shared.contracts.vocabulary import Format, Goal, Value
 
 
 class SessionsEvent(EventContract):
     service: ClassVar[str] = "sessions"
     abstract: ClassVar[bool] = True
-
-
-class RelationshipFact(SessionsEvent):
-    """A public fact about one relationship, named by the domain event it mirrors.
-
-    Sessions has many small lifecycle events; each is published with this shape:
-    the event's name, who acted, when, and its public attributes only.
-    """
-
     relationship_id: UUID
     program_id: UUID
-    fact: str = Field(description="e.g. AgreementSigned, SessionHeld, RelationshipClosed")
-    actor_id: UUID | None = None
-    occurred_at: datetime
-    attributes: dict[str, object] = Field(default_factory=dict)
+
+
+class Party(Value):
+    participant_id: UUID
+    role: Literal["mentor", "mentee", "both"]
+
+
+class RelationshipStarted(SessionsEvent):
+    organization_id: str
+    format: Format
+    parties: list[Party]
+    goals: list[Goal]
+
+
+class AgreementProposed(SessionsEvent):
+    agreement_version: int
+    proposed_by: UUID
+    end_date: date | None = None
+    cadence_days: int | None = None
+    meeting_mode: str | None = None
+
+
+class AgreementSigned(SessionsEvent):
+    agreement_version: int
+    signed_by: UUID
+
+
+class AgreementInEffect(SessionsEvent):
+    agreement_version: int
+
+
+class GroundRuleAdded(SessionsEvent):
+    added_by: UUID
+
+
+class GroundRulesAcknowledged(SessionsEvent):
+    acknowledged_by: UUID
+
+
+class RelationshipActivated(SessionsEvent):
+    activated_at: datetime
+
+
+class SessionScheduled(SessionsEvent):
+    session_id: UUID
+    starts_at: datetime
+    minutes: int
+    mode: str
+
+
+class SessionRescheduled(SessionsEvent):
+    session_id: UUID
+    starts_at: datetime
+
+
+class SessionCancelled(SessionsEvent):
+    session_id: UUID
+    cancelled_by: UUID
+    notice_hours: float
+    late: bool = Field(description="less notice than the ground rules ask for")
+
+
+class SessionHeld(SessionsEvent):
+    session_id: UUID
+    minutes: int
+    goals_touched: list[int]
+    learned: dict[str, list[str]] = Field(description="per participant id: what they learned (public labels)")
+
+
+class SessionMissed(SessionsEvent):
+    session_id: UUID
+    missed_by: list[UUID]
+
+
+class SessionReminderDue(SessionsEvent):
+    session_id: UUID
+    starts_at: datetime
+
+
+class CheckInRecorded(SessionsEvent):
+    by: UUID
+    fit: int = Field(ge=1, le=5)
+    progress: int = Field(ge=1, le=5)
+
+
+class PairingFitReported(SessionsEvent):
+    by: UUID
+    answer: Literal["good_fit", "still_deciding", "not_a_good_fit"]
+
+
+class RelationshipPaused(SessionsEvent):
+    by: UUID
+
+
+class RelationshipResumed(SessionsEvent):
+    by: UUID
+
+
+class RelationshipStalled(SessionsEvent):
+    quiet_since: datetime
+
+
+class RelationshipClosed(SessionsEvent):
+    outcome: Literal["completed", "ended_early", "no_fit"]
+    closed_by: UUID | None = None
+
+
+class GoalOutcomesRecorded(SessionsEvent):
+    by: UUID
+    goal_outcomes: dict[str, Literal["met", "partly", "not_met"]]
 
 
 class PayItForwardOffered(SessionsEvent):
-    relationship_id: UUID
-    program_id: UUID
     participant_id: UUID
     organization_id: str
 
 
 class RematchRequested(SessionsEvent):
-    """A pair reported 'not a good fit' and ended; the mentee wants another match."""
-
-    relationship_id: UUID
-    program_id: UUID
     mentee_id: UUID
     excluded_mentor_id: UUID

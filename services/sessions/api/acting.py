@@ -1,0 +1,65 @@
+"""Who may read a relationship and on whose behalf a command is given.
+
+A participant acts for themself. A partner acts for one of its own people by naming
+them (`acting_for`); an operator for anyone. Everyone else gets 404.
+"""
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Annotated, Any
+from uuid import UUID
+
+from fastapi import Query
+
+from shared.errors import NotFound, NotPermitted
+from shared.http.aggregates import change, load
+from shared.http.auth import Principal
+from shared.http.responses import resource
+from shared.runtime import ServiceRuntime
+from services.sessions.documents import relationship_view
+from services.sessions.domain.relationship import Relationship
+
+ActingFor = Annotated[UUID | None, Query(description="the person a partner or operator acts for")]
+
+
+def party_organization(relationship: Relationship, person: UUID) -> str | None:
+    party = next((p for p in relationship.parties if UUID(str(p["participant_id"])) == person), None)
+    return party.get("organization_id") if party else None
+
+
+def check_visible(principal: Principal, relationship: Relationship) -> None:
+    if principal.is_operator:
+        return
+    if principal.participant_id is not None and relationship.role_of(principal.participant_id):
+        return
+    organizations = {p.get("organization_id") for p in relationship.parties}
+    if "partner" in principal.roles and principal.tenant in organizations:
+        return
+    raise NotFound("relationship", relationship.id)
+
+
+def acting_person(principal: Principal, relationship: Relationship, acting_for: UUID | None) -> UUID:
+    check_visible(principal, relationship)
+    if principal.participant_id is not None and relationship.role_of(principal.participant_id):
+        return principal.participant_id
+    if acting_for is None or relationship.role_of(acting_for) is None:
+        raise NotPermitted("acting-for-required", "name one of the relationship's people in acting_for")
+    if principal.is_operator or principal.tenant == party_organization(relationship, acting_for):
+        return acting_for
+    raise NotPermitted("not-your-participant", "a partner acts only for its own people")
+
+
+async def act(runtime: ServiceRuntime, relationship_id: UUID, principal: Principal, acting_for: UUID | None,
+              command: Callable[[Relationship, UUID, datetime], Any]) -> Any:
+    def run(relationship: Relationship) -> None:
+        command(relationship, acting_person(principal, relationship, acting_for), datetime.now(UTC))
+
+    relationship = await change(runtime.app, relationship_id, Relationship, "relationship", run)
+    return resource(relationship_view(relationship), relationship.version)
+
+
+async def author_of(relationship_id: UUID, runtime: ServiceRuntime, principal: Principal,
+                    acting_for: UUID | None) -> UUID:
+    """Private text is sealed with its author's own key, so the author is settled first."""
+    relationship = await load(runtime.app, relationship_id, Relationship, "relationship")
+    return acting_person(principal, relationship, acting_for)

@@ -1,0 +1,71 @@
+"""Forming the relationship: the two-party agreement and the ground rules."""
+
+from datetime import date
+
+from uuid import UUID
+
+from fastapi import APIRouter
+from pydantic import BaseModel, ConfigDict, Field
+
+from shared.contracts.vocabulary import Goal, MeetingMode
+from shared.http.auth import CurrentPrincipal
+from shared.http.service_app import Runtime, as_problem_responses
+from services.sessions.api.acting import ActingFor, act
+
+router = APIRouter(prefix="/v1/relationships/{relationship_id}", tags=["agreement and ground rules"],
+                   responses=as_problem_responses(401, 403, 404, 409, 422))
+
+
+class Logistics(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    meeting_mode: MeetingMode
+    channel_or_place: str = Field(default="", max_length=300)
+    time_zones: list[str] = Field(default_factory=list, max_length=10)
+    regular_slot: str = Field(default="", max_length=100, description="e.g. 'every other Tuesday 17:00 CET'")
+
+
+class AgreementTerms(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    goals: dict[UUID, list[Goal]] = Field(description="each person's own specific goals, by participant id")
+    end_date: date
+    cadence_days: int = Field(ge=1, le=90)
+    logistics: Logistics
+
+
+class NewGroundRule(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    rule: str = Field(min_length=1, max_length=500)
+
+
+class Signature(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    version: int = Field(ge=1)
+
+
+@router.post("/agreement", summary="Propose an agreement version (either party)")
+async def propose_agreement(relationship_id: UUID, body: AgreementTerms, runtime: Runtime,
+                            principal: CurrentPrincipal, acting_for: ActingFor = None):
+    terms = body.model_dump(mode="json")
+    return await act(runtime, relationship_id, principal, acting_for,
+                     lambda r, by, at: r.propose_agreement(by, terms, at))
+
+
+@router.post("/agreement/sign", summary="Sign the latest agreement version; it takes effect when all have")
+async def sign_agreement(relationship_id: UUID, body: Signature, runtime: Runtime, principal: CurrentPrincipal,
+                         acting_for: ActingFor = None):
+    return await act(runtime, relationship_id, principal, acting_for,
+                     lambda r, by, at: r.sign_agreement(by, body.version, at))
+
+
+@router.post("/ground-rules", summary="Add one of the pair's own ground rules (before starting)")
+async def add_ground_rule(relationship_id: UUID, body: NewGroundRule, runtime: Runtime,
+                          principal: CurrentPrincipal, acting_for: ActingFor = None):
+    return await act(runtime, relationship_id, principal, acting_for,
+                     lambda r, by, at: r.add_ground_rule(by, body.rule, at))
+
+
+@router.post("/ground-rules/acknowledge", summary="Acknowledge the ground rules")
+async def acknowledge(relationship_id: UUID, runtime: Runtime, principal: CurrentPrincipal,
+                      acting_for: ActingFor = None):
+    return await act(runtime, relationship_id, principal, acting_for,
+                     lambda r, by, at: r.acknowledge_ground_rules(by, at))

@@ -1,0 +1,68 @@
+"""Reading relationships: current state, lists, and the whole timeline as of any moment."""
+
+from datetime import datetime
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import APIRouter, Query
+
+from shared.errors import NotFound
+from shared.eventstore import run_blocking
+from shared.http.aggregates import load
+from shared.http.auth import CurrentPrincipal, require_roles
+from shared.http.responses import page, resource
+from shared.http.service_app import Runtime, as_problem_responses
+from shared.read_model import list_documents
+from shared.store_access import find_sync
+from services.sessions.api.acting import check_visible
+from services.sessions.documents import relationship_view
+from services.sessions.domain.relationship import Relationship
+from services.sessions.timeline import build_timeline, state_summary
+
+router = APIRouter(prefix="/v1/relationships", tags=["relationships"],
+                   responses=as_problem_responses(401, 403, 404, 422))
+READERS = ("partner", "participant", "operator")
+
+
+@router.get("", summary="List relationships (filters: participant, program, status)")
+async def list_relationships(runtime: Runtime, principal: CurrentPrincipal, participant: UUID | None = None,
+                             program: UUID | None = None, status: str | None = None, cursor: str | None = None,
+                             limit: Annotated[int, Query(ge=1, le=200)] = 50):
+    require_roles(principal, *READERS)
+    if not principal.roles & {"partner", "operator"}:
+        participant = principal.participant_id
+    tags = [f"participant:{participant}"] if participant else []
+    if not principal.is_operator:
+        tags.append(f"organization:{principal.tenant}")
+    return page(await list_documents(runtime.pool, "relationship", tenant=None, program_id=program,
+                                     status=status, tags=tags, cursor=cursor, limit=limit))
+
+
+@router.get("/{relationship_id}", summary="A relationship's current state")
+async def read_relationship(relationship_id: UUID, runtime: Runtime, principal: CurrentPrincipal):
+    require_roles(principal, *READERS)
+    relationship = await load(runtime.app, relationship_id, Relationship, "relationship")
+    check_visible(principal, relationship)
+    return resource(relationship_view(relationship), relationship.version)
+
+
+@router.get("/{relationship_id}/timeline", summary="Every event of the relationship, across services, in order")
+async def timeline(relationship_id: UUID, runtime: Runtime, principal: CurrentPrincipal,
+                   as_of: Annotated[datetime | None, Query(description="the moment to show it as of")] = None):
+    require_roles(principal, *READERS)
+    current = await run_blocking(find_sync, runtime.app, relationship_id, Relationship)
+    if current is not None:
+        check_visible(principal, current)
+    elif not principal.is_operator:
+        # Before a match is confirmed only operators see the request's prelude here.
+        raise NotFound("relationship", relationship_id)
+    entries, state = await run_blocking(build_timeline, runtime.app, relationship_id, principal.participant_id,
+                                        as_of)
+    if current is None and not entries:
+        raise NotFound("relationship", relationship_id)
+    for entry in entries:
+        sealed = entry.pop("sealed_for_reader", None)
+        if sealed is not None:
+            entry["private"] = await runtime.vault.open(principal.participant_id, sealed)
+    return {"relationship_id": str(relationship_id), "as_of": as_of, "state": state_summary(state),
+            "entries": entries}

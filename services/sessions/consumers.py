@@ -1,0 +1,65 @@
+"""What sessions learns: the request and its proposals for the timeline, and a
+confirmed match, which starts the relationship exactly once."""
+
+from typing import Any
+
+from shared.consumer import Handler
+from shared.contracts import intake, matching
+from shared.contracts.base import EventContract
+from shared.envelope import CloudEvent
+from shared.store_access import find_sync
+from services.sessions.application import SessionsApplication
+from services.sessions.domain.external_facts import ExternalFacts, external_facts_id
+from services.sessions.domain.relationship import Relationship
+
+TIMELINE_FACTS: dict[type[EventContract], str] = {
+    intake.MentorshipRequested: "request_id",
+    intake.MentorshipRequestUpdated: "request_id",
+    intake.MentorshipRequestWithdrawn: "request_id",
+    matching.MatchProposed: "request_id",
+    matching.MatchAccepted: "request_id",
+    matching.MatchDeclined: "request_id",
+    matching.MatchExpired: "request_id",
+    matching.MatchExpiryReminderDue: "request_id",
+    matching.MatchCancelled: "request_id",
+    matching.MatchConfirmed: "request_id",
+    matching.RequestUnmatched: "request_id",
+}
+LEFT_OUT = {"request_id", "program_id"}
+
+
+def handlers(app: SessionsApplication) -> dict[type[EventContract], Handler]:
+    def remember(fact: Any, envelope: CloudEvent) -> list[Any]:
+        relationship_id = getattr(fact, TIMELINE_FACTS[type(fact)])
+        facts = find_sync(app, external_facts_id(relationship_id), ExternalFacts) or ExternalFacts.open(relationship_id)
+        facts.learn(source=envelope.source.rsplit("/", 1)[-1], fact=type(fact).__name__, occurred_at=envelope.time,
+                    attributes=fact.model_dump(mode="json", exclude=LEFT_OUT))
+        changed: list[Any] = [facts]
+        if isinstance(fact, matching.MatchConfirmed):
+            changed += start_relationship(fact, envelope)
+        return changed
+
+    def start_relationship(fact: matching.MatchConfirmed, envelope: CloudEvent) -> list[Any]:
+        if find_sync(app, fact.request_id, Relationship) is not None:
+            return []  # created exactly once, whatever is redelivered
+        parties = relationship_parties(fact)
+        return [Relationship(
+            id=fact.request_id, program_id=fact.program_id, organization_id=fact.organization_id,
+            format=fact.format, parties=parties, goals=[goal.model_dump() for goal in fact.goals],
+            cadence_days=fact.cadence_days, length_weeks=fact.length_weeks,
+            ground_rules=fact.ground_rules.model_dump(), started_at=envelope.time,
+        )]
+
+    return {contract: remember for contract in TIMELINE_FACTS}
+
+
+def relationship_parties(fact: matching.MatchConfirmed) -> list[dict[str, Any]]:
+    """Co-mentoring makes both people mentor and mentee at once."""
+    mentor_org = fact.mentor_organization_id or fact.organization_id
+    reciprocal = fact.format == "reciprocal"
+    return [
+        {"participant_id": str(fact.mentee_id), "role": "both" if reciprocal else "mentee",
+         "organization_id": fact.organization_id},
+        {"participant_id": str(fact.mentor_id), "role": "both" if reciprocal else "mentor",
+         "organization_id": mentor_org},
+    ]

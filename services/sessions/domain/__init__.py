@@ -1,0 +1,1 @@
+"""Sessions' domain: a relationship from agreement to close. No I/O."""
