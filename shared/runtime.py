@@ -6,6 +6,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
+from uuid import UUID
 
 import asyncpg
 
@@ -64,7 +65,8 @@ class ServiceRuntime:
     async def start(self) -> None:
         settings = self.settings
         self.pool = await asyncpg.create_pool(
-            settings.postgres_dsn(settings.database_for(self.app.service)), min_size=1, max_size=10
+            settings.postgres_dsn(settings.database_for(self.app.service)), min_size=1, max_size=10,
+            init=use_standard_uuids,
         )
         await create_idempotency_table(self.pool)
         await create_read_model_tables(self.pool)
@@ -90,7 +92,7 @@ class ServiceRuntime:
 
     def _consumer_loop(self, spec: ConsumerSpec) -> Callable[[], Awaitable[None]]:
         async def run() -> None:
-            group = f"{self.app.service}.{spec.name}"
+            group = f"{self.settings.topic_namespace}.{self.app.service}.{spec.name}"
             consumer = group_consumer(self.settings, group, spec.topics)
             await consumer.start()
             try:
@@ -152,3 +154,8 @@ class ServiceRuntime:
             lag = await self.relay.lag()
             checks["relay_lag"] = lag
         return checks
+
+
+async def use_standard_uuids(connection: asyncpg.Connection) -> None:
+    # asyncpg's own UUID type is not one the event store's transcoder knows.
+    await connection.set_type_codec("uuid", encoder=str, decoder=UUID, schema="pg_catalog")

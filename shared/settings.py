@@ -35,6 +35,7 @@ class Settings(BaseSettings):
     timer_poll_seconds: float = Field(5.0, gt=0, description="TIMER_POLL_SECONDS")
     max_body_bytes: int = Field(65536, ge=1024, description="MAX_BODY_BYTES, larger bodies get 413")
     log_level: str = Field("INFO", description="LOG_LEVEL")
+    clock_offset_seconds: float = Field(0.0, description="CLOCK_OFFSET_SECONDS, for testing deadlines only")
 
     def topic_for(self, service: str) -> str:
         return f"{self.topic_namespace}.{service}.v1"

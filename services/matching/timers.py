@@ -3,10 +3,11 @@ so nothing is lost across restarts and every firing shows in the history."""
 
 import logging
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
+from shared import clock
 from shared.errors import DomainError
 from shared.eventstore import run_blocking
 from shared.runtime import ServiceRuntime, TimerSpec
@@ -31,7 +32,7 @@ def matching_timers(runtime: ServiceRuntime, every_seconds: float) -> list[Timer
 
     async def propose_for_awaiting_requests() -> int:
         mentors_by_program: dict[UUID, list[Any]] = {}
-        now = datetime.now(UTC)
+        now = clock.now()
 
         async def propose(pair: tuple[UUID, UUID]) -> None:
             request_id, program_id = pair
@@ -42,12 +43,12 @@ def matching_timers(runtime: ServiceRuntime, every_seconds: float) -> list[Timer
         return await for_each(await pool_queries.awaiting_requests(runtime.pool), propose)
 
     async def expire_proposals() -> int:
-        now = datetime.now(UTC)
+        now = clock.now()
         due = await pool_queries.proposals_past_expiry(runtime.pool, now)
         return await for_each(due, lambda ident: run_blocking(app.expire, ident, now))
 
     async def remind_before_expiry() -> int:
-        now = datetime.now(UTC)
+        now = clock.now()
         due = await pool_queries.proposals_due_a_reminder(runtime.pool, now, REMINDER_BEFORE_EXPIRY)
         return await for_each(due, lambda ident: run_blocking(app.remind, ident, now))
 

@@ -2,9 +2,10 @@
 Each tick reads due work from the relationships and records it as events."""
 
 import logging
-from datetime import UTC, datetime
+from datetime import datetime
 from uuid import UUID
 
+from shared import clock
 from shared.errors import DomainError
 from shared.eventstore import run_blocking
 from shared.runtime import ServiceRuntime, TimerSpec
@@ -38,7 +39,7 @@ def sessions_timers(runtime: ServiceRuntime, every_seconds: float) -> list[Timer
     async def tick() -> int:
         rows = await runtime.pool.fetch(
             "SELECT id FROM documents WHERE kind = 'relationship' AND status IN ('active', 'paused')")
-        now = datetime.now(UTC)
+        now = clock.now()
         fired = 0
         for row in rows:
             try:

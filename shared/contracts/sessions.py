@@ -21,6 +21,7 @@ class SessionsEvent(EventContract):
 class Party(Value):
     participant_id: UUID
     role: Literal["mentor", "mentee", "both"]
+    organization_id: str | None = None
 
 
 class RelationshipStarted(SessionsEvent):

@@ -45,3 +45,17 @@ async def read_topic(settings: Settings, topic: str, expected: int, timeout_ms: 
     finally:
         await consumer.stop()
     return records
+
+
+def create_database_sync(settings: Settings, name: str) -> None:
+    import psycopg
+
+    with psycopg.connect(settings.postgres_dsn("postgres"), autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+
+
+def drop_database_sync(settings: Settings, name: str) -> None:
+    import psycopg
+
+    with psycopg.connect(settings.postgres_dsn("postgres"), autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -1,11 +1,12 @@
 """Mentorship requests: a mentee's specific goals, made by them or their partner."""
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, Header, Query, Request
 
+from shared import clock
 from shared.eventstore import run_blocking
 from shared.http.aggregates import change, load, new_id_for, public_history
 from shared.http.auth import CurrentPrincipal
@@ -36,7 +37,7 @@ async def request_mentorship(body: NewRequest, request: Request, runtime: Runtim
     for key in ("program_id", "mentee_id", "co_mentee_id", "named_mentor_id"):
         fields[key] = getattr(body, key)
     created = await run_blocking(
-        runtime.app.request_mentorship, request_id, mentee.organization_id, fields, sealed, datetime.now(UTC)
+        runtime.app.request_mentorship, request_id, mentee.organization_id, fields, sealed, clock.now()
     )
     return resource(request_view(created), created.version, 201, f"/v1/requests/{created.id}")
 

@@ -1,12 +1,13 @@
 """Proposals: read them with their explanation, accept or decline them."""
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Annotated, Literal
 from uuid import UUID
 
 from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 
+from shared import clock
 from shared.errors import NotFound, NotPermitted, RuleViolated
 from shared.eventstore import run_blocking
 from shared.http.aggregates import load, public_history
@@ -74,7 +75,7 @@ async def read_match(match_id: UUID, runtime: Runtime, principal: CurrentPrincip
 async def accept(match_id: UUID, runtime: Runtime, principal: CurrentPrincipal, body: Answer | None = None):
     proposal = await _visible(match_id, runtime, principal)
     side = answering_side(principal, proposal, (body or Answer()).acting_as)
-    answered = await run_blocking(runtime.app.accept, match_id, side, datetime.now(UTC))
+    answered = await run_blocking(runtime.app.accept, match_id, side, clock.now())
     return resource(match_view(answered), answered.version)
 
 
@@ -82,7 +83,7 @@ async def accept(match_id: UUID, runtime: Runtime, principal: CurrentPrincipal, 
 async def decline(match_id: UUID, body: Decline, runtime: Runtime, principal: CurrentPrincipal):
     proposal = await _visible(match_id, runtime, principal)
     side = answering_side(principal, proposal, body.acting_as)
-    answered = await run_blocking(runtime.app.decline, match_id, side, body.reason, datetime.now(UTC))
+    answered = await run_blocking(runtime.app.decline, match_id, side, body.reason, clock.now())
     return resource(match_view(answered), answered.version)
 
 
@@ -90,7 +91,7 @@ async def decline(match_id: UUID, body: Decline, runtime: Runtime, principal: Cu
 async def propose_by_hand(body: OperatorPair, runtime: Runtime, principal: CurrentPrincipal):
     require_roles(principal, "operator")
     proposal = await run_blocking(runtime.app.propose_pair, body.request_id, body.mentor_id, "operator",
-                                  datetime.now(UTC))
+                                  clock.now())
     return resource(match_view(proposal), proposal.version, 201, f"/v1/matches/{proposal.id}")
 
 

@@ -1,12 +1,13 @@
 """Whole-pool matching runs per program, and dry runs that write nothing."""
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Literal
 from uuid import UUID
 
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict
 
+from shared import clock
 from shared.eventstore import run_blocking
 from shared.http.auth import CurrentPrincipal, require_roles
 from shared.http.service_app import Runtime, as_problem_responses
@@ -30,4 +31,4 @@ async def run_matching(program_id: UUID, body: RunRequest, runtime: Runtime, pri
     mentors = await pool_queries.mentors_of(runtime.pool, program_id)
     request_ids = await pool_queries.awaiting_requests_of(runtime.pool, program_id)
     return await run_blocking(PoolRun(runtime.app).run, program_id, request_ids, mentors, body.objective,
-                              body.dry_run, datetime.now(UTC))
+                              body.dry_run, clock.now())

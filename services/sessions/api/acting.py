@@ -5,12 +5,13 @@ them (`acting_for`); an operator for anyone. Everyone else gets 404.
 """
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import Query
 
+from shared import clock
 from shared.errors import NotFound, NotPermitted
 from shared.http.aggregates import change, load
 from shared.http.auth import Principal
@@ -52,7 +53,7 @@ def acting_person(principal: Principal, relationship: Relationship, acting_for: 
 async def act(runtime: ServiceRuntime, relationship_id: UUID, principal: Principal, acting_for: UUID | None,
               command: Callable[[Relationship, UUID, datetime], Any]) -> Any:
     def run(relationship: Relationship) -> None:
-        command(relationship, acting_person(principal, relationship, acting_for), datetime.now(UTC))
+        command(relationship, acting_person(principal, relationship, acting_for), clock.now())
 
     relationship = await change(runtime.app, relationship_id, Relationship, "relationship", run)
     return resource(relationship_view(relationship), relationship.version)
