@@ -67,8 +67,9 @@ class ServiceProcess:
                 self.process.kill()
                 self.process.wait()
 
-    def restart(self) -> None:
+    def restart(self, **env_changes: str) -> None:
         self.stop()
+        self.env = {**self.env, **env_changes}
         self.start()
 
 
