@@ -30,18 +30,25 @@ class LogFollower(ABC):
         self._wake = asyncio.Event()
 
     async def run(self) -> None:
+        channel = self.app.recorder.channel_name
         async with self.position.exclusive() as connection:
-            await connection.add_listener(self.app.recorder.channel_name, self._on_notify)
-            self.done_up_to = await self.position.load(connection)
-            log.info("following the log", extra={"follower": self.position.follower, "from": self.done_up_to})
-            while True:
-                if await self.step(connection):
-                    continue
-                self._wake.clear()
-                try:
-                    await asyncio.wait_for(self._wake.wait(), self.poll_seconds)
-                except TimeoutError:
-                    pass
+            await connection.add_listener(channel, self._on_notify)
+            try:
+                self.done_up_to = await self.position.load(connection)
+                log.info("following the log", extra={"follower": self.position.follower, "from": self.done_up_to})
+                await self._follow(connection)
+            finally:
+                await connection.remove_listener(channel, self._on_notify)
+
+    async def _follow(self, connection: asyncpg.Connection) -> None:
+        while True:
+            if await self.step(connection):
+                continue
+            self._wake.clear()
+            try:
+                await asyncio.wait_for(self._wake.wait(), self.poll_seconds)
+            except TimeoutError:
+                pass
 
     async def step(self, connection: asyncpg.Connection) -> bool:
         """Handles the next batch; False when there was nothing new."""

@@ -1,0 +1,23 @@
+"""A service app in-process (FastAPI TestClient runs its lifespan) on a fresh database."""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from uuid import uuid4
+
+from fastapi.testclient import TestClient
+
+from shared.settings import Settings
+from tests.support.servers import create_database_sync, drop_database_sync
+
+
+@contextmanager
+def service_client(settings: Settings, service: str, build) -> Iterator[tuple[TestClient, Settings]]:  # noqa: ANN001
+    database = f"api_{service}_{uuid4().hex[:10]}"
+    create_database_sync(settings, database)
+    scoped = settings.model_copy(update={f"{service}_database": database,
+                                         "topic_namespace": f"api{uuid4().hex[:8]}"})
+    try:
+        with TestClient(build(scoped)) as client:
+            yield client, scoped
+    finally:
+        drop_database_sync(settings, database)

@@ -1,0 +1,189 @@
+"""Intake's HTTP API against real PostgreSQL and Kafka: every error kind, tenant
+isolation, idempotent retries, optimistic concurrency."""
+
+from uuid import uuid4
+
+import pytest
+
+from services.intake.main import build
+from tests.integration.conftest import service_client
+from tests.support.api_client import eventually, profile, token
+
+pytestmark = pytest.mark.integration
+PROBLEM = "application/problem+json"
+
+
+@pytest.fixture(scope="module")
+def api(server_settings):
+    with service_client(server_settings, "intake", build) as (client, settings):
+        def as_(tenant: str, role: str, participant=None) -> dict:
+            return {"authorization": f"Bearer {token(settings, tenant, role, participant)}"}
+
+        operator, acme, globex = as_("ops", "operator"), as_("acme", "partner"), as_("globex", "partner")
+        program = client.post("/v1/programs", headers=operator, json={
+            "name": "Leaders", "formats": ["one_to_one"], "organizations": ["acme", "globex"],
+            "max_open_requests_per_mentee": 2}).json()
+        yield {"client": client, "settings": settings, "as": as_, "operator": operator, "acme": acme,
+               "globex": globex, "program": program}
+
+
+def enrol(api, headers, roles="mentee", organization="acme"):
+    body = {"program_id": api["program"]["id"], "name": "N", "contact_email": "n@example.com",
+            "consent_given": True, "profile": profile(roles, [("sql", "expert")], ["leadership"], 5, organization)}
+    response = api["client"].post("/v1/participants", headers=headers, json=body)
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+def test_every_endpoint_refuses_a_missing_or_bad_token_with_a_401_problem(api):
+    for method, path in (("get", "/v1/programs"), ("post", "/v1/participants"), ("get", "/v1/requests")):
+        response = getattr(api["client"], method)(path)
+        assert response.status_code == 401
+        assert response.headers["content-type"] == PROBLEM
+        bad = getattr(api["client"], method)(path, headers={"authorization": "Bearer nonsense"})
+        assert bad.status_code == 401
+
+
+def test_only_operators_open_programs(api):
+    response = api["client"].post("/v1/programs", headers=api["acme"], json={
+        "name": "X", "formats": ["peer"], "organizations": ["acme"]})
+    assert response.status_code == 403
+    assert response.json()["type"].endswith("/forbidden")
+
+
+def test_garbage_gets_a_422_naming_each_bad_field_and_writes_nothing(api):
+    response = api["client"].post("/v1/participants", headers=api["acme"], json={
+        "program_id": "not-a-uuid", "name": "", "contact_email": "nope", "consent_given": True,
+        "profile": {"roles": "wizard"}})
+    assert response.status_code == 422
+    assert response.headers["content-type"] == PROBLEM
+    fields = {error["field"] for error in response.json()["errors"]}
+    assert {"body.program_id", "body.name", "body.contact_email", "body.profile.roles"} <= fields
+    listing = api["client"].get("/v1/participants", headers=api["acme"]).json()
+    assert all(item["profile"]["roles"] != "wizard" for item in listing["items"])
+
+
+def test_an_oversized_body_gets_a_413(api):
+    response = api["client"].post("/v1/requests", headers={**api["acme"], "content-type": "application/json"},
+                                  content=b'{"x": "' + b"a" * 70_000 + b'"}')
+    assert response.status_code == 413
+    assert response.json()["type"].endswith("/payload-too-large")
+
+
+def test_enrolment_without_consent_is_a_409_rule_violation(api):
+    response = api["client"].post("/v1/participants", headers=api["acme"], json={
+        "program_id": api["program"]["id"], "name": "N", "contact_email": "n@example.com", "consent_given": False,
+        "profile": profile("mentee", [], ["x"], 1, "acme")})
+    assert response.status_code == 409
+    assert response.json()["type"].endswith("/consent-required")
+
+
+def test_another_tenants_participant_is_a_404_for_reads_and_writes(api):
+    person = enrol(api, api["acme"])
+    client = api["client"]
+    assert client.get(f"/v1/participants/{person['id']}", headers=api["globex"]).status_code == 404
+    assert client.post(f"/v1/participants/{person['id']}/pause", headers=api["globex"]).status_code == 404
+    assert client.get(f"/v1/participants/{uuid4()}", headers=api["acme"]).status_code == 404
+    assert client.get(f"/v1/participants/{person['id']}", headers=api["acme"]).status_code == 200
+
+
+def test_a_participant_token_acts_only_for_that_person(api):
+    me, other = enrol(api, api["acme"]), enrol(api, api["acme"])
+    mine = api["as"]("acme", "participant", me["id"])
+    assert api["client"].get(f"/v1/participants/{me['id']}", headers=mine).status_code == 200
+    assert api["client"].get(f"/v1/participants/{other['id']}", headers=mine).status_code == 404
+
+
+def test_a_retried_create_returns_the_first_answer_and_creates_nothing_new(api):
+    body = {"program_id": api["program"]["id"], "name": "Retry", "contact_email": "r@example.com",
+            "consent_given": True, "profile": profile("mentor", [("go", "expert")], [], 9, "acme")}
+    headers = {**api["acme"], "idempotency-key": f"enrol-{uuid4()}"}
+    first = api["client"].post("/v1/participants", headers=headers, json=body)
+    second = api["client"].post("/v1/participants", headers=headers, json=body)
+    assert first.status_code == second.status_code == 201
+    assert first.json()["id"] == second.json()["id"]
+    assert second.headers["idempotent-replayed"] == "true"
+    changed = api["client"].post("/v1/participants", headers=headers, json={**body, "name": "Other"})
+    assert changed.status_code == 422
+    assert changed.json()["type"].endswith("/idempotency-key-reused")
+
+
+def test_a_stale_if_match_is_412_and_a_missing_one_is_428(api):
+    person = enrol(api, api["acme"])
+    new_profile = {"profile": profile("mentee", [("sql", "expert")], ["leadership", "negotiation"], 5, "acme")}
+    path = f"/v1/participants/{person['id']}/profile"
+    assert api["client"].put(path, headers=api["acme"], json=new_profile).status_code == 428
+    stale = api["client"].put(path, headers={**api["acme"], "if-match": '"0"'}, json=new_profile)
+    assert stale.status_code == 412
+    fresh = api["client"].put(path, headers={**api["acme"], "if-match": f'"{person["version"]}"'}, json=new_profile)
+    assert fresh.status_code == 200
+    assert fresh.headers["etag"] == f'"{person["version"] + 1}"'
+    assert fresh.json()["profile_version"] == 2
+
+
+def test_the_open_request_cap_and_duplicate_goals_are_409s_with_their_own_types(api):
+    mentee = enrol(api, api["acme"])
+    client, program = api["client"], api["program"]["id"]
+
+    def request(topic: str):
+        return client.post("/v1/requests", headers=api["acme"], json={
+            "program_id": program, "mentee_id": mentee["id"], "meeting_modes": ["video"],
+            "goals": [{"topic": topic, "outcome": "get better"}]})
+
+    assert request("leadership").status_code == 201
+    duplicate = request("Leadership")
+    assert duplicate.status_code == 409 and duplicate.json()["type"].endswith("/duplicate-open-request")
+    assert request("negotiation").status_code == 201
+    over_cap = request("finance")
+    assert over_cap.status_code == 409 and over_cap.json()["type"].endswith("/open-request-cap-reached")
+
+
+def test_erasure_makes_personal_data_unreadable_but_keeps_the_history(api):
+    person = enrol(api, api["acme"])
+    client = api["client"]
+    assert client.get(f"/v1/participants/{person['id']}", headers=api["acme"]).json()["personal"]["name"] == "N"
+    erased = client.post(f"/v1/participants/{person['id']}/erase", headers=api["acme"])
+    assert erased.status_code == 200 and erased.json()["erased"] is True
+    after = client.get(f"/v1/participants/{person['id']}", headers=api["acme"]).json()
+    assert "personal" not in after
+    history = client.get(f"/v1/participants/{person['id']}/events", headers=api["acme"]).json()["items"]
+    assert [entry["type"] for entry in history] == ["ParticipantEnrolled", "ParticipantErased"]
+    assert all("ciphertext" not in key for entry in history for key in entry["data"])
+
+
+def test_lists_filter_by_role_and_topic_and_page_by_cursor(api):
+    for _ in range(3):
+        enrol(api, api["globex"], roles="mentor", organization="globex")
+    client = api["client"]
+    first = eventually(lambda: (lambda page: page if len(page["items"]) == 2 else None)(client.get(
+        "/v1/participants", headers=api["globex"], params={"role": "mentor", "topic": "sql", "limit": 2}).json()),
+        what="the projection")
+    assert first["next_cursor"]
+    second = client.get("/v1/participants", headers=api["globex"],
+                        params={"role": "mentor", "topic": "sql", "limit": 2, "cursor": first["next_cursor"]}).json()
+    ids = [item["id"] for item in first["items"] + second["items"]]
+    assert len(ids) == len(set(ids)) == 3
+    assert all(item["organization_id"] == "globex" for item in first["items"] + second["items"])
+    garbage = client.get("/v1/participants", headers=api["globex"], params={"cursor": "%%%"})
+    assert garbage.status_code == 422
+
+
+def test_a_closed_program_refuses_new_requests_with_a_409(api):
+    client = api["client"]
+    program = client.post("/v1/programs", headers=api["operator"], json={
+        "name": "Short", "formats": ["one_to_one"], "organizations": ["acme"]}).json()
+    mentee = client.post("/v1/participants", headers=api["acme"], json={
+        "program_id": program["id"], "name": "N", "contact_email": "n@example.com", "consent_given": True,
+        "profile": profile("mentee", [], ["x"], 1, "acme")}).json()
+    assert client.post(f"/v1/programs/{program['id']}/close", headers=api["operator"]).status_code == 200
+    refused = client.post("/v1/requests", headers=api["acme"], json={
+        "program_id": program["id"], "mentee_id": mentee["id"], "meeting_modes": ["video"],
+        "goals": [{"topic": "x", "outcome": "y"}]})
+    assert refused.status_code == 409 and refused.json()["type"].endswith("/program-not-open")
+    again = client.post(f"/v1/programs/{program['id']}/reopen", headers=api["operator"])
+    assert again.status_code == 409 and again.json()["type"].endswith("/program-closed")
+
+
+def test_openapi_is_published(api):
+    spec = api["client"].get("/openapi.json").json()
+    assert "/v1/requests/{request_id}/withdraw" in spec["paths"]
