@@ -8,15 +8,15 @@ from uuid import NAMESPACE_URL, UUID, uuid4, uuid5
 from shared.errors import ConcurrentWrite, RuleViolated
 from shared.eventstore import ServiceApplication
 from shared.store_access import find_sync, load_sync, save_sync
-from services.matching.domain.candidate_edges import candidate_edges
+from services.matching.domain.candidate_edges import CandidatePool
 from services.matching.domain.match_request import MatchRequest
 from services.matching.domain.matching_run import MatchingRun
+from services.matching.domain.pool_run import ALGORITHMS, solve
 from services.matching.domain.pool import Candidate
 from services.matching.domain.proposal import MatchProposal
 from services.matching.domain.replicas import PoolMember, ProgramPolicy
 from services.matching.domain.seats import Seats, seats_id
 from services.matching.domain.selection import ALGORITHM, Choice, check_pair, rank
-from services.matching.domain.whole_pool import solve
 
 
 def proposal_id_for(request_id: UUID, attempt: int) -> UUID:
@@ -169,8 +169,6 @@ class MatchingApplication(ServiceApplication):
 class PoolRun:
     """A whole-pool run; kept apart from MatchingApplication's per-request use cases."""
 
-    ALGORITHMS = {"stable": "capacitated-deferred-acceptance/v1", "max_total_score": "sparse-min-cost-assignment/v1"}
-
     def __init__(self, app: MatchingApplication) -> None:
         self.app = app
 
@@ -184,18 +182,17 @@ class PoolRun:
             for request in requests if request.status == "awaiting"
         ]
         managers = {c.participant_id: c.manager_id for c in [*mentors, *(m for _, m in pairs_in)]}
-        edges = candidate_edges(pairs_in, mentors, managers, program.terms["matching_policy"]["weights"])
+        candidates = CandidatePool(pairs_in, mentors, managers, program.terms["matching_policy"]["weights"])
         capacity = {m.participant_id: max(0, m.capacity - m.load) for m in mentors}
-        outcome = solve(objective, edges, capacity, len(pairs_in))
-        score_of = {(e.request, e.mentor): e.score for e in edges}
-        pairs = [{"request_id": str(r), "mentor_id": str(m), "score": score_of[(r, m)]}
+        outcome = solve(objective, candidates, capacity)
+        pairs = [{"request_id": str(r), "mentor_id": str(m), "score": outcome.scores[(r, m)]}
                  for r, m in sorted(outcome.pairs.items(), key=lambda p: str(p[0]))]
         result = {"objective": objective, "dry_run": dry_run, "summary": outcome.summary, "pairs": pairs}
         if dry_run:
             return result
         for request_id, mentor_id in outcome.pairs.items():
             try:
-                self.app.propose_pair(request_id, mentor_id, "matching_run", at, self.ALGORITHMS[objective])
+                self.app.propose_pair(request_id, mentor_id, "matching_run", at, ALGORITHMS[objective])
             except (RuleViolated, ConcurrentWrite):
                 continue  # the request moved on while the run was computed
         run = MatchingRun(id=uuid4(), program_id=program_id, objective=objective, summary=outcome.summary,

@@ -9,6 +9,9 @@ from services.matching.domain.matching_run import MatchingRun
 from services.matching.domain.proposal import MatchProposal
 
 
+RUN_FIGURES = ("proposals", "matched_ratio", "mean_score", "min_score", "blocking_pairs")
+
+
 def to_public(event: Any, aggregate: Any) -> PublicEvent | None:
     if isinstance(aggregate, MatchProposal):
         contract = proposal_contract(type(event).__name__, event, aggregate)
@@ -19,7 +22,8 @@ def to_public(event: Any, aggregate: Any) -> PublicEvent | None:
         key, tenant, program = aggregate.id, aggregate.organization_id, aggregate.program_id
     elif isinstance(aggregate, MatchingRun) and type(event).__name__ == "MatchingRunCompleted":
         contract = contracts.MatchingRunCompleted(run_id=aggregate.id, program_id=aggregate.program_id,
-                                                  objective=aggregate.objective, **aggregate.summary)
+                                                  objective=aggregate.objective,
+                                                  **{field: aggregate.summary[field] for field in RUN_FIGURES})
         return PublicEvent(contract, key=aggregate.program_id, tenant="operator", program=aggregate.program_id)
     else:
         return None

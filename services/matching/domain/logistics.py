@@ -35,7 +35,18 @@ def utc_intervals(windows: tuple[Window, ...], time_zone: str) -> list[tuple[int
             intervals.append((start, end))
         else:  # wraps past Sunday midnight
             intervals += [(start, MINUTES_PER_WEEK), (0, end - MINUTES_PER_WEEK)]
-    return intervals
+    return merged(intervals)
+
+
+def merged(intervals: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Overlapping windows count once: two windows on the same evening are one evening."""
+    result: list[tuple[int, int]] = []
+    for start, end in sorted(intervals):
+        if result and start <= result[-1][1]:
+            result[-1] = (result[-1][0], max(result[-1][1], end))
+        else:
+            result.append((start, end))
+    return result
 
 
 def overlap_minutes(a: list[tuple[int, int]], b: list[tuple[int, int]]) -> int:

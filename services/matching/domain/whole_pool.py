@@ -11,7 +11,8 @@ which is what makes ten thousand requests tractable. Both objectives work on it:
 
 import heapq
 from collections import defaultdict
-from dataclasses import dataclass
+from collections.abc import Callable
+from typing import NamedTuple
 from uuid import UUID
 
 import numpy as np
@@ -20,32 +21,63 @@ from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import min_weight_full_bipartite_matching
 
 
-@dataclass(frozen=True)
-class Edge:
+class Edge(NamedTuple):
+    """A tuple, not a dataclass: whole-pool runs build hundreds of thousands."""
+
     request: UUID
     mentor: UUID
     score: float
 
 
-@dataclass(frozen=True)
-class Outcome:
-    pairs: dict[UUID, UUID]  # request -> mentor
-    summary: dict[str, float]
+Extend = Callable[[list[UUID], dict[UUID, float]], list[Edge]]
 
 
-def stable(edges: list[Edge], capacity: dict[UUID, int]) -> dict[UUID, UUID]:
+def stable(edges: list[Edge], capacity: dict[UUID, int], extend: Extend | None = None) -> dict[UUID, UUID]:
+    """Mentee-proposing deferred acceptance; ties broken by id, so it is reproducible.
+
+    `extend(exhausted, floors)` gives requests that ran out of options the mentors
+    still worth asking: those whose lowest held score (their floor) is below the
+    request's score, or who have a free seat. A full mentor's floor only rises, so
+    a mentor below it now would refuse later too, and rounds end.
+    """
     preferences: dict[UUID, list[Edge]] = defaultdict(list)
     for edge in edges:
         preferences[edge.request].append(edge)
+    held: dict[UUID, list[tuple[float, str, UUID]]] = defaultdict(list)  # min-heap: worst held first
+    next_choice: dict[UUID, int] = defaultdict(int)
+    free = sort_and_list(preferences)
+    while True:
+        exhausted = propose_until_settled(free, preferences, next_choice, held, capacity)
+        if extend is None or not exhausted:
+            break
+        floors = {m: heap[0][0] for m, heap in held.items() if len(heap) >= capacity.get(m, 0)}
+        more: dict[UUID, list[Edge]] = defaultdict(list)
+        for edge in extend(exhausted, floors):
+            more[edge.request].append(edge)
+        if not more:
+            break
+        for request, options in more.items():
+            preferences[request] = preferences[request][:next_choice[request]] + sorted(
+                options, key=lambda e: (-e.score, str(e.mentor)))
+        free = list(more)
+    return {request: mentor for mentor, heap in held.items() for _, _, request in heap}
+
+
+def sort_and_list(preferences: dict[UUID, list[Edge]]) -> list[UUID]:
     for options in preferences.values():
         options.sort(key=lambda e: (-e.score, str(e.mentor)))
-    next_choice = dict.fromkeys(preferences, 0)
-    held: dict[UUID, list[tuple[float, str, UUID]]] = defaultdict(list)  # min-heap: worst held first
-    free = [request for request in preferences]
+    return list(preferences)
+
+
+def propose_until_settled(free: list[UUID], preferences: dict[UUID, list[Edge]], next_choice: dict[UUID, int],
+                          held: dict[UUID, list[tuple[float, str, UUID]]], capacity: dict[UUID, int]) -> list[UUID]:
+    """Runs proposals until every request holds a seat or has asked all it knows."""
+    exhausted = []
     while free:
         request = free.pop()
         options = preferences[request]
         if next_choice[request] >= len(options):
+            exhausted.append(request)
             continue
         edge = options[next_choice[request]]
         next_choice[request] += 1
@@ -57,35 +89,42 @@ def stable(edges: list[Edge], capacity: dict[UUID, int]) -> dict[UUID, UUID]:
             free.append(heapq.heapreplace(heap, entry)[2])
         else:
             free.append(request)
-    return {request: mentor for mentor, heap in held.items() for _, _, request in heap}
+    return exhausted
 
 
 def max_total_score(edges: list[Edge], capacity: dict[UUID, int]) -> dict[UUID, UUID]:
-    requests = sorted({e.request for e in edges}, key=str)
-    if not requests:
+    """Optimal assignment on the seat-expanded graph; each request may stay unmatched."""
+    if not edges:
         return {}
+    requests = list(dict.fromkeys(e.request for e in edges))
+    mentors = list(dict.fromkeys(e.mentor for e in edges))
     row_of = {request: i for i, request in enumerate(requests)}
-    seats: list[UUID] = []
-    first_seat: dict[UUID, int] = {}
-    for mentor in sorted({e.mentor for e in edges}, key=str):
-        first_seat[mentor] = len(seats)
-        seats += [mentor] * capacity.get(mentor, 0)
-    rows, cols, costs = [], [], []
-    top = max(e.score for e in edges) + 1.0
-    for edge in edges:
-        for seat in range(first_seat[edge.mentor], first_seat[edge.mentor] + capacity.get(edge.mentor, 0)):
-            rows.append(row_of[edge.request])
-            cols.append(seat)
-            # Costs must be positive for the sparse solver; higher score, lower cost.
-            costs.append(top - edge.score)
-    unmatched = len(seats)
-    for i in range(len(requests)):  # each request's own "stay unmatched" column
-        rows.append(i)
-        cols.append(unmatched + i)
-        costs.append(top)
-    graph = csr_matrix((costs, (rows, cols)), shape=(len(requests), unmatched + len(requests)))
-    matched_rows, matched_cols = min_weight_full_bipartite_matching(graph)
-    return {requests[r]: seats[c] for r, c in zip(matched_rows, matched_cols, strict=True) if c < unmatched}
+    column_of = {mentor: j for j, mentor in enumerate(mentors)}
+    seats_of = np.array([capacity.get(mentor, 0) for mentor in mentors])
+    first_seat = np.concatenate([[0], np.cumsum(seats_of)[:-1]])
+    rows = np.fromiter((row_of[e.request] for e in edges), dtype=np.int64, count=len(edges))
+    mentor_columns = np.fromiter((column_of[e.mentor] for e in edges), dtype=np.int64, count=len(edges))
+    scores = np.fromiter((e.score for e in edges), dtype=np.float64, count=len(edges))
+    # Every edge becomes one edge per seat of its mentor.
+    per_edge = seats_of[mentor_columns]
+    edge_index = np.repeat(np.arange(len(edges)), per_edge)
+    seat_offset = np.arange(len(edge_index)) - np.repeat(np.cumsum(per_edge) - per_edge, per_edge)
+    seat_rows = rows[edge_index]
+    seat_columns = first_seat[mentor_columns[edge_index]] + seat_offset
+    # Costs must be positive for the sparse solver; a higher score is a lower cost.
+    top = scores.max() + 1.0
+    seat_costs = top - scores[edge_index]
+    total_seats = int(seats_of.sum())
+    unmatched = np.arange(len(requests))
+    graph = csr_matrix(
+        (np.concatenate([seat_costs, np.full(len(requests), top)]),
+         (np.concatenate([seat_rows, unmatched]), np.concatenate([seat_columns, total_seats + unmatched]))),
+        shape=(len(requests), total_seats + len(requests)),
+    )
+    matched_rows, matched_columns = min_weight_full_bipartite_matching(graph)
+    seat_owner = np.repeat(np.arange(len(mentors)), seats_of)
+    return {requests[r]: mentors[seat_owner[c]]
+            for r, c in zip(matched_rows.tolist(), matched_columns.tolist(), strict=True) if c < total_seats}
 
 
 def exact_max_total_score(scores: np.ndarray, capacity: list[int]) -> float:
@@ -127,8 +166,3 @@ def summarise(edges: list[Edge], pairs: dict[UUID, UUID], capacity: dict[UUID, i
         "total_score": round(sum(scores), 4),
         "blocking_pairs": blocking_pairs(edges, pairs, capacity),
     }
-
-
-def solve(objective: str, edges: list[Edge], capacity: dict[UUID, int], requests: int) -> Outcome:
-    pairs = stable(edges, capacity) if objective == "stable" else max_total_score(edges, capacity)
-    return Outcome(pairs, summarise(edges, pairs, capacity, requests))
