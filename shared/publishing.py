@@ -5,7 +5,7 @@ None keeps an event private (internal bookkeeping, confidential content).
 """
 
 from dataclasses import dataclass
-from typing import Callable
+from collections.abc import Callable
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate, DomainEvent

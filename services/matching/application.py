@@ -2,7 +2,6 @@
 
 from datetime import datetime, timedelta
 from typing import Any
-from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid4, uuid5
 
 from shared.errors import ConcurrentWrite, RuleViolated

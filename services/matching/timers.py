@@ -3,7 +3,6 @@ so nothing is lost across restarts and every firing shows in the history."""
 
 import logging
 from collections.abc import Awaitable, Callable
-from datetime import datetime
 from typing import Any
 from uuid import UUID
 

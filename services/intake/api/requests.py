@@ -1,6 +1,5 @@
 """Mentorship requests: a mentee's specific goals, made by them or their partner."""
 
-from datetime import datetime
 from typing import Annotated
 from uuid import UUID
 

@@ -1,6 +1,5 @@
 """Proposals: read them with their explanation, accept or decline them."""
 
-from datetime import datetime
 from typing import Annotated, Literal
 from uuid import UUID
 

@@ -1,6 +1,5 @@
 """Whole-pool matching runs per program, and dry runs that write nothing."""
 
-from datetime import datetime
 from typing import Literal
 from uuid import UUID
 

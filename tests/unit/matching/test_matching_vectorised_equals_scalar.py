@@ -1,7 +1,6 @@
 """The numpy scorer used for whole-pool runs gives the scalar scorer's answers."""
 
 import random
-from datetime import time
 from uuid import uuid4
 
 import numpy as np
