@@ -112,13 +112,15 @@ class Participant(Aggregate):
     @event("ParticipantWithdrew")
     def _withdrew(self) -> None:
         self.status = "withdrawn"
+        # Someone who left asks for nothing: their open requests no longer count.
+        self.open_requests = {}
 
     @event("ParticipantErased")
     def _erased(self) -> None:
         self.erased = True
         self.personal_ciphertext = None
-        if self.status != "withdrawn":
-            self.status = "withdrawn"
+        self.status = "withdrawn"
+        self.open_requests = {}
 
     @event("ParticipantRequestOpened")
     def _request_opened(self, request_id: UUID, topics: list[str]) -> None:

@@ -218,3 +218,13 @@ def test_a_withdrawn_request_cannot_be_matched_and_a_closed_one_not_closed_again
     refused("request-not-pending", lambda: ask.mark_matched(uuid4()), ask)
     ask.mark_closed()
     refused("request-closed", ask.mark_closed, ask)
+
+
+def test_withdrawing_or_erasure_clears_the_open_requests_so_nothing_settles_later():
+    ada = person(program())
+    ask = uuid4()
+    ada.note_request_opened(ask, ["a"])
+    ada.erase()
+    ada.collect_events()
+    ada.note_request_settled(ask)
+    assert ada.open_requests == {} and ada.collect_events() == []
