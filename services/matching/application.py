@@ -36,6 +36,8 @@ class MatchingApplication(ServiceApplication):
         if request.status != "awaiting":
             return None
         program = load_sync(self, request.program_id, ProgramPolicy, "program")
+        if program.terms.get("matching_mode") == "batch":
+            return None  # the program matches its pool in runs only
         mentee = load_sync(self, request.mentee_id, PoolMember, "participant").as_candidate()
         open_request = request.as_open_request()
         managers = {m.participant_id: m.manager_id for m in [*mentors, mentee]}

@@ -6,7 +6,7 @@ from shared.read_model import Document
 from services.matching.domain.match_request import MatchRequest
 from services.matching.domain.matching_run import MatchingRun
 from services.matching.domain.proposal import MatchProposal
-from services.matching.domain.replicas import PoolMember
+from services.matching.domain.replicas import PoolMember, ProgramPolicy
 from services.matching.domain.seats import Seats
 
 
@@ -32,6 +32,11 @@ def to_document(aggregate: Any) -> Document | None:
                 "capacity": aggregate.capacity, "held": len(aggregate.held)}
         return Document("seats", aggregate.id, "operator", "open", aggregate.version, aggregate.created_on, body,
                         tags=[f"participant:{aggregate.participant_id}", f"role:{aggregate.role}"])
+    if isinstance(aggregate, ProgramPolicy):
+        body = {"id": str(aggregate.id), "matching_mode": aggregate.terms.get("matching_mode", "on_demand"),
+                "policy_version": aggregate.policy_version}
+        return Document("program", aggregate.id, "operator", aggregate.status, aggregate.version,
+                        aggregate.created_on, body, program_id=aggregate.id)
     if isinstance(aggregate, MatchingRun):
         return Document("run", aggregate.id, "operator", "completed", aggregate.version, aggregate.created_on,
                         {"id": str(aggregate.id), "objective": aggregate.objective, **aggregate.summary},

@@ -28,9 +28,13 @@ async def mentors_of(pool: asyncpg.Pool, program_id: UUID) -> list[Candidate]:
 
 
 async def awaiting_requests(pool: asyncpg.Pool, limit: int = 100) -> list[tuple[UUID, UUID]]:
+    """Requests the on-demand matchmaker should propose for (batch programs wait for runs)."""
     rows = await pool.fetch(
-        "SELECT id, program_id FROM documents WHERE kind = 'request' AND status = 'awaiting' "
-        "ORDER BY created_at LIMIT $1", limit)
+        """SELECT r.id, r.program_id FROM documents r
+           WHERE r.kind = 'request' AND r.status = 'awaiting'
+             AND NOT EXISTS (SELECT 1 FROM documents p WHERE p.kind = 'program' AND p.id = r.program_id
+                             AND p.body->>'matching_mode' = 'batch')
+           ORDER BY r.created_at LIMIT $1""", limit)
     return [(row["id"], row["program_id"]) for row in rows]
 
 

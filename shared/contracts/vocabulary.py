@@ -104,3 +104,5 @@ class ProgramTerms(Value):
     max_open_requests_per_mentee: int = Field(default=3, ge=1, le=10)
     ground_rules: GroundRulesTemplate = Field(default_factory=GroundRulesTemplate)
     matching_policy: MatchingPolicy = Field(default_factory=MatchingPolicy)
+    matching_mode: Literal["on_demand", "batch"] = Field(
+        default="on_demand", description="on_demand: propose as requests arrive; batch: only whole-pool runs")
