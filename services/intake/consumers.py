@@ -1,17 +1,21 @@
-"""What intake learns from the other services: matches settle requests, and a
-finished mentee's offer to pay it forward becomes a pending mentor enrolment."""
+"""What intake learns from the other services: matches settle requests, a pair that
+did not fit asks again with a new request, and a finished mentee's offer to pay it
+forward becomes a pending mentor enrolment."""
 
 from typing import Any
+from uuid import NAMESPACE_URL, uuid5
 
 from shared.consumer import Handler
 from shared.contracts.base import EventContract
 from shared.contracts.matching import MatchConfirmed, RequestUnmatched
-from shared.contracts.sessions import PayItForwardOffered
+from shared.contracts.sessions import PayItForwardOffered, RematchRequested
 from shared.envelope import CloudEvent
-from shared.store_access import load_sync
+from shared.store_access import find_sync, load_sync
 from services.intake.application import IntakeApplication
 from services.intake.domain.mentorship_request import MentorshipRequest
 from services.intake.domain.participant import Participant
+from services.intake.domain.program import Program
+from services.intake.domain.request_rules import check_can_request, goal_topics
 
 
 def handlers(app: IntakeApplication) -> dict[type[EventContract], Handler]:
@@ -29,6 +33,18 @@ def handlers(app: IntakeApplication) -> dict[type[EventContract], Handler]:
         mentee.note_request_settled(request.id)
         return [request, mentee]
 
+    def when_rematch_requested(fact: RematchRequested, envelope: CloudEvent) -> list[Any]:
+        new_id = uuid5(NAMESPACE_URL, f"mentoring:rematch:{fact.relationship_id}")
+        if find_sync(app, new_id, MentorshipRequest) is not None:
+            return []
+        ended = load_sync(app, fact.relationship_id, MentorshipRequest, "request")
+        mentee = load_sync(app, fact.mentee_id, Participant, "participant")
+        program = load_sync(app, ended.program_id, Program, "program")
+        check_can_request(program, mentee, None, None, ended.format, ended.goals)
+        request = MentorshipRequest.rematch_of(ended, new_id, fact.excluded_mentor_id, envelope.time)
+        mentee.note_request_opened(request.id, sorted(goal_topics(ended.goals)))
+        return [request, mentee]
+
     def when_pay_it_forward_offered(fact: PayItForwardOffered, _: CloudEvent) -> list[Any]:
         person = load_sync(app, fact.participant_id, Participant, "participant")
         person.offer_to_mentor(fact.relationship_id)
@@ -38,4 +54,5 @@ def handlers(app: IntakeApplication) -> dict[type[EventContract], Handler]:
         MatchConfirmed: when_match_confirmed,
         RequestUnmatched: when_request_unmatched,
         PayItForwardOffered: when_pay_it_forward_offered,
+        RematchRequested: when_rematch_requested,
     }

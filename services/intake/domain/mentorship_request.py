@@ -32,6 +32,17 @@ class MentorshipRequest(Aggregate):
         self.requested_at = requested_at
         self.status = "pending"
 
+    @classmethod
+    def rematch_of(cls, ended: "MentorshipRequest", new_id: UUID, excluded_mentor: UUID,
+                   at: datetime) -> "MentorshipRequest":
+        """The same goals again after 'not a good fit', never with the same mentor."""
+        avoid = sorted({*ended.preferences.get("avoid", []), f"participant:{excluded_mentor}"})
+        return cls(id=new_id, program_id=ended.program_id, organization_id=ended.organization_id,
+                   mentee_id=ended.mentee_id, co_mentee_id=ended.co_mentee_id, format=ended.format,
+                   goals=ended.goals, meeting_modes=ended.meeting_modes,
+                   preferences={**ended.preferences, "avoid": avoid}, named_mentor_id=None,
+                   message_ciphertext=None, requested_at=at)
+
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES

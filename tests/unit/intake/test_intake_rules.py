@@ -228,3 +228,12 @@ def test_withdrawing_or_erasure_clears_the_open_requests_so_nothing_settles_late
     ada.collect_events()
     ada.note_request_settled(ask)
     assert ada.open_requests == {} and ada.collect_events() == []
+
+
+def test_a_rematch_asks_for_the_same_goals_and_avoids_the_previous_mentor():
+    leaders = program()
+    ended, previous = request(leaders, person(leaders)), uuid4()
+    again = type(ended).rematch_of(ended, uuid4(), previous, ended.requested_at)
+    assert again.goals == ended.goals and again.status == "pending"
+    assert f"participant:{previous}" in again.preferences["avoid"]
+    assert again.named_mentor_id is None and again.message_ciphertext is None
