@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
+from shared.http.auth import CurrentPrincipal, require_roles
 from shared.http.body_limit import BodySizeLimit
 from shared.http.idempotency import IdempotencyMiddleware
 from shared.http.observability import CorrelationMiddleware, configure_logging
@@ -48,7 +49,9 @@ def create_service_app(runtime: ServiceRuntime, routers: list[APIRouter], descri
         return JSONResponse({"ready": ready, "checks": checks}, status_code=200 if ready else 503)
 
     @app.get("/metrics", include_in_schema=False)
-    async def metrics() -> Response:
+    async def metrics(principal: CurrentPrincipal) -> Response:
+        # Dashboards and operators only; /healthz and /readyz stay open for orchestrators.
+        require_roles(principal, "dashboard", "operator")
         return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
     for router in routers:

@@ -188,3 +188,17 @@ def test_a_closed_program_refuses_new_requests_with_a_409(api):
 def test_openapi_is_published(api):
     spec = api["client"].get("/openapi.json").json()
     assert "/v1/requests/{request_id}/withdraw" in spec["paths"]
+
+
+def test_metrics_are_for_dashboards_and_operators_and_probes_stay_open(api):
+    client = api["client"]
+    assert client.get("/metrics").status_code == 401
+    assert client.get("/metrics", headers=api["acme"]).status_code == 403
+    dashboard = client.get("/metrics", headers=api["as"]("ops", "dashboard"))
+    assert dashboard.status_code == 200 and "http_request_seconds" in dashboard.text
+    assert client.get("/healthz").status_code == 200
+    assert client.get("/readyz").json()["checks"]["database"] == "ok"
+
+
+def test_a_dashboard_token_cannot_use_the_api(api):
+    assert api["client"].get("/v1/requests", headers=api["as"]("ops", "dashboard")).status_code == 403
