@@ -158,13 +158,40 @@ def test_the_timeline_tells_the_whole_life_in_order_across_services(journey):
     assert times == sorted(times)
 
 
+def test_the_timeline_lists_every_event_of_the_relationship_one_by_one(journey):
+    timeline = journey["callers"]["mentee"]["sessions"].get(f"{journey['base']}/timeline").json()
+    # Reminders are timer-driven, so when they land among the others depends on timing.
+    own = [e["fact"] for e in timeline["entries"] if e["source"] == "sessions" and e["fact"] != "SessionReminderDue"]
+    assert own == [
+        "RelationshipStarted", "AgreementProposed", "AgreementSigned", "AgreementSigned", "AgreementInEffect",
+        "GroundRulesAcknowledged", "GroundRulesAcknowledged", "RelationshipActivated",
+        "SessionScheduled", "SessionHeld", "SessionScheduled", "SessionHeld", "SessionScheduled", "SessionHeld",
+        "PrivateNoteAdded", "CheckInRecorded", "CheckInRecorded", "PairingFitReported", "RelationshipClosed",
+        "ReflectionRecorded", "PayItForwardOffered",
+    ]
+    prelude = [e["fact"] for e in timeline["entries"] if e["source"] != "sessions"]
+    assert prelude == ["MentorshipRequested", "MatchProposed", "MatchAccepted", "MatchAccepted", "MatchConfirmed"]
+
+
+def test_the_timeline_as_of_each_entry_shows_exactly_what_had_happened_by_then(journey):
+    sessions = journey["callers"]["mentee"]["sessions"]
+    entries = sessions.get(f"{journey['base']}/timeline").json()["entries"]
+    for index, entry in enumerate(entries):
+        then = sessions.get(f"{journey['base']}/timeline", params={"as_of": entry["at"]}).json()
+        expected = [e for e in entries if e["at"] <= entry["at"]]
+        assert [e["fact"] for e in then["entries"]] == [e["fact"] for e in expected], index
+        held_by_then = sum(1 for e in expected if e["fact"] == "SessionHeld")
+        if then["state"] is not None:
+            assert then["state"]["sessions_held"] == held_by_then
+
+
 def test_the_timeline_as_of_a_moment_shows_the_state_then(journey):
     moment = journey["agreement_signed_at"].isoformat()
     then = journey["callers"]["mentee"]["sessions"].get(f"{journey['base']}/timeline", params={"as_of": moment}).json()
     assert then["state"]["agreement_in_force"] == 1
     assert then["state"]["status"] == "forming"
     assert then["state"]["sessions_held"] == 0
-    assert all(entry["at"] <= moment.replace("+00:00", "Z") or entry["at"] <= moment for entry in then["entries"])
+    assert all(datetime.fromisoformat(entry["at"]) <= journey["agreement_signed_at"] for entry in then["entries"])
     assert "SessionHeld" not in [entry["fact"] for entry in then["entries"]]
 
 
@@ -192,3 +219,5 @@ def test_confidential_text_never_reaches_kafka_or_the_logs(journey):
     for secret in secrets:
         assert secret.encode() not in everything
         assert secret not in logs
+    assert b"mentoring.matching.MatchConfirmed.v1" in everything
+    assert b"mentoring.sessions.PayItForwardOffered.v1" in everything
