@@ -33,4 +33,5 @@ def relationship_view(relationship: Relationship) -> dict[str, Any]:
         "pairing_fit": relationship.fit_reports, "outcome": relationship.outcome,
         "goal_outcomes": {by: r["goal_outcomes"] for by, r in relationship.reflections.items()},
         "paid_forward_by": relationship.paid_forward, "version": relationship.version,
+        "next_timer_at": due.isoformat() if (due := relationship.next_timer_due()) else None,
     }

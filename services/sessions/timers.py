@@ -37,9 +37,10 @@ def fire_due_timers(app: SessionsApplication, relationship_id: UUID, now: dateti
 
 def sessions_timers(runtime: ServiceRuntime, every_seconds: float) -> list[TimerSpec]:
     async def tick() -> int:
-        rows = await runtime.pool.fetch(
-            "SELECT id FROM documents WHERE kind = 'relationship' AND status IN ('active', 'paused')")
         now = clock.now()
+        rows = await runtime.pool.fetch(
+            """SELECT id FROM documents WHERE kind = 'relationship' AND status IN ('active', 'paused')
+               AND (body->>'next_timer_at')::timestamptz <= $1""", now)
         fired = 0
         for row in rows:
             try:

@@ -164,6 +164,17 @@ class Relationship(SessionLog, Aggregate):
         if rematch:
             self._rematch_requested(by=by)
 
+    def next_timer_due(self) -> datetime | None:
+        """When a timer could next fire, so ticks only load the relationships that are due."""
+        if self.status not in ("active", "paused"):
+            return None
+        end = datetime.combine(self.end_date, datetime.min.time(), tzinfo=self.started_at.tzinfo) + GRACE_AFTER_END
+        moments = [end, *self.reminder_moments()]
+        stall = self.next_stall_moment()
+        if stall is not None:
+            moments.append(stall)
+        return min(moments)
+
     def complete_at_end(self, at: datetime) -> None:
         if self.status not in ("active", "paused"):
             raise RuleViolated("relationship-not-running", f"the relationship is {self.status}")

@@ -114,6 +114,18 @@ class SessionLog(Aggregate):
         return [sid for sid, s in self.sessions.items() if s["state"] == "scheduled" and not s["reminded"]
                 and s["starts_at"] - REMINDER_BEFORE_SESSION <= now < s["starts_at"]]
 
+    def reminder_moments(self) -> list[datetime]:
+        return [s["starts_at"] - REMINDER_BEFORE_SESSION for s in self.sessions.values()
+                if s["state"] == "scheduled" and not s["reminded"]]
+
+    def next_stall_moment(self) -> datetime | None:
+        reference = self.stall_reference()
+        if self.status != "active" or reference is None:
+            return None
+        if self.stalled_at is not None and self.stalled_at >= reference:
+            return None
+        return reference + timedelta(days=2 * self.cadence_days)
+
     def remind_session(self, session_id: UUID, at: datetime) -> None:
         if str(session_id) not in self.sessions_due_a_reminder(at):
             raise RuleViolated("no-reminder-due", "no reminder is due for this session")

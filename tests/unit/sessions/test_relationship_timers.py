@@ -65,3 +65,15 @@ def test_session_ids_in_reminders_are_the_scheduled_ones():
     relationship = active()
     session = UUID(with_held_session(relationship))
     assert relationship.sessions_due_a_reminder(START) == [], f"{session} was held, nothing to remind"
+
+
+def test_the_next_timer_is_the_earliest_of_reminder_stall_and_end():
+    relationship = active(cadence_days=7)
+    activated = relationship.activated_at
+    assert relationship.next_timer_due() == activated + timedelta(days=14), "the stall comes first"
+    session = uuid4()
+    starts = activated + timedelta(days=3)
+    relationship.schedule_session(MENTEE, session, starts, 60, "video", "", activated)
+    assert relationship.next_timer_due() == starts - timedelta(hours=24)
+    relationship.close(MENTEE, "completed", "done", activated)
+    assert relationship.next_timer_due() is None
