@@ -3,6 +3,9 @@
 from datetime import UTC, datetime, timedelta
 from uuid import uuid4
 
+import pytest
+
+from shared.errors import NotPermitted, RuleViolated
 from services.sessions.domain.relationship import Relationship
 
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -43,3 +46,11 @@ def with_held_session(relationship: Relationship, at: datetime = START) -> str:
     relationship.schedule_session(MENTEE, session, at + timedelta(days=1), 60, "video", "", at)
     relationship.mark_session_held(MENTOR, session, 55, [0], {str(MENTEE): ["stories"]}, at + timedelta(days=1))
     return str(session)
+
+
+def refused(relationship: Relationship, kind: str, command) -> None:  # noqa: ANN001
+    """Asserts the command is refused with `kind` and records nothing."""
+    with pytest.raises((RuleViolated, NotPermitted)) as refusal:
+        command()
+    assert refusal.value.kind == kind
+    assert relationship.collect_events() == [], "a refused command records nothing"

@@ -2,17 +2,9 @@
 
 from uuid import uuid4
 
-import pytest
 
-from shared.errors import NotPermitted, RuleViolated
-from tests.unit.sessions.relationship_builders import MENTEE, MENTOR, START, active, forming
+from tests.unit.sessions.relationship_builders import MENTEE, MENTOR, START, active, forming, refused
 
-
-def refused(relationship, kind, command):  # noqa: ANN001
-    with pytest.raises((RuleViolated, NotPermitted)) as refusal:
-        command()
-    assert refusal.value.kind == kind
-    assert relationship.collect_events() == [], "a refused command records nothing"
 
 
 def test_an_active_relationship_pauses_and_resumes():

@@ -2,15 +2,8 @@
 
 import pytest
 
-from shared.errors import NotPermitted, RuleViolated
-from tests.unit.sessions.relationship_builders import MENTEE, MENTOR, START, STRANGER, active, agreed, forming
+from tests.unit.sessions.relationship_builders import MENTEE, MENTOR, START, STRANGER, active, agreed, forming, refused
 
-
-def refused(relationship, kind, command):  # noqa: ANN001
-    with pytest.raises((RuleViolated, NotPermitted)) as refusal:
-        command()
-    assert refusal.value.kind == kind
-    assert relationship.collect_events() == [], "a refused command records nothing"
 
 
 def test_an_agreement_takes_effect_only_when_every_party_signed_that_version():

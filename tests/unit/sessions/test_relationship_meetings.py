@@ -5,17 +5,12 @@ from uuid import UUID, uuid4
 
 import pytest
 
-from shared.errors import NotPermitted, RuleViolated
+from shared.errors import RuleViolated
 from tests.unit.sessions.relationship_builders import (
+    refused,
     MENTEE, MENTOR, START, STRANGER, active, agreed, forming, with_held_session,
 )
 
-
-def refused(relationship, kind, command):  # noqa: ANN001
-    with pytest.raises((RuleViolated, NotPermitted)) as refusal:
-        command()
-    assert refusal.value.kind == kind
-    assert relationship.collect_events() == [], "a refused command records nothing"
 
 
 def test_scheduling_before_activation_is_refused_naming_what_is_missing():
