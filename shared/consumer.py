@@ -20,6 +20,7 @@ from shared.contracts.base import EventContract
 from shared.envelope import CloudEvent, UndecodableMessage, decode
 from shared.errors import DomainError
 from shared.eventstore import ServiceApplication, run_blocking
+from shared.metrics import MESSAGES
 from shared.topics import dead_letter_topic
 from shared.tracing import Trace, current_trace
 
@@ -67,6 +68,7 @@ class ConsumerRunner:
             contract = envelope.contract()
         except UndecodableMessage as error:
             await self._dead_letter(record, str(error))
+            MESSAGES.labels(self._app.service, self.name, "undecodable").inc()
             return
         handler = self._handlers.get(type(contract))
         if handler is None:
@@ -88,6 +90,8 @@ class ConsumerRunner:
         else:
             await self._dead_letter(record, outcome)
             await run_blocking(self._track_only, tracking)
+            outcome = "dead_lettered"
+        MESSAGES.labels(self._app.service, self.name, outcome).inc()
 
     def _apply(self, handler: Handler, contract: Any, envelope: CloudEvent, tracking: Tracking) -> str:
         """APPLIED, DUPLICATE, or the reason the message cannot be applied."""

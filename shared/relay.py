@@ -17,6 +17,7 @@ from shared.aggregate_tracker import AggregateTracker
 from shared.envelope import CONTENT_TYPE, CloudEvent, event_id
 from shared.eventstore import ServiceApplication, run_blocking
 from shared.log_follower import LogFollower
+from shared.metrics import EVENTS_PUBLISHED
 from shared.publishing import PublicEvent, PublicMapper
 from shared.tracing import new_correlation_id
 
@@ -44,6 +45,7 @@ class OutboxRelay(LogFollower):
         await asyncio.gather(*deliveries)
         await self.position.save(connection, notifications[-1].id)
         self.published += len(envelopes)
+        EVENTS_PUBLISHED.labels(self.app.service).inc(len(envelopes))
 
     def _envelopes_for(self, notifications: list[Any]) -> list[tuple[str, CloudEvent]]:
         envelopes = []

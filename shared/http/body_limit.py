@@ -2,7 +2,7 @@
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from shared.http.idempotency import send_problem
+from shared.http.problems import send_problem
 
 
 class BodySizeLimit:

@@ -13,7 +13,7 @@ import asyncpg
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shared.http.auth import principal_from_token
-from shared.http.problems import Problem
+from shared.http.problems import Problem, send_problem
 from shared.settings import Settings
 
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
@@ -143,11 +143,3 @@ async def buffered(receive: Receive) -> tuple[bytes, Receive]:
         return await receive()
 
     return body, replay
-
-
-async def send_problem(send: Send, status: int, kind: str, detail: str) -> None:
-    from shared.http.problems import problem_response
-
-    response = problem_response(status, kind, detail)
-    await send({"type": "http.response.start", "status": status, "headers": response.raw_headers})
-    await send({"type": "http.response.body", "body": response.body})

@@ -1,19 +1,14 @@
-"""Structured JSON logs with correlation ids, and Prometheus metrics."""
+"""Structured JSON logs with correlation ids, and request timing."""
 
 import json
 import logging
 import time
 from typing import Any
 
-from prometheus_client import Counter, Histogram
+from shared.metrics import REQUESTS
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from shared.tracing import Trace, current_trace, new_correlation_id
-
-REQUESTS = Histogram("http_request_seconds", "HTTP request latency", ["service", "method", "route", "status"])
-EVENTS_PUBLISHED = Counter("events_published_total", "events the relay published", ["service"])
-MESSAGES_APPLIED = Counter("messages_applied_total", "messages consumers applied", ["service", "consumer"])
-MESSAGES_DEAD_LETTERED = Counter("messages_dead_lettered_total", "messages sent to a DLQ", ["service", "consumer"])
 
 STANDARD_RECORD_FIELDS = set(vars(logging.makeLogRecord({}))) | {"message", "asctime"}
 

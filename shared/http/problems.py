@@ -6,6 +6,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import Send
 
 from shared.errors import DomainError
 
@@ -72,3 +73,10 @@ def install_problem_handlers(app: FastAPI) -> None:
     @app.exception_handler(Exception)
     async def unexpected(request: Request, error: Exception) -> JSONResponse:
         return problem_response(500, "internal-error", "an unexpected error occurred", request.url.path)
+
+
+async def send_problem(send: Send, status: int, kind: str, detail: str) -> None:
+    """The same problem, answered from ASGI middleware that runs outside FastAPI's handlers."""
+    response = problem_response(status, kind, detail)
+    await send({"type": "http.response.start", "status": status, "headers": response.raw_headers})
+    await send({"type": "http.response.body", "body": response.body})
