@@ -11,13 +11,18 @@ from tests.support.servers import create_database_sync, drop_database_sync
 
 
 @contextmanager
-def service_client(settings: Settings, service: str, build) -> Iterator[tuple[TestClient, Settings]]:  # noqa: ANN001
-    database = f"api_{service}_{uuid4().hex[:10]}"
-    create_database_sync(settings, database)
+def service_client(settings: Settings, service: str, build, database: str | None = None,  # noqa: ANN001
+                   namespace: str | None = None) -> Iterator[tuple[TestClient, Settings]]:
+    """With `database`, runs on that existing database and leaves it for the caller."""
+    owned = database is None
+    database = database or f"api_{service}_{uuid4().hex[:10]}"
+    if owned:
+        create_database_sync(settings, database)
     scoped = settings.model_copy(update={f"{service}_database": database,
-                                         "topic_namespace": f"api{uuid4().hex[:8]}"})
+                                         "topic_namespace": namespace or f"api{uuid4().hex[:8]}"})
     try:
         with TestClient(build(scoped)) as client:
             yield client, scoped
     finally:
-        drop_database_sync(settings, database)
+        if owned:
+            drop_database_sync(settings, database)
