@@ -62,7 +62,7 @@ def test_a_dry_run_reports_the_pairs_and_figures_and_writes_nothing_then_a_run_p
             client.get("/v1/matches", headers=operator, params={"program": str(program_id)}).json()["items"]),
             what="six proposals")
         assert {p["origin"] for p in proposals} == {"matching_run"}
-        assert {p["provenance"]["algorithm"] for p in proposals} == {"sparse-min-cost-assignment/v1"}
+        assert {p["provenance"]["algorithm"] for p in proposals} == {"min-cost-flow-assignment/v1"}
 
 
 def test_batch_programs_wait_for_a_run_while_on_demand_programs_get_proposals(server_settings):

@@ -6,7 +6,7 @@ from uuid import UUID
 from services.matching.domain.candidate_edges import CandidatePool
 from services.matching.domain.whole_pool import max_total_score, stable, summarise
 
-ALGORITHMS = {"stable": "capacitated-deferred-acceptance/v1", "max_total_score": "sparse-min-cost-assignment/v1"}
+ALGORITHMS = {"stable": "capacitated-deferred-acceptance/v1", "max_total_score": "min-cost-flow-assignment/v1"}
 
 
 @dataclass(frozen=True)

@@ -5,8 +5,8 @@ already removed forbidden pairs, and each request keeps only its best `k` mentor
 which is what makes ten thousand requests tractable. Both objectives work on it:
 - `stable`: mentee-proposing deferred acceptance with mentor capacities. With one
   compatibility score used by both sides it yields no blocking pair on the edges.
-- `max_total_score`: an optimal assignment on the seat-expanded graph, where every
-  request may also stay unmatched at no score.
+- `max_total_score`: an optimal assignment, solved as a min-cost flow (OR-tools), where
+  every request may also stay unmatched at no score.
 """
 
 import heapq
@@ -16,9 +16,8 @@ from typing import NamedTuple
 from uuid import UUID
 
 import numpy as np
+from ortools.graph.python import min_cost_flow
 from scipy.optimize import linear_sum_assignment
-from scipy.sparse import csr_matrix
-from scipy.sparse.csgraph import min_weight_full_bipartite_matching
 
 
 class Edge(NamedTuple):
@@ -93,38 +92,36 @@ def propose_until_settled(free: list[UUID], preferences: dict[UUID, list[Edge]],
 
 
 def max_total_score(edges: list[Edge], capacity: dict[UUID, int]) -> dict[UUID, UUID]:
-    """Optimal assignment on the seat-expanded graph; each request may stay unmatched."""
+    """Optimal assignment as a min-cost flow: source -> request -> mentor -> sink, where
+    a mentor's arc to the sink carries its capacity and each request may instead flow
+    straight to the sink (stay unmatched) at no score."""
     if not edges:
         return {}
     requests = list(dict.fromkeys(e.request for e in edges))
     mentors = list(dict.fromkeys(e.mentor for e in edges))
     row_of = {request: i for i, request in enumerate(requests)}
     column_of = {mentor: j for j, mentor in enumerate(mentors)}
-    seats_of = np.array([capacity.get(mentor, 0) for mentor in mentors])
-    first_seat = np.concatenate([[0], np.cumsum(seats_of)[:-1]])
-    rows = np.fromiter((row_of[e.request] for e in edges), dtype=np.int64, count=len(edges))
-    mentor_columns = np.fromiter((column_of[e.mentor] for e in edges), dtype=np.int64, count=len(edges))
-    scores = np.fromiter((e.score for e in edges), dtype=np.float64, count=len(edges))
-    # Every edge becomes one edge per seat of its mentor.
-    per_edge = seats_of[mentor_columns]
-    edge_index = np.repeat(np.arange(len(edges)), per_edge)
-    seat_offset = np.arange(len(edge_index)) - np.repeat(np.cumsum(per_edge) - per_edge, per_edge)
-    seat_rows = rows[edge_index]
-    seat_columns = first_seat[mentor_columns[edge_index]] + seat_offset
-    # Costs must be positive for the sparse solver; a higher score is a lower cost.
-    top = scores.max() + 1.0
-    seat_costs = top - scores[edge_index]
-    total_seats = int(seats_of.sum())
-    unmatched = np.arange(len(requests))
-    graph = csr_matrix(
-        (np.concatenate([seat_costs, np.full(len(requests), top)]),
-         (np.concatenate([seat_rows, unmatched]), np.concatenate([seat_columns, total_seats + unmatched]))),
-        shape=(len(requests), total_seats + len(requests)),
+    count_r, count_m, count_e = len(requests), len(mentors), len(edges)
+    source, sink = count_r + count_m, count_r + count_m + 1
+    pair_tails = np.fromiter((row_of[e.request] for e in edges), dtype=np.int64, count=count_e)
+    pair_heads = count_r + np.fromiter((column_of[e.mentor] for e in edges), dtype=np.int64, count=count_e)
+    # Scores carry four decimals, so integer costs in ten-thousandths are exact.
+    pair_costs = -np.round(np.fromiter((e.score for e in edges), dtype=np.float64, count=count_e) * 10_000)
+    flow = min_cost_flow.SimpleMinCostFlow()
+    arcs = flow.add_arcs_with_capacity_and_unit_cost(
+        np.concatenate([np.full(count_r, source), pair_tails, count_r + np.arange(count_m), np.arange(count_r)]),
+        np.concatenate([np.arange(count_r), pair_heads, np.full(count_m, sink), np.full(count_r, sink)]),
+        np.concatenate([np.ones(count_r + count_e, dtype=np.int64),
+                        np.array([capacity.get(m, 0) for m in mentors], dtype=np.int64),
+                        np.ones(count_r, dtype=np.int64)]),
+        np.concatenate([np.zeros(count_r, dtype=np.int64), pair_costs.astype(np.int64),
+                        np.zeros(count_m + count_r, dtype=np.int64)]),
     )
-    matched_rows, matched_columns = min_weight_full_bipartite_matching(graph)
-    seat_owner = np.repeat(np.arange(len(mentors)), seats_of)
-    return {requests[r]: mentors[seat_owner[c]]
-            for r, c in zip(matched_rows.tolist(), matched_columns.tolist(), strict=True) if c < total_seats}
+    flow.set_nodes_supplies(np.array([source, sink]), np.array([count_r, -count_r]))
+    if flow.solve() != flow.OPTIMAL:
+        raise RuntimeError("the assignment has no optimal flow")
+    used = np.flatnonzero(flow.flows(arcs[count_r:count_r + count_e]))
+    return {edges[i].request: edges[i].mentor for i in used.tolist()}
 
 
 def exact_max_total_score(scores: np.ndarray, capacity: list[int]) -> float:
