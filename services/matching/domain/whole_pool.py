@@ -42,7 +42,9 @@ def stable(edges: list[Edge], capacity: dict[UUID, int], extend: Extend | None =
     preferences: dict[UUID, list[Edge]] = defaultdict(list)
     for edge in edges:
         preferences[edge.request].append(edge)
-    held: dict[UUID, list[tuple[float, str, UUID]]] = defaultdict(list)  # min-heap: worst held first
+    # Per mentor, a min-heap of (score, request): its worst-liked holder on top. UUIDs
+    # order by value, which breaks score ties the same way on every run.
+    held: dict[UUID, list[tuple[float, UUID]]] = defaultdict(list)
     next_choice: dict[UUID, int] = defaultdict(int)
     free = sort_and_list(preferences)
     while True:
@@ -56,20 +58,23 @@ def stable(edges: list[Edge], capacity: dict[UUID, int], extend: Extend | None =
         if not more:
             break
         for request, options in more.items():
-            preferences[request] = preferences[request][:next_choice[request]] + sorted(
-                options, key=lambda e: (-e.score, str(e.mentor)))
+            preferences[request] = preferences[request][:next_choice[request]] + sorted(options, key=preference)
         free = list(more)
-    return {request: mentor for mentor, heap in held.items() for _, _, request in heap}
+    return {request: mentor for mentor, heap in held.items() for _, request in heap}
+
+
+def preference(edge: Edge) -> tuple[float, UUID]:
+    return -edge.score, edge.mentor
 
 
 def sort_and_list(preferences: dict[UUID, list[Edge]]) -> list[UUID]:
     for options in preferences.values():
-        options.sort(key=lambda e: (-e.score, str(e.mentor)))
+        options.sort(key=preference)
     return list(preferences)
 
 
 def propose_until_settled(free: list[UUID], preferences: dict[UUID, list[Edge]], next_choice: dict[UUID, int],
-                          held: dict[UUID, list[tuple[float, str, UUID]]], capacity: dict[UUID, int]) -> list[UUID]:
+                          held: dict[UUID, list[tuple[float, UUID]]], capacity: dict[UUID, int]) -> list[UUID]:
     """Runs proposals until every request holds a seat or has asked all it knows."""
     exhausted = []
     while free:
@@ -81,11 +86,11 @@ def propose_until_settled(free: list[UUID], preferences: dict[UUID, list[Edge]],
         edge = options[next_choice[request]]
         next_choice[request] += 1
         heap = held[edge.mentor]
-        entry = (edge.score, str(request), request)
+        entry = (edge.score, request)
         if len(heap) < capacity.get(edge.mentor, 0):
             heapq.heappush(heap, entry)
         elif heap and entry > heap[0]:
-            free.append(heapq.heapreplace(heap, entry)[2])
+            free.append(heapq.heapreplace(heap, entry)[1])
         else:
             free.append(request)
     return exhausted
