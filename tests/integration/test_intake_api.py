@@ -204,3 +204,57 @@ def test_metrics_are_for_dashboards_and_operators_and_probes_stay_open(api):
 
 def test_a_dashboard_token_cannot_use_the_api(api):
     assert api["client"].get("/v1/requests", headers=api["as"]("ops", "dashboard")).status_code == 403
+
+
+def test_operators_change_pause_and_reopen_programs_and_partners_see_only_theirs(api):
+    client, operator = api["client"], api["operator"]
+    program = client.post("/v1/programs", headers=operator, json={
+        "name": "Steer", "formats": ["one_to_one"], "organizations": ["globex"]}).json()
+    path = f"/v1/programs/{program['id']}"
+    changed = client.put(path, headers={**operator, "if-match": '"1"'}, json={
+        "name": "Steer", "formats": ["one_to_one", "peer"], "organizations": ["globex"], "cadence_days": 7})
+    assert changed.status_code == 200 and changed.json()["policy_version"] == 2
+    assert client.post(f"{path}/pause", headers=operator).json()["status"] == "paused"
+    assert client.post(f"{path}/reopen", headers=operator).json()["status"] == "open"
+    history = [e["type"] for e in client.get(f"{path}/events", headers=operator).json()["items"]]
+    assert history == ["ProgramOpened", "ProgramSettingsChanged", "ProgramStatusChanged", "ProgramStatusChanged"]
+    assert client.get(path, headers=api["acme"]).status_code == 404, "acme does not take part"
+    assert client.get(path, headers=api["globex"]).status_code == 200
+    visible = eventually(lambda: (lambda ids: ids if program["id"] in ids else None)(
+        [p["id"] for p in client.get("/v1/programs", headers=api["globex"]).json()["items"]]), what="the list")
+    assert program["id"] in visible
+    acme_ids = [p["id"] for p in client.get("/v1/programs", headers=api["acme"]).json()["items"]]
+    assert program["id"] not in acme_ids
+
+
+def test_a_request_is_edited_with_if_match_withdrawn_and_its_history_kept(api):
+    client, acme = api["client"], api["acme"]
+    mentee = enrol(api, acme)
+    created = client.post("/v1/requests", headers=acme, json={
+        "program_id": api["program"]["id"], "mentee_id": mentee["id"], "meeting_modes": ["video"],
+        "goals": [{"topic": "pricing", "outcome": "a pricing page"}]})
+    path = f"/v1/requests/{created.json()['id']}"
+    update = {"goals": [{"topic": "pricing", "outcome": "a pricing model"}], "meeting_modes": ["phone"]}
+    assert client.put(path, headers=acme, json=update).status_code == 428
+    edited = client.put(path, headers={**acme, "if-match": created.headers["etag"]}, json=update)
+    assert edited.status_code == 200 and edited.json()["meeting_modes"] == ["phone"]
+    assert client.post(f"{path}/withdraw", headers=acme).json()["status"] == "withdrawn"
+    again = client.post(f"{path}/withdraw", headers=acme)
+    assert again.status_code == 409 and again.json()["type"].endswith("/request-not-pending")
+    history = [e["type"] for e in client.get(f"{path}/events", headers=acme).json()["items"]]
+    assert history == ["MentorshipRequested", "MentorshipRequestUpdated", "MentorshipRequestWithdrawn"]
+    assert client.get(path, headers=api["globex"]).status_code == 404
+    mine = api["as"]("acme", "participant", mentee["id"])
+    listed = eventually(lambda: client.get("/v1/requests", headers=mine, params={"status": "withdrawn"})
+                        .json()["items"], what="the list")
+    assert [r["id"] for r in listed] == [created.json()["id"]]
+
+
+def test_a_participant_resumes_withdraws_and_a_pay_it_forward_offer_needs_an_offer(api):
+    client, acme = api["client"], api["acme"]
+    person = enrol(api, acme)
+    path = f"/v1/participants/{person['id']}"
+    assert client.post(f"{path}/resume", headers=acme).json()["type"].endswith("/participant-already-active")
+    confirm = client.post(f"{path}/mentor-enrolment/confirm", headers=acme)
+    assert confirm.status_code == 409 and confirm.json()["type"].endswith("/no-pending-mentor-offer")
+    assert client.post(f"{path}/withdraw", headers=acme).json()["status"] == "withdrawn"
