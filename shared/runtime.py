@@ -51,7 +51,6 @@ class ServiceRuntime:
     to_document: ToDocument
     consumers: list[ConsumerSpec] = field(default_factory=list)
     timers: list[TimerSpec] = field(default_factory=list)
-    extra_tables: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.topic = self.settings.topic_for(self.app.service)
@@ -72,8 +71,6 @@ class ServiceRuntime:
         await create_read_model_tables(self.pool)
         await self.pool.execute(CREATE_VAULT_TABLE)
         self.vault = Vault(self.pool, settings.cipher_key.get_secret_value())
-        for statement in self.extra_tables:
-            await self.pool.execute(statement)
         consumed = [topic for spec in self.consumers for topic in spec.topics]
         await ensure_topics(settings, sorted({self.topic, *consumed, *map(dead_letter_topic, consumed)}))
         producer = idempotent_producer(settings)
