@@ -29,8 +29,10 @@ class Principal:
     def is_operator(self) -> bool:
         return "operator" in self.roles
 
-    def can_see_tenant(self, tenant: str) -> bool:
-        return self.is_operator or tenant == self.tenant
+    @property
+    def acts_only_for_self(self) -> bool:
+        """A participant token without partner or operator rights: lists show only them."""
+        return "participant" in self.roles and not self.roles & {"partner", "operator"}
 
     def acts_for(self, participant_id: UUID, tenant: str) -> bool:
         """Operators act for anyone, partners for their own people, a participant for self."""

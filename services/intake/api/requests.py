@@ -48,7 +48,7 @@ async def list_requests(
     cursor: str | None = None, limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ):
     require_api_caller(principal)
-    if "participant" in principal.roles and not principal.roles & {"partner", "operator"}:
+    if principal.acts_only_for_self:
         participant = principal.participant_id  # a person lists only their own requests
     tags = [tag for tag in (f"topic:{topic.lower()}" if topic else None,
                             f"participant:{participant}" if participant else None) if tag]

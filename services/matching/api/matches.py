@@ -53,7 +53,7 @@ async def list_matches(runtime: Runtime, principal: CurrentPrincipal, request: U
                        participant: UUID | None = None, program: UUID | None = None, status: str | None = None,
                        cursor: str | None = None, limit: Annotated[int, Query(ge=1, le=200)] = 50):
     require_roles(principal, "partner", "participant", "operator")
-    if not principal.roles & {"partner", "operator"}:
+    if principal.acts_only_for_self:
         participant = principal.participant_id
     tags = [f"request:{request}" if request else None, f"participant:{participant}" if participant else None]
     if not principal.is_operator:

@@ -29,7 +29,7 @@ async def list_relationships(runtime: Runtime, principal: CurrentPrincipal, part
                              program: UUID | None = None, status: str | None = None, cursor: str | None = None,
                              limit: Annotated[int, Query(ge=1, le=200)] = 50):
     require_roles(principal, *READERS)
-    if not principal.roles & {"partner", "operator"}:
+    if principal.acts_only_for_self:
         participant = principal.participant_id
     tags = [f"participant:{participant}"] if participant else []
     if not principal.is_operator:
