@@ -13,7 +13,7 @@ import asyncpg
 from shared.consumer import ConsumerRunner, Handler
 from shared.contracts.base import EventContract
 from shared.eventstore import ServiceApplication, run_blocking
-from shared.http.idempotency import create_idempotency_table
+from shared.http.idempotency import create_idempotency_table, forget_old_keys
 from shared.kafka_clients import ensure_topics, group_consumer, idempotent_producer
 from shared.publishing import PublicMapper
 from shared.read_model import Projector, ToDocument, create_read_model_tables
@@ -84,7 +84,9 @@ class ServiceRuntime:
         self._supervise("projector", self.projector.run)
         for spec in self.consumers:
             self._supervise(f"consumer:{spec.name}", self._consumer_loop(spec))
-        for timer in self.timers:
+        pool = self.pool
+        forget = TimerSpec("idempotency-keys", lambda: forget_old_keys(pool, settings.idempotency_ttl_hours), 3600)
+        for timer in [*self.timers, forget]:
             self._supervise(f"timer:{timer.name}", self._timer_loop(timer))
 
     def _consumer_loop(self, spec: ConsumerSpec) -> Callable[[], Awaitable[None]]:

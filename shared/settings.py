@@ -33,6 +33,7 @@ class Settings(BaseSettings):
     relay_poll_seconds: float = Field(1.0, gt=0, description="RELAY_POLL_SECONDS, backstop to NOTIFY")
     relay_batch_size: int = Field(200, ge=1, description="RELAY_BATCH_SIZE")
     timer_poll_seconds: float = Field(5.0, gt=0, description="TIMER_POLL_SECONDS")
+    idempotency_ttl_hours: float = Field(24.0, gt=0, description="IDEMPOTENCY_TTL_HOURS, how long a key is remembered")
     max_body_bytes: int = Field(65536, ge=1024, description="MAX_BODY_BYTES, larger bodies get 413")
     log_level: str = Field("INFO", description="LOG_LEVEL")
     clock_offset_seconds: float = Field(0.0, description="CLOCK_OFFSET_SECONDS, for testing deadlines only")

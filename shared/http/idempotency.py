@@ -36,6 +36,13 @@ async def create_idempotency_table(pool: asyncpg.Pool) -> None:
     await pool.execute(CREATE_TABLE)
 
 
+async def forget_old_keys(pool: asyncpg.Pool, ttl_hours: float) -> int:
+    """Keys are kept long enough for any sane retry, not forever."""
+    status = await pool.execute(
+        "DELETE FROM idempotency_keys WHERE created_at < now() - make_interval(secs => $1)", ttl_hours * 3600)
+    return int(status.split()[-1])
+
+
 class IdempotencyMiddleware:
     def __init__(self, app: ASGIApp, settings: Settings, pool_of: Any) -> None:
         self.app = app

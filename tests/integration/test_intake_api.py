@@ -3,8 +3,10 @@ isolation, idempotent retries, optimistic concurrency."""
 
 from uuid import uuid4
 
+import asyncpg
 import pytest
 
+from shared.http.idempotency import forget_old_keys
 from services.intake.main import build
 from tests.integration.conftest import service_client
 from tests.support.api_client import eventually, profile, token
@@ -258,3 +260,21 @@ def test_a_participant_resumes_withdraws_and_a_pay_it_forward_offer_needs_an_off
     confirm = client.post(f"{path}/mentor-enrolment/confirm", headers=acme)
     assert confirm.status_code == 409 and confirm.json()["type"].endswith("/no-pending-mentor-offer")
     assert client.post(f"{path}/withdraw", headers=acme).json()["status"] == "withdrawn"
+
+
+async def test_idempotency_keys_are_forgotten_after_their_time_to_live(api):
+    settings = api["settings"]
+    headers = {**api["acme"], "idempotency-key": f"old-{uuid4()}"}
+    body = {"program_id": api["program"]["id"], "name": "T", "contact_email": "t@example.com",
+            "consent_given": True, "profile": profile("mentee", [], ["x"], 1, "acme")}
+    assert api["client"].post("/v1/participants", headers=headers, json=body).status_code == 201
+    pool = await asyncpg.create_pool(settings.postgres_dsn(settings.intake_database), min_size=1, max_size=1)
+    try:
+        await pool.execute("UPDATE idempotency_keys SET created_at = now() - interval '25 hours' WHERE key = $1",
+                           headers["idempotency-key"])
+        assert await forget_old_keys(pool, 24) >= 1
+        remaining = await pool.fetchval("SELECT count(*) FROM idempotency_keys WHERE key = $1",
+                                        headers["idempotency-key"])
+    finally:
+        await pool.close()
+    assert remaining == 0
