@@ -1,20 +1,38 @@
 #!/usr/bin/env bash
-# The project's virtualenv at .venv, reinstalled only when pyproject.toml changed.
+# The project's virtualenv at <repo>/.venv: created once with Python 3.11+, and
+# `pip install -e '.[test]'` re-run only when pyproject.toml is newer than the stamp left by
+# the last successful install, so the second call costs nothing.
 set -euo pipefail
+# shellcheck source=deploy/env.sh
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 
 VENV="$REPO_DIR/.venv"
 STAMP="$VENV/.installed-from-pyproject"
-PYTHON="${PYTHON:-$(command -v python3.11 || command -v python3)}"
 
-[ -n "$PYTHON" ] || die "python3.11 not found"
+find_python() {
+  local candidate
+  for candidate in "${PYTHON:-}" python3.11 python3; do
+    if [ -z "$candidate" ] || ! command -v "$candidate" >/dev/null; then continue; fi
+    # pyproject.toml says requires-python >= 3.11.
+    "$candidate" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null && { command -v "$candidate"; return; }
+  done
+  deploy_die "no Python 3.11+ found: apt-get install python3.11 python3.11-venv"
+}
+
 if [ ! -x "$VENV/bin/python" ]; then
-  say "creating the virtualenv with $("$PYTHON" --version)"
-  "$PYTHON" -m venv "$VENV"
+  python=$(find_python)
+  deploy_say "creating $VENV with $("$python" --version)"
+  # Debian splits venv/ensurepip into its own package; say so instead of a traceback.
+  "$python" -m venv "$VENV" ||
+    { rm -rf "$VENV"; deploy_die "could not create the virtualenv: apt-get install python3.11-venv (or python3-venv)"; }
 fi
+
 if [ ! -f "$STAMP" ] || [ "$REPO_DIR/pyproject.toml" -nt "$STAMP" ]; then
-  say "installing Python packages"
-  "$VENV/bin/pip" install -q --upgrade pip
-  "$VENV/bin/pip" install -q -e "$REPO_DIR[test]"
+  deploy_say "installing the project and its test dependencies into $VENV (pip install -e '.[test]')"
+  "$VENV/bin/python" -m pip install -q --upgrade pip
+  "$VENV/bin/python" -m pip install -q -e "${REPO_DIR}[test]"
+  # Only after a successful install: a failed one is retried on the next call.
   touch "$STAMP"
+else
+  deploy_say "virtualenv up to date ($VENV)"
 fi
