@@ -7,6 +7,7 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate, event
 
 from shared.errors import RuleViolated
+from services.intake.domain.goals import check_goal_count
 
 OPEN_STATUSES = ("pending", "matched")
 
@@ -52,7 +53,8 @@ class MentorshipRequest(Aggregate):
         return [self.mentee_id] + ([self.co_mentee_id] if self.co_mentee_id else [])
 
     def update(self, goals: list[dict[str, str]], meeting_modes: list[str], preferences: dict[str, list[str]]) -> None:
-        self._refuse_unless_pending("edited")
+        """Edits this request alone; `request_edits.edit_request` also revises the topics its mentee keeps."""
+        self.check_can_be_edited(goals)
         self._updated(goals=goals, meeting_modes=meeting_modes, preferences=preferences)
 
     def withdraw(self) -> None:
@@ -65,9 +67,18 @@ class MentorshipRequest(Aggregate):
         self._matched(mentor_id=mentor_id)
 
     def mark_closed(self) -> None:
+        """Matching gave up on the request."""
         if self.status == "closed":
             raise RuleViolated("request-closed", "the request is already closed")
+        if self.status == "withdrawn":
+            # Matching can give up before it hears of the withdrawal; the mentee's word
+            # came first and stands, and refusing would dead-letter a harmless race.
+            return
         self._closed()
+
+    def check_can_be_edited(self, goals: list[dict[str, str]]) -> None:
+        self._refuse_unless_pending("edited")
+        check_goal_count(goals)
 
     def _refuse_unless_pending(self, verb: str) -> None:
         if self.status != "pending":

@@ -49,23 +49,23 @@ class Participant(Aggregate):
         return self.roles in ("mentee", "both")
 
     def update_profile(self, profile: dict[str, Any]) -> None:
-        self._refuse_unless_present()
+        self.check_still_enrolled()
         self._profile_updated(profile=profile)
 
     def pause(self) -> None:
-        self._refuse_unless_present()
+        self.check_still_enrolled()
         if self.status == "paused":
             raise RuleViolated("participant-already-paused", "availability is already paused")
         self._availability_changed(available=False)
 
     def resume(self) -> None:
-        self._refuse_unless_present()
+        self.check_still_enrolled()
         if self.status == "active":
             raise RuleViolated("participant-already-active", "the participant is already available")
         self._availability_changed(available=True)
 
     def withdraw(self) -> None:
-        self._refuse_unless_present()
+        self.check_still_enrolled()
         self._withdrew()
 
     def erase(self) -> None:
@@ -75,26 +75,33 @@ class Participant(Aggregate):
 
     def offer_to_mentor(self, relationship_id: UUID) -> None:
         """Pay it forward: a finished mentee offers to mentor; someone must confirm it."""
-        self._refuse_unless_present()
+        self.check_still_enrolled()
         if self.roles in ("mentor", "both"):
             raise RuleViolated("already-a-mentor", "this participant already mentors")
         self._mentor_offer_recorded(relationship_id=relationship_id)
 
     def confirm_mentor_enrolment(self) -> None:
-        self._refuse_unless_present()
+        self.check_still_enrolled()
         if self.pending_mentor_offer is None:
             raise RuleViolated("no-pending-mentor-offer", "there is no pending offer to mentor to confirm")
         self._mentor_enrolment_confirmed()
 
     def note_request_opened(self, request_id: UUID, topics: list[str]) -> None:
-        self._refuse_unless_present()
+        self.check_still_enrolled()
         self._request_opened(request_id=request_id, topics=sorted(topics))
+
+    def note_request_revised(self, request_id: UUID, topics: list[str]) -> None:
+        """An open request was edited: its new topics are what later duplicates compare with."""
+        self.check_still_enrolled()
+        if str(request_id) in self.open_requests:
+            self._request_revised(request_id=request_id, topics=sorted(topics))
 
     def note_request_settled(self, request_id: UUID) -> None:
         if str(request_id) in self.open_requests:
             self._request_settled(request_id=request_id)
 
-    def _refuse_unless_present(self) -> None:
+    def check_still_enrolled(self) -> None:
+        """Neither withdrawn nor erased: the person can still change, and still ask."""
         if self.erased:
             raise RuleViolated("participant-erased", "this participant's personal data was erased")
         if self.status == "withdrawn":
@@ -124,6 +131,10 @@ class Participant(Aggregate):
 
     @event("ParticipantRequestOpened")
     def _request_opened(self, request_id: UUID, topics: list[str]) -> None:
+        self.open_requests = {**self.open_requests, str(request_id): topics}
+
+    @event("ParticipantRequestRevised")
+    def _request_revised(self, request_id: UUID, topics: list[str]) -> None:
         self.open_requests = {**self.open_requests, str(request_id): topics}
 
     @event("ParticipantRequestSettled")

@@ -4,11 +4,15 @@ The application loads the program and the people (the mentee's open requests are
 on the mentee); these functions decide, so every rule lives here and is tested without a database.
 """
 
+from uuid import UUID
+
 from shared.errors import RuleViolated
+from services.intake.domain.goals import MAX_GOALS, check_goal_count, goal_topics
 from services.intake.domain.participant import Participant
 from services.intake.domain.program import Program
 
-MAX_GOALS = 5
+__all__ = ["MAX_GOALS", "check_can_request", "check_enrolled_and_active", "check_named_mentor",
+           "check_not_a_duplicate", "goal_topics"]
 
 
 def check_can_request(
@@ -23,8 +27,7 @@ def check_can_request(
         raise RuleViolated("program-not-open", f"the program is {program.status}; requests need an open program")
     if not program.allows_format(format):
         raise RuleViolated("format-not-allowed", f"the program does not offer the {format} format")
-    if not 1 <= len(goals) <= MAX_GOALS:
-        raise RuleViolated("goal-count", f"state 1 to {MAX_GOALS} specific goals")
+    check_goal_count(goals)
     for person in filter(None, (mentee, co_mentee)):
         check_enrolled_and_active(program, person)
     if not mentee.can_be_mentee():
@@ -33,15 +36,15 @@ def check_can_request(
         raise RuleViolated("co-mentee-required", "a reciprocal request names both people")
     if format != "reciprocal" and co_mentee is not None:
         raise RuleViolated("co-mentee-not-allowed", "only reciprocal requests name a second person")
+    if co_mentee is not None and co_mentee.id == mentee.id:
+        raise RuleViolated("co-mentee-is-mentee", "a reciprocal request names two different people")
     if named_mentor is not None:
-        check_named_mentor(program, mentee, named_mentor)
+        check_named_mentor(program, mentee, named_mentor, co_mentee)
     cap = program.settings["max_open_requests_per_mentee"]
     if len(mentee.open_requests) >= cap:
         raise RuleViolated("open-request-cap-reached",
                            f"the mentee already has {len(mentee.open_requests)} open requests; the program allows {cap}")
-    wanted = goal_topics(goals)
-    if any(frozenset(topics) == wanted for topics in mentee.open_requests.values()):
-        raise RuleViolated("duplicate-open-request", "an open request already asks for these same goals")
+    check_not_a_duplicate(mentee, goals)
 
 
 def check_enrolled_and_active(program: Program, person: Participant) -> None:
@@ -51,13 +54,19 @@ def check_enrolled_and_active(program: Program, person: Participant) -> None:
         raise RuleViolated("participant-not-active", f"participant {person.id} is {person.status}")
 
 
-def check_named_mentor(program: Program, mentee: Participant, mentor: Participant) -> None:
-    if mentor.id == mentee.id:
+def check_named_mentor(program: Program, mentee: Participant, mentor: Participant,
+                       co_mentee: Participant | None = None) -> None:
+    # Matching never pairs a person with themself, so such a request would wait for nothing.
+    if mentor.id in (mentee.id, co_mentee.id if co_mentee else None):
         raise RuleViolated("named-mentor-is-mentee", "a mentee cannot ask themself")
     check_enrolled_and_active(program, mentor)
     if mentor.roles not in ("mentor", "both"):
         raise RuleViolated("named-person-not-a-mentor", "the named person does not mentor")
 
 
-def goal_topics(goals: list[dict[str, str]]) -> frozenset[str]:
-    return frozenset(goal["topic"].strip().lower() for goal in goals)
+def check_not_a_duplicate(mentee: Participant, goals: list[dict[str, str]], besides: UUID | None = None) -> None:
+    """No two open requests of one mentee ask for the same topics; `besides` is the one being edited."""
+    wanted = goal_topics(goals)
+    others = (topics for request_id, topics in mentee.open_requests.items() if request_id != str(besides))
+    if any(frozenset(topics) == wanted for topics in others):
+        raise RuleViolated("duplicate-open-request", "an open request already asks for these same goals")

@@ -216,8 +216,9 @@ def test_a_withdrawn_request_cannot_be_matched_and_a_closed_one_not_closed_again
     ask = request(leaders, person(leaders))
     ask.withdraw()
     refused("request-not-pending", lambda: ask.mark_matched(uuid4()), ask)
-    ask.mark_closed()
-    refused("request-closed", ask.mark_closed, ask)
+    closed = request(leaders, person(leaders))
+    closed.mark_closed()
+    refused("request-closed", closed.mark_closed, closed)
 
 
 def test_withdrawing_or_erasure_clears_the_open_requests_so_nothing_settles_later():
