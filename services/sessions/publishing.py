@@ -21,8 +21,7 @@ def _session(e: Any, r: Relationship) -> dict[str, Any]:
 
 
 def _rematch(e: Any, r: Relationship) -> dict[str, Any]:
-    mentee = next(p for p in r.party_ids if r.role_of(p) in ("mentee", "both"))
-    mentor = next(p for p in r.party_ids if r.role_of(p) in ("mentor", "both") and p != mentee)
+    mentee, mentor = r.rematch_pair(e.by)
     return dict(mentee_id=mentee, excluded_mentor_id=mentor)
 
 

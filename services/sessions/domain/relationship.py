@@ -1,24 +1,36 @@
-"""One mentoring relationship, from mutual agreement to close.
+"""One mentoring relationship, from mutual agreement to close. Its id is the request id.
 
 It becomes active only when an agreement version is signed by every party and
 every party acknowledged the ground rules. Every command names who acts (`by`) and
-when (`at`); a third party is refused, and so is any arrow the lifecycle forbids.
+when (`at`); a third party is refused, and so is any arrow the lifecycle forbids,
+without recording anything.
+
+Each part of its life lives in its own module (agreement, ground rules, sessions,
+check-ins, closing); this class holds the state they share, pausing, and the timers.
 """
 
-from datetime import date, datetime, timedelta
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.domain import Aggregate, event
+from eventsourcing.domain import event
 
-from shared.errors import NotPermitted, RuleViolated
-from services.sessions.domain.session_log import SessionLog
+from shared.errors import RuleViolated
+from services.sessions.domain import moved_topics, timers
+from services.sessions.domain.agreement import RelationshipAgreement
+from services.sessions.domain.check_ins import RelationshipCheckIns
+from services.sessions.domain.closing import RelationshipClosing
+from services.sessions.domain.ground_rules import RelationshipGroundRules
+from services.sessions.domain.sessions import RelationshipSessions
 
-GRACE_AFTER_END = timedelta(days=7)
-FIT_ANSWERS = ("good_fit", "still_deciding", "not_a_good_fit")
+GRACE_AFTER_END = timers.GRACE_AFTER_END
 
 
-class Relationship(SessionLog, Aggregate):
+class Relationship(RelationshipAgreement, RelationshipGroundRules, RelationshipSessions, RelationshipCheckIns,
+                   RelationshipClosing):
+    # Version 2 added `resumed_at` and `rematch_requested_by`; older snapshots are upcast.
+    class_version = 2
+
     @event("RelationshipStarted")
     def __init__(self, id: UUID, program_id: UUID, organization_id: str, format: str,
                  parties: list[dict[str, Any]], goals: list[dict[str, str]], cadence_days: int,
@@ -38,6 +50,7 @@ class Relationship(SessionLog, Aggregate):
         self.added_rules: list[str] = []
         self.acknowledged_by: list[str] = []
         self.activated_at: datetime | None = None
+        self.resumed_at: datetime | None = None
         self.sessions: dict[str, dict[str, Any]] = {}
         self.check_ins: list[dict[str, Any]] = []
         self.fit_reports: dict[str, str] = {}
@@ -47,85 +60,14 @@ class Relationship(SessionLog, Aggregate):
         self.closed_at: datetime | None = None
         self.reflections: dict[str, dict[str, Any]] = {}
         self.paid_forward: list[str] = []
+        self.rematch_requested_by: UUID | None = None
 
-    # --- who is who --------------------------------------------------------
+    @staticmethod
+    def upcast_v1_v2(state: dict[str, Any]) -> None:
+        state.setdefault("resumed_at", None)
+        state.setdefault("rematch_requested_by", None)
 
-    @property
-    def party_ids(self) -> list[UUID]:
-        return [UUID(str(party["participant_id"])) for party in self.parties]
-
-    def role_of(self, person: UUID) -> str | None:
-        return next((p["role"] for p in self.parties if UUID(str(p["participant_id"])) == person), None)
-
-    def _party(self, by: UUID) -> str:
-        role = self.role_of(by)
-        if role is None:
-            raise NotPermitted("not-a-party", "only the people in this relationship can do this")
-        return role
-
-    def _refuse_if_closed(self) -> None:
-        if self.status == "closed":
-            raise RuleViolated("relationship-closed", "the relationship is closed")
-
-    # --- agreement -----------------------------------------------------------
-
-    @property
-    def end_date(self) -> date:
-        if self.agreement_in_force is not None:
-            end = self.agreements[self.agreement_in_force - 1]["terms"].get("end_date")
-            if end:
-                return date.fromisoformat(end)
-        return (self.started_at + timedelta(weeks=self.length_weeks)).date()
-
-    def propose_agreement(self, by: UUID, terms: dict[str, Any], at: datetime) -> int:
-        self._party(by)
-        self._refuse_if_closed()
-        self._agreement_proposed(version=len(self.agreements) + 1, terms=terms, proposed_by=by)
-        return len(self.agreements)
-
-    def sign_agreement(self, by: UUID, version: int, at: datetime) -> None:
-        self._party(by)
-        self._refuse_if_closed()
-        if version != len(self.agreements) or version == 0:
-            raise RuleViolated("agreement-version-outdated",
-                               f"version {version} is not the latest proposal (latest is {len(self.agreements)})")
-        if str(by) in self.agreements[version - 1]["signed_by"]:
-            raise RuleViolated("already-signed", f"you already signed version {version}")
-        self._agreement_signed(version=version, signed_by=by)
-        if set(self.agreements[version - 1]["signed_by"]) == {str(p) for p in self.party_ids}:
-            self._agreement_in_effect(version=version)
-            self._activate_if_ready(at)
-
-    # --- ground rules ----------------------------------------------------------
-
-    def add_ground_rule(self, by: UUID, text_rule: str, at: datetime) -> None:
-        self._party(by)
-        if self.status != "forming":
-            raise RuleViolated("ground-rules-settled", "ground rules are added before the relationship starts")
-        self._ground_rule_added(rule=text_rule, added_by=by)
-
-    def acknowledge_ground_rules(self, by: UUID, at: datetime) -> None:
-        self._party(by)
-        self._refuse_if_closed()
-        if str(by) in self.acknowledged_by:
-            raise RuleViolated("already-acknowledged", "you already acknowledged the ground rules")
-        self._ground_rules_acknowledged(acknowledged_by=by)
-        self._activate_if_ready(at)
-
-    def missing_for_activation(self) -> list[str]:
-        missing = []
-        if self.agreement_in_force is None:
-            missing.append("an agreement signed by both")
-        unacknowledged = [str(p) for p in self.party_ids if str(p) not in self.acknowledged_by]
-        if unacknowledged:
-            missing.append("ground rules acknowledged by " + ", ".join(unacknowledged))
-        return missing
-
-    def _activate_if_ready(self, at: datetime) -> None:
-        if self.status == "forming" and not self.missing_for_activation():
-            self._activated(activated_at=at)
-
-    # --- pause, close, pay it forward ------------------------------------------
+    # --- pause and resume ----------------------------------------------------------------
 
     def pause(self, by: UUID, reason: str, at: datetime) -> None:
         self._party(by)
@@ -137,126 +79,52 @@ class Relationship(SessionLog, Aggregate):
         self._party(by)
         if self.status != "paused":
             raise RuleViolated("relationship-not-paused", "the relationship is not paused")
-        self._resumed(by=by)
+        self._resumed(by=by, resumed_at=at)
 
-    def close(self, by: UUID, outcome: str, reason: str, at: datetime) -> None:
-        self._party(by)
-        self._refuse_if_closed()
-        if outcome not in ("completed", "ended_early"):
-            raise RuleViolated("unknown-outcome", "close as completed or ended_early")
-        self._closed(by=by, outcome=outcome, reason=reason, closed_at=at)
+    # --- timers (see timers.py for when each is due) ------------------------------------
 
-    def report_pairing_fit(self, by: UUID, answer: str, at: datetime) -> None:
-        self._party(by)
-        self._refuse_if_closed()
-        if answer not in FIT_ANSWERS:
-            raise RuleViolated("unknown-fit-answer", f"answer one of {', '.join(FIT_ANSWERS)}")
-        if self.held_count == 0:
-            raise RuleViolated("too-early-for-fit", "the pairing-fit question comes after the first session")
-        self._pairing_fit_reported(by=by, answer=answer)
+    def mark_stalled(self, at: datetime) -> None:
+        """Timer: no session held for twice the cadence; refused when not due, so once per quiet spell."""
+        if not timers.is_stalled(self, at):
+            raise RuleViolated("not-stalled", "sessions are being held within twice the cadence")
+        self._stalled(stalled_at=at, quiet_since=timers.quiet_since(self))
 
-    def end_for_no_fit(self, by: UUID, rematch: bool, at: datetime) -> None:
-        self._party(by)
-        self._refuse_if_closed()
-        if "not_a_good_fit" not in self.fit_reports.values():
-            raise RuleViolated("fit-not-reported", "end for no fit after someone reported 'not a good fit'")
-        self._closed(by=by, outcome="no_fit", reason="not a good fit", closed_at=at)
-        if rematch:
-            self._rematch_requested(by=by)
+    def due_timers(self, now: datetime) -> list[timers.DueTimer]:
+        return timers.due_timers(self, now)
 
     def next_timer_due(self) -> datetime | None:
-        """When a timer could next fire, so ticks only load the relationships that are due."""
-        if self.status not in ("active", "paused"):
-            return None
-        end = datetime.combine(self.end_date, datetime.min.time(), tzinfo=self.started_at.tzinfo) + GRACE_AFTER_END
-        moments = [end, *self.reminder_moments()]
-        stall = self.next_stall_moment()
-        if stall is not None:
-            moments.append(stall)
-        return min(moments)
+        return timers.next_timer_at(self)
 
-    def complete_at_end(self, at: datetime) -> None:
-        if self.status not in ("active", "paused"):
-            raise RuleViolated("relationship-not-running", f"the relationship is {self.status}")
-        due = datetime.combine(self.end_date, datetime.min.time(), tzinfo=at.tzinfo) + GRACE_AFTER_END
-        if at < due:
-            raise RuleViolated("not-yet-at-end", f"the relationship runs until {self.end_date.isoformat()}")
-        self._closed(by=None, outcome="completed", reason="end date reached", closed_at=at)
+    def sessions_due_a_reminder(self, now: datetime) -> list[str]:
+        return timers.sessions_due_a_reminder(self, now)
 
-    def record_reflection(self, by: UUID, reflection_ciphertext: str, goal_outcomes: dict[str, str],
-                          at: datetime) -> None:
-        self._party(by)
-        if self.status != "closed":
-            raise RuleViolated("relationship-not-closed", "reflections are written after the close")
-        self._reflection_recorded(by=by, reflection_ciphertext=reflection_ciphertext, goal_outcomes=goal_outcomes)
+    def reminder_moments(self) -> list[datetime]:
+        return timers.reminder_moments(self)
 
-    def offer_to_pay_it_forward(self, by: UUID, at: datetime) -> None:
-        role = self._party(by)
-        if role not in ("mentee", "both"):
-            raise RuleViolated("only-mentees-pay-forward", "paying it forward is a mentee's offer to mentor")
-        if self.outcome != "completed":
-            raise RuleViolated("relationship-not-completed", "offer to pay it forward after completing")
-        if str(by) in self.paid_forward:
-            raise RuleViolated("already-offered", "you already offered to pay it forward")
-        self._pay_it_forward_offered(participant_id=by)
+    def is_stalled(self, now: datetime) -> bool:
+        return timers.is_stalled(self, now)
 
-    # --- events ---------------------------------------------------------------
+    def stall_reference(self) -> datetime | None:
+        return timers.quiet_since(self)
 
-    @event("AgreementProposed")
-    def _agreement_proposed(self, version: int, terms: dict[str, Any], proposed_by: UUID) -> None:
-        self.agreements = [*self.agreements, {"version": version, "terms": terms,
-                                              "proposed_by": str(proposed_by), "signed_by": []}]
+    def next_stall_moment(self) -> datetime | None:
+        return timers.stall_moment(self)
 
-    @event("AgreementSigned")
-    def _agreement_signed(self, version: int, signed_by: UUID) -> None:
-        agreement = self.agreements[version - 1]
-        agreement["signed_by"] = [*agreement["signed_by"], str(signed_by)]
-
-    @event("AgreementInEffect")
-    def _agreement_in_effect(self, version: int) -> None:
-        self.agreement_in_force = version
-
-    @event("GroundRuleAdded")
-    def _ground_rule_added(self, rule: str, added_by: UUID) -> None:
-        self.added_rules = [*self.added_rules, rule]
-        self.acknowledged_by = []  # a changed set of rules needs everyone's word again
-
-    @event("GroundRulesAcknowledged")
-    def _ground_rules_acknowledged(self, acknowledged_by: UUID) -> None:
-        self.acknowledged_by = [*self.acknowledged_by, str(acknowledged_by)]
-
-    @event("RelationshipActivated")
-    def _activated(self, activated_at: datetime) -> None:
-        self.status = "active"
-        self.activated_at = activated_at
+    # --- events ------------------------------------------------------------------------
 
     @event("RelationshipPaused")
     def _paused(self, by: UUID, reason: str) -> None:
         self.status = "paused"
 
     @event("RelationshipResumed")
-    def _resumed(self, by: UUID) -> None:
+    def _resumed(self, by: UUID, resumed_at: datetime | None = None) -> None:
+        # resumed_at is absent from events recorded before it was kept.
         self.status = "active"
+        self.resumed_at = resumed_at
 
-    @event("RelationshipClosed")
-    def _closed(self, by: UUID | None, outcome: str, reason: str, closed_at: datetime) -> None:
-        self.status = "closed"
-        self.outcome = outcome
-        self.closed_at = closed_at
+    @event("RelationshipStalled")
+    def _stalled(self, stalled_at: datetime, quiet_since: datetime) -> None:
+        self.stalled_at = stalled_at
 
-    @event("PairingFitReported")
-    def _pairing_fit_reported(self, by: UUID, answer: str) -> None:
-        self.fit_reports = {**self.fit_reports, str(by): answer}
 
-    @event("RematchRequested")
-    def _rematch_requested(self, by: UUID) -> None:
-        self.rematch_requested_by = by
-
-    @event("ReflectionRecorded")
-    def _reflection_recorded(self, by: UUID, reflection_ciphertext: str, goal_outcomes: dict[str, str]) -> None:
-        self.reflections = {**self.reflections, str(by): {"ciphertext": reflection_ciphertext,
-                                                          "goal_outcomes": goal_outcomes}}
-
-    @event("PayItForwardOffered")
-    def _pay_it_forward_offered(self, participant_id: UUID) -> None:
-        self.paid_forward = [*self.paid_forward, str(participant_id)]
+moved_topics.register(Relationship)

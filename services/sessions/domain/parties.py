@@ -1,0 +1,53 @@
+"""Who is in a relationship, in which role, and who is matched again after a poor fit.
+
+A plain mixin: it records no events. Relationship.__init__ sets `parties` (and the
+other state read here); there are no class-level annotations because the library
+would read them as constructor fields.
+"""
+
+from uuid import UUID
+
+from shared.errors import NotPermitted
+
+MENTEE_ROLES = ("mentee", "both")
+MENTOR_ROLES = ("mentor", "both")
+
+
+class Parties:
+    @property
+    def party_ids(self) -> list[UUID]:
+        return [UUID(str(party["participant_id"])) for party in self.parties]
+
+    def role_of(self, person: UUID) -> str | None:
+        return next((p["role"] for p in self.parties if UUID(str(p["participant_id"])) == person), None)
+
+    @property
+    def mentee_ids(self) -> list[UUID]:
+        return [person for person in self.party_ids if self.role_of(person) in MENTEE_ROLES]
+
+    @property
+    def mentor_ids(self) -> list[UUID]:
+        return [person for person in self.party_ids if self.role_of(person) in MENTOR_ROLES]
+
+    def everyone(self) -> set[str]:
+        """Every party's id as recorded in signatures and acknowledgements."""
+        return {str(person) for person in self.party_ids}
+
+    def _party(self, by: UUID) -> str:
+        # Checked before any other rule: a third party learns only that it may not act.
+        role = self.role_of(by)
+        if role is None:
+            raise NotPermitted("not-a-party", "only the people in this relationship can do this")
+        return role
+
+    def rematch_pair(self, ended_by: UUID) -> tuple[UUID, UUID]:
+        """The mentee to match again and the mentor not to propose to them again.
+
+        The mentee is whoever ended it if they are a mentee, else a mentee who said it
+        was not a good fit, else the first mentee: in a group, the one who spoke up.
+        """
+        said_no_fit = [UUID(p) for p, answer in self.fit_reports.items() if answer == "not_a_good_fit"]
+        mentees = self.mentee_ids
+        mentee = next(p for p in [ended_by, *said_no_fit, *mentees] if p in mentees)
+        mentor = next(p for p in self.mentor_ids if p != mentee)
+        return mentee, mentor
