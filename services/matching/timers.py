@@ -51,6 +51,11 @@ def matching_timers(runtime: ServiceRuntime, every_seconds: float) -> list[Timer
         due = await pool_queries.proposals_due_a_reminder(runtime.pool, now, REMINDER_BEFORE_EXPIRY)
         return await for_each(due, lambda ident: run_blocking(app.remind, ident, now))
 
+    async def reminders_then_expiry() -> int:
+        # One timer, in deadline order: after downtime both deadlines may have passed,
+        # and the history must show the reminder that fell due before the expiry.
+        return await remind_before_expiry() + await expire_proposals()
+
     async def cancel_for_absent_people() -> int:
         due = await pool_queries.proposals_with_absent_people(runtime.pool)
         reason = "one of the two is no longer available"
@@ -58,7 +63,6 @@ def matching_timers(runtime: ServiceRuntime, every_seconds: float) -> list[Timer
 
     return [
         TimerSpec("matchmaker", propose_for_awaiting_requests, every_seconds),
-        TimerSpec("expiry", expire_proposals, every_seconds),
-        TimerSpec("reminders", remind_before_expiry, every_seconds),
+        TimerSpec("deadlines", reminders_then_expiry, every_seconds),
         TimerSpec("absent-people", cancel_for_absent_people, every_seconds),
     ]
