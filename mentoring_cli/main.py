@@ -1,0 +1,159 @@
+"""The `mentoring` command: one entry point for operators (installed by pyproject.toml)."""
+
+import asyncio
+import json
+import sys
+from datetime import datetime
+from typing import Annotated
+from uuid import UUID
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from mentoring_cli import dead_letters, export, status, timeline
+from mentoring_cli.durations import parse_lifetime
+from mentoring_cli.topics import dead_letter_topics
+from shared.http.auth import ROLES, issue_token
+from shared.settings import get_settings
+
+app = typer.Typer(help="Operate the mentoring services: tokens, status, dead letters, timelines, exports.",
+                  no_args_is_help=True, add_completion=False)
+dlq_app = typer.Typer(help="Dead-lettered messages: list and show.", no_args_is_help=True)
+export_app = typer.Typer(help="Reports of public facts as CSV.", no_args_is_help=True)
+app.add_typer(dlq_app, name="dlq")
+app.add_typer(export_app, name="export")
+console = Console()
+
+
+@app.command()
+def token(
+    roles: Annotated[str, typer.Option(help="comma-separated: partner, participant, operator, dashboard")],
+    org: Annotated[str, typer.Option(help="the partner organization (the token's tenant)")],
+    participant_id: Annotated[UUID | None, typer.Option(help="for participant tokens")] = None,
+    subject: Annotated[str, typer.Option(help="who the token is for")] = "mentoring-cli",
+    lifetime: Annotated[str, typer.Option(help="90s, 45m, 12h, 30d (at most 400d)")] = "12h",
+) -> None:
+    """Mint a bearer token signed with this deployment's JWT secret."""
+    wanted = [role.strip() for role in roles.split(",") if role.strip()]
+    unknown = sorted(set(wanted) - ROLES)
+    if unknown or not wanted:
+        raise typer.BadParameter(f"roles must be among {sorted(ROLES)}; got {unknown or 'none'}", param_hint="--roles")
+    if "participant" in wanted and participant_id is None:
+        raise typer.BadParameter("a participant token names its participant", param_hint="--participant-id")
+    try:
+        life = parse_lifetime(lifetime)
+    except ValueError as error:
+        raise typer.BadParameter(str(error), param_hint="--lifetime") from error
+    typer.echo(issue_token(get_settings(), subject, org, wanted, participant_id, lifetime=life))
+
+
+@app.command("status")
+def show_status(
+    as_json: Annotated[bool, typer.Option("--json", help="machine-readable output")] = False,
+) -> None:
+    """Each service's readiness and followers, and the depth of every dead-letter topic."""
+    settings = get_settings()
+    services = [status.readiness(service) for service in ("intake", "matching", "sessions")]
+    depths = asyncio.run(status.dead_letter_depths(settings))
+    if as_json:
+        typer.echo(json.dumps({"services": services, "dead_letters": depths}, indent=2))
+    else:
+        table = Table(title="services")
+        for column in ("service", "url", "ready", "checks"):
+            table.add_column(column)
+        for entry in services:
+            checks = "\n".join(f"{name}: {value}" for name, value in status.flatten(entry["checks"]))
+            table.add_row(entry["service"], entry["url"], "yes" if entry["ready"] else "NO", checks)
+        console.print(table)
+        dlq = Table(title="dead letters")
+        dlq.add_column("topic")
+        dlq.add_column("messages", justify="right")
+        for topic, count in depths.items():
+            dlq.add_row(topic, "no topic yet" if count is None else str(count))
+        console.print(dlq)
+    if not all(entry["ready"] for entry in services):
+        raise typer.Exit(1)
+
+
+@dlq_app.command("list")
+def dlq_list(
+    topic: Annotated[str | None, typer.Argument(help="one dead-letter topic; all three by default")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="machine-readable output")] = False,
+) -> None:
+    """Every dead-lettered message with the consumer that refused it and why."""
+    settings = get_settings()
+    letters = [letter for name in ([topic] if topic else dead_letter_topics(settings))
+               for letter in asyncio.run(dead_letters.dead_letters(settings, name))]
+    if as_json:
+        typer.echo(json.dumps([{"address": letter.address, "consumer": letter.consumer, "origin": letter.origin,
+                                "reason": letter.reason} for letter in letters], indent=2))
+        return
+    table = Table(title="dead letters")
+    for column in ("address", "consumer", "origin", "reason"):
+        table.add_column(column, overflow="fold")
+    for letter in letters:
+        # The first line says what went wrong; `dlq show` has the rest.
+        table.add_row(letter.address, letter.consumer, letter.origin, letter.reason.splitlines()[0][:200])
+    console.print(table)
+
+
+@dlq_app.command("show")
+def dlq_show(address: Annotated[str, typer.Argument(help="topic:partition:offset as `dlq list` prints it")]) -> None:
+    """One dead letter in full: its reason, headers and the message itself."""
+    topic, partition, offset = parse_address(address)
+    for letter in asyncio.run(dead_letters.dead_letters(get_settings(), topic)):
+        if (letter.partition, letter.offset) == (partition, offset):
+            body: object
+            try:
+                body = json.loads(letter.value)
+            except ValueError:
+                body = letter.value.decode(errors="replace")
+            typer.echo(json.dumps({"address": letter.address, "consumer": letter.consumer, "origin": letter.origin,
+                                   "reason": letter.reason, "message": body}, indent=2))
+            return
+    typer.echo(f"no dead letter at {address}", err=True)
+    raise typer.Exit(1)
+
+
+@app.command("timeline")
+def show_timeline(
+    relationship_id: Annotated[UUID, typer.Argument(help="the relationship (= request) id")],
+    as_of: Annotated[datetime | None, typer.Option(help="RFC 3339 moment with offset")] = None,
+) -> None:
+    """A relationship's whole life across the three services, optionally as of a moment."""
+    if as_of is not None and as_of.tzinfo is None:
+        raise typer.BadParameter("give the moment with its offset, e.g. 2027-03-01T12:00:00+00:00",
+                                 param_hint="--as-of")
+    try:
+        body = timeline.fetch_timeline(get_settings(), relationship_id, as_of)
+    except RuntimeError as error:
+        typer.echo(str(error), err=True)
+        raise typer.Exit(1) from error
+    table = Table(title=f"relationship {relationship_id}" + (f" as of {as_of.isoformat()}" if as_of else ""))
+    for column in ("at", "source", "fact", "attributes"):
+        table.add_column(column, overflow="fold")
+    for entry in body["entries"]:
+        table.add_row(str(entry["at"]), entry["source"], entry["fact"], timeline.describe(entry["attributes"]))
+    console.print(table)
+    state = body.get("state") or {}
+    console.print(f"state: {state.get('status', 'not started')}")
+
+
+@export_app.command("program")
+def export_program(program_id: Annotated[UUID, typer.Argument(help="the program id")]) -> None:
+    """CSV on stdout of every public fact about the program, in time order."""
+    count = asyncio.run(export.export_program(get_settings(), program_id, sys.stdout))
+    typer.echo(f"{count} facts", err=True)
+
+
+def parse_address(address: str) -> tuple[str, int, int]:
+    topic, _, rest = address.rpartition(":")
+    topic, _, partition = topic.rpartition(":")
+    if not topic or not partition.isdigit() or not rest.isdigit():
+        raise typer.BadParameter("expected topic:partition:offset", param_hint="ADDRESS")
+    return topic, int(partition), int(rest)
+
+
+if __name__ == "__main__":
+    app()

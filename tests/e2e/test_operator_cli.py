@@ -1,0 +1,142 @@
+"""The `mentoring` CLI against the three services as processes: tokens that outlive a
+day, status, dead letters with their reasons, a timeline as a table, a program's CSV."""
+
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+from datetime import UTC, datetime, timedelta
+from uuid import UUID
+
+import jwt
+import pytest
+from aiokafka import AIOKafkaProducer
+
+from tests.support.api_client import Caller, eventually, profile, token
+from tests.support.processes import REPO
+
+pytestmark = pytest.mark.e2e
+
+CONTACT = "cli.mentee@example.com"
+
+
+def cli(stack, *args: str) -> subprocess.CompletedProcess:
+    settings, services = stack["settings"], stack["services"]
+    env = {**os.environ, "TOPIC_NAMESPACE": settings.topic_namespace,
+           "KAFKA_BOOTSTRAP_SERVERS": settings.kafka_bootstrap_servers, "COLUMNS": "250",
+           **{f"{name.upper()}_URL": service.url for name, service in services.items()}}
+    return subprocess.run([sys.executable, "-m", "mentoring_cli.main", *args], cwd=REPO, env=env,
+                          capture_output=True, text=True, timeout=120)
+
+
+@pytest.fixture(scope="module")
+def confirmed(stack):
+    settings, services = stack["settings"], stack["services"]
+    operator = Caller(services["intake"].url, token(settings, "ops", "operator"))
+    acme = Caller(services["intake"].url, token(settings, "acme", "partner"))
+    program = operator.post("/v1/programs", {"name": "CLI", "formats": ["one_to_one"], "organizations": ["acme"]})
+    program_id = program.json()["id"]
+    people = {}
+    for name, roles, offers, wants, years in (("mentee", "mentee", [("sql", "expert")], ["negotiation"], 3),
+                                              ("mentor", "mentor", [("negotiation", "expert")], ["sql"], 12)):
+        made = acme.post("/v1/participants", {
+            "program_id": program_id, "name": name, "contact_email": CONTACT if name == "mentee" else "m@example.com",
+            "consent_given": True, "profile": profile(roles, offers, wants, years, "acme")})
+        assert made.status_code == 201, made.text
+        people[name] = UUID(made.json()["id"])
+    request = acme.post("/v1/requests", {"program_id": program_id, "mentee_id": str(people["mentee"]),
+                                         "goals": [{"topic": "negotiation", "outcome": "close a deal"}],
+                                         "meeting_modes": ["video"]})
+    request_id = request.json()["id"]
+    matching = Caller(services["matching"].url, token(settings, "acme", "partner"))
+    proposal = eventually(lambda: matching.get("/v1/matches", params={"request": request_id}).json()["items"],
+                          what="a proposal")[0]
+    for person in people.values():
+        as_person = Caller(services["matching"].url, token(settings, "acme", "participant", person))
+        assert as_person.post(f"/v1/matches/{proposal['id']}/accept").status_code == 200
+    sessions = Caller(services["sessions"].url, token(settings, "acme", "partner"))
+    eventually(lambda: sessions.get(f"/v1/relationships/{request_id}").status_code == 200,
+               what="the relationship to start")
+    return {"program_id": program_id, "relationship_id": request_id}
+
+
+def test_token_lives_as_long_as_asked_and_is_accepted(stack):
+    minted = cli(stack, "token", "--roles", "dashboard", "--org", "acme", "--lifetime", "30d")
+    assert minted.returncode == 0, minted.stderr
+    bearer = minted.stdout.strip()
+    claims = jwt.decode(bearer, options={"verify_signature": False})
+    assert claims["exp"] - claims["iat"] == int(timedelta(days=30).total_seconds())
+    scraped = Caller(stack["services"]["intake"].url, bearer).get("/metrics")
+    assert scraped.status_code == 200
+
+
+def test_token_refuses_unknown_roles_and_unbounded_lifetimes(stack):
+    assert cli(stack, "token", "--roles", "root", "--org", "acme").returncode != 0
+    assert cli(stack, "token", "--roles", "operator", "--org", "acme", "--lifetime", "5000d").returncode != 0
+
+
+def test_status_reports_every_service_ready_and_the_dead_letter_depths(stack):
+    shown = cli(stack, "status", "--json")
+    assert shown.returncode == 0, shown.stdout + shown.stderr
+    report = json.loads(shown.stdout)
+    assert [entry["service"] for entry in report["services"]] == ["intake", "matching", "sessions"]
+    assert all(entry["ready"] for entry in report["services"])
+    assert set(report["dead_letters"]) == {f"{stack['settings'].topic_namespace}.{s}.v1.dlq"
+                                           for s in ("intake", "matching", "sessions")}
+
+
+async def test_a_dead_letter_is_listed_and_shown_with_its_reason(stack, confirmed):
+    settings = stack["settings"]
+    producer = AIOKafkaProducer(bootstrap_servers=settings.kafka_bootstrap_servers)
+    await producer.start()
+    try:
+        await producer.send_and_wait(settings.topic_for("intake"), b'{"not": "a cloudevent"}', key=b"poison-cli")
+    finally:
+        await producer.stop()
+    dlq = f"{settings.topic_for('intake')}.dlq"
+
+    def poison_listed() -> list[dict]:
+        listed = cli(stack, "dlq", "list", dlq, "--json")
+        assert listed.returncode == 0, listed.stderr
+        return [letter for letter in json.loads(listed.stdout) if "not a valid CloudEvent" in letter["reason"]]
+
+    letters = eventually(poison_listed, what="the dead letter", timeout=60)
+    # Both consumers of intake's topic refused it, each saying so.
+    both = eventually(lambda: (found := poison_listed()) and len(found) == 2 and found, what="both refusals")
+    assert {letter["consumer"].split(".")[1] for letter in both} == {"matching", "sessions"}
+    address = letters[0]["address"]
+    table = cli(stack, "dlq", "list", dlq)
+    assert address in table.stdout
+    shown = cli(stack, "dlq", "show", address)
+    assert shown.returncode == 0, shown.stderr
+    letter = json.loads(shown.stdout)
+    assert letter["message"] == {"not": "a cloudevent"}
+    assert "not a valid CloudEvent" in letter["reason"]
+
+
+def test_timeline_prints_the_relationship_across_services(stack, confirmed):
+    shown = cli(stack, "timeline", confirmed["relationship_id"])
+    assert shown.returncode == 0, shown.stderr
+    for fact in ("MentorshipRequested", "MatchProposed", "MatchConfirmed", "RelationshipStarted"):
+        assert fact in shown.stdout
+    before = cli(stack, "timeline", confirmed["relationship_id"], "--as-of",
+                 (datetime.now(UTC) - timedelta(days=1)).isoformat())
+    assert "MatchConfirmed" not in before.stdout
+
+
+def test_timeline_refuses_a_moment_without_offset(stack, confirmed):
+    refused = cli(stack, "timeline", confirmed["relationship_id"], "--as-of", "2027-01-01T00:00:00")
+    assert refused.returncode != 0
+    assert "offset" in refused.stderr
+
+
+def test_export_program_is_csv_of_public_facts_only(stack, confirmed):
+    exported = cli(stack, "export", "program", confirmed["program_id"])
+    assert exported.returncode == 0, exported.stderr
+    rows = list(csv.DictReader(io.StringIO(exported.stdout)))
+    types = {row["type"] for row in rows}
+    assert {"mentoring.intake.MentorshipRequested.v1", "mentoring.matching.MatchConfirmed.v1"} <= types
+    assert all(row["relationship"] in ("", confirmed["relationship_id"]) for row in rows)
+    assert CONTACT not in exported.stdout
