@@ -4,25 +4,30 @@ Each message's effects (new events) and its tracking record are saved in one
 transaction; offsets are committed after. A redelivered message finds its tracking
 record and is skipped. A message that cannot be decoded or applied goes to
 `<topic>.dlq` with the reason, is tracked as handled, and the consumer moves on.
-Transient infrastructure failures are retried instead, never dead-lettered.
+Transient infrastructure failures and concurrent-write conflicts are retried with
+back-off instead, never dead-lettered. A redriven message (shared/topics.py) is
+tracked by its event id, so it is applied exactly once even though it arrives
+behind later messages.
 """
 
 import asyncio
 import logging
+import random
 from collections.abc import Callable, Sequence
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord
 from eventsourcing.domain import Aggregate
-from eventsourcing.persistence import IntegrityError, OperationalError, Tracking
+from eventsourcing.persistence import IntegrityError, Tracking
 
 from shared.contracts.base import EventContract
 from shared.envelope import CloudEvent, UndecodableMessage, decode
 from shared.errors import DomainError
 from shared.eventstore import ServiceApplication, run_blocking
 from shared.metrics import MESSAGES
-from shared.topics import dead_letter_topic
+from shared.topics import EVERY_CONSUMER, REDRIVE_FOR, dead_letter_topic
 from shared.tracing import Trace, current_trace
+from shared.transient import is_transient
 
 log = logging.getLogger(__name__)
 
@@ -30,10 +35,23 @@ log = logging.getLogger(__name__)
 # the runner saves them together with the message's tracking record.
 Handler = Callable[[Any, CloudEvent], Sequence[Aggregate | None]]
 
-CONFLICT_RETRIES = 5
+CONFLICT_RETRIES = 30
 APPLIED = "applied"
 DUPLICATE = "duplicate"
-TRANSIENT_BACKOFF_SECONDS = 1.0
+CONFLICT = "conflict"
+MAX_BACKOFF_SECONDS = 5.0
+
+
+def backoff_seconds(attempt: int) -> float:
+    """Exponential with full jitter, so replicas retrying together spread out."""
+    return random.uniform(0, min(MAX_BACKOFF_SECONDS, 0.05 * 2 ** attempt))
+
+
+def header(record: ConsumerRecord, name: str) -> str | None:
+    for key, value in record.headers or []:
+        if key == name:
+            return bytes(value).decode(errors="replace")
+    return None
 
 
 class ConsumerRunner:
@@ -73,16 +91,15 @@ class ConsumerRunner:
         handler = self._handlers.get(type(contract))
         if handler is None:
             return  # an event this consumer has no use for
-        tracking = Tracking(f"{self.name}|{record.topic}:{record.partition}", envelope.sequence_number)
+        redrive_for = header(record, REDRIVE_FOR)
+        if redrive_for is None:
+            tracking = Tracking(f"{self.name}|{record.topic}:{record.partition}", envelope.sequence_number)
+        elif redrive_for in (EVERY_CONSUMER, self.name):
+            tracking = Tracking(f"{self.name}|redrive:{envelope.id}", envelope.sequence_number)
+        else:
+            return  # redriven for another consumer, which refused it; this one applied it already
         current_trace.set(Trace(correlation_id=envelope.correlationid, causation_id=envelope.id))
-        while True:
-            try:
-                outcome = await run_blocking(self._apply, handler, contract, envelope, tracking)
-            except OperationalError as error:
-                log.warning("database unavailable, retrying", extra={"error": str(error)})
-                await asyncio.sleep(TRANSIENT_BACKOFF_SECONDS)
-                continue
-            break
+        outcome = await self._apply_with_retries(handler, contract, envelope, tracking)
         if outcome == APPLIED:
             self.applied += 1
         elif outcome == DUPLICATE:
@@ -93,27 +110,46 @@ class ConsumerRunner:
             outcome = "dead_lettered"
         MESSAGES.labels(self._app.service, self.name, outcome).inc()
 
-    def _apply(self, handler: Handler, contract: Any, envelope: CloudEvent, tracking: Tracking) -> str:
-        """APPLIED, DUPLICATE, or the reason the message cannot be applied."""
-        for _attempt in range(CONFLICT_RETRIES):
-            if self._app.has_tracking(tracking):
-                return DUPLICATE
+    async def _apply_with_retries(self, handler: Handler, contract: Any, envelope: CloudEvent,
+                                  tracking: Tracking) -> str:
+        conflicts = failures = 0
+        while True:
             try:
-                aggregates = handler(contract, envelope)
-                self._app.save_tracked(*aggregates, tracking=tracking)
-                return APPLIED
-            except DomainError as error:
-                return f"{error.kind}: {error.detail}"
-            except IntegrityError:
-                # Either a concurrent redelivery recorded it first (seen at the top of
-                # the loop), or another writer changed an aggregate: load and retry.
+                outcome = await run_blocking(self._apply, handler, contract, envelope, tracking)
+            except Exception as error:
+                if not is_transient(error):
+                    raise
+                # The database is away, not the message at fault: wait and try again.
+                log.warning("database unavailable, retrying", extra={"error": str(error), "attempt": failures})
+                await asyncio.sleep(backoff_seconds(failures) + 0.2)
+                failures += 1
                 continue
-            except OperationalError:
+            if outcome != CONFLICT:
+                return outcome
+            conflicts += 1
+            if conflicts >= CONFLICT_RETRIES:
+                return "gave up after repeated concurrent-write conflicts"
+            await asyncio.sleep(backoff_seconds(conflicts))
+
+    def _apply(self, handler: Handler, contract: Any, envelope: CloudEvent, tracking: Tracking) -> str:
+        """APPLIED, DUPLICATE, CONFLICT, or the reason the message cannot be applied."""
+        if self._app.has_tracking(tracking):
+            return DUPLICATE
+        try:
+            aggregates = handler(contract, envelope)
+            self._app.save_tracked(*aggregates, tracking=tracking)
+            return APPLIED
+        except DomainError as error:
+            return f"{error.kind}: {error.detail}"
+        except IntegrityError:
+            # Either a concurrent redelivery recorded it first (seen on the next try),
+            # or another writer changed an aggregate: load again and retry.
+            return CONFLICT
+        except Exception as error:
+            if is_transient(error):
                 raise
-            except Exception as error:  # a bug must not wedge the partition forever
-                log.exception("handler failed", extra={"type": envelope.type})
-                return f"handler error: {type(error).__name__}: {error}"
-        return "gave up after repeated concurrent-write conflicts"
+            log.exception("handler failed", extra={"type": envelope.type})  # a bug must not wedge the partition
+            return f"handler error: {type(error).__name__}: {error}"
 
     def _track_only(self, tracking: Tracking) -> None:
         try:

@@ -3,6 +3,11 @@
 Woken by the store's LISTEN/NOTIFY channel, with a poll as backstop for a lost
 notification. Only one process runs a given follower at a time (advisory lock),
 so replicas can start freely and take over when the holder stops.
+
+A notification the follower cannot handle (a bug, or data validation missed) is
+parked with its reason and skipped, so one record never halts the log for every
+tenant; failures of the database or the broker are not the record's fault and are
+retried instead (see shared/transient.py).
 """
 
 import asyncio
@@ -14,6 +19,9 @@ import asyncpg
 
 from shared.eventstore import ServiceApplication, run_blocking
 from shared.log_position import LogPosition
+from shared.metrics import FOLLOWER_LAG, RECORDS_PARKED
+from shared.parking import RETRIED, park, resolve
+from shared.transient import is_transient, reason_of
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +35,9 @@ class LogFollower(ABC):
         self.batch_size = batch_size
         self.poll_seconds = poll_seconds
         self.done_up_to = 0
+        self.holding = False  # whether this process holds the follower's lock
+        self.parked = 0
+        self.failures = 0  # consecutive failures that were not the infrastructure's
         self._wake = asyncio.Event()
 
     async def run(self) -> None:
@@ -35,9 +46,15 @@ class LogFollower(ABC):
             await connection.add_listener(channel, self._on_notify)
             try:
                 self.done_up_to = await self.position.load(connection)
+                self.holding = True
                 log.info("following the log", extra={"follower": self.position.follower, "from": self.done_up_to})
                 await self._follow(connection)
+            except Exception as error:
+                if not is_transient(error):
+                    self.failures += 1
+                raise
             finally:
+                self.holding = False
                 await connection.remove_listener(channel, self._on_notify)
 
     async def _follow(self, connection: asyncpg.Connection) -> None:
@@ -56,18 +73,62 @@ class LogFollower(ABC):
             self.app.recorder.select_notifications, start=self.done_up_to + 1, limit=self.batch_size
         )
         if not notifications:
+            FOLLOWER_LAG.labels(self.app.service, self.position.follower).set(0)
             return False
-        await self.handle(notifications, connection)
+        try:
+            await self.handle(notifications, connection)
+        except Exception as error:
+            if is_transient(error):
+                raise
+            # Find the culprit: the rest of the batch is applied, the culprit parked.
+            await self._one_by_one(notifications, connection)
         self.done_up_to = notifications[-1].id
+        self.failures = 0
         return True
+
+    async def _one_by_one(self, notifications: list[Any], connection: asyncpg.Connection) -> None:
+        for notification in notifications:
+            try:
+                await self.handle([notification], connection)
+            except Exception as error:
+                if is_transient(error):
+                    raise
+                await self._park(notification.id, reason_of(error), connection)
+            self.done_up_to = notification.id
+
+    async def _park(self, notification_id: int, reason: str, connection: asyncpg.Connection) -> None:
+        follower = self.position.follower
+        log.error("record parked", extra={"follower": follower, "notification_id": notification_id, "reason": reason})
+        async with connection.transaction():
+            await park(connection, follower, str(notification_id), reason)
+            await self.position.save(connection, notification_id)
+        self.parked += 1
+        RECORDS_PARKED.labels(self.app.service, follower).inc()
+
+    async def retry_parked(self, notification_id: int) -> None:
+        """Applies one parked notification again, alone; raises if it still fails.
+
+        Any replica may do this: handling is idempotent per notification, and the
+        follower's position is not moved (the notification is already behind it)."""
+        notifications = await run_blocking(self.app.recorder.select_notifications, start=notification_id, limit=1)
+        if not notifications or notifications[0].id != notification_id:
+            raise LookupError(f"notification {notification_id} is not in the log")
+        async with self.pool.acquire() as connection:
+            await self.handle(notifications, connection, retrying=True)
+            await resolve(connection, self.position.follower, str(notification_id), RETRIED)
 
     def _on_notify(self, *_: Any) -> None:
         self._wake.set()
 
     async def lag(self) -> int:
         newest = await run_blocking(self.app.recorder.max_notification_id) or 0
-        return newest - self.done_up_to
+        lag = max(newest - self.done_up_to, 0)
+        FOLLOWER_LAG.labels(self.app.service, self.position.follower).set(lag)
+        return lag
 
     @abstractmethod
-    async def handle(self, notifications: list[Any], connection: asyncpg.Connection) -> None:
-        """Applies the batch and saves the position (only once the batch is safe)."""
+    async def handle(self, notifications: list[Any], connection: asyncpg.Connection, retrying: bool = False) -> None:
+        """Applies the batch and saves the position (only once the batch is safe).
+
+        `retrying` is an operator's retry of one parked notification: apply it, but
+        leave the position where it is."""

@@ -64,7 +64,7 @@ class Projector(LogFollower):
         self._to_document = to_document
         self._tracker = AggregateTracker(app)
 
-    async def handle(self, notifications: list[Any], connection: asyncpg.Connection) -> None:
+    async def handle(self, notifications: list[Any], connection: asyncpg.Connection, retrying: bool = False) -> None:
         documents = await run_blocking(self._documents_for, notifications)
         async with connection.transaction():
             for document in documents.values():
@@ -73,11 +73,14 @@ class Projector(LogFollower):
                        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
                        ON CONFLICT (kind, id) DO UPDATE SET tenant = EXCLUDED.tenant,
                          program_id = EXCLUDED.program_id, status = EXCLUDED.status, tags = EXCLUDED.tags,
-                         version = EXCLUDED.version, body = EXCLUDED.body""",
+                         version = EXCLUDED.version, body = EXCLUDED.body
+                       -- a parked notification retried late must not undo newer state
+                       WHERE documents.version <= EXCLUDED.version""",
                     document.kind, document.id, document.tenant, document.program_id, document.status,
                     document.tags, document.version, document.created_at, json.dumps(document.body, default=str),
                 )
-            await self.position.save(connection, notifications[-1].id)
+            if not retrying:
+                await self.position.save(connection, notifications[-1].id)
 
     def _documents_for(self, notifications: list[Any]) -> dict[tuple[str, UUID], Document]:
         latest: dict[tuple[str, UUID], Document] = {}

@@ -19,6 +19,7 @@ from shared.eventstore import ServiceApplication, run_blocking
 from shared.log_follower import LogFollower
 from shared.metrics import EVENTS_PUBLISHED
 from shared.publishing import PublicEvent, PublicMapper
+from shared.topics import EVERY_CONSUMER, REDRIVE_FOR
 from shared.tracing import new_correlation_id
 
 
@@ -33,17 +34,20 @@ class OutboxRelay(LogFollower):
         self._tracker = AggregateTracker(app)
         self.published = 0
 
-    async def handle(self, notifications: list[Any], connection: asyncpg.Connection) -> None:
+    async def handle(self, notifications: list[Any], connection: asyncpg.Connection, retrying: bool = False) -> None:
         envelopes = await run_blocking(self._envelopes_for, notifications)
+        headers = [("content-type", CONTENT_TYPE.encode())]
+        if retrying:
+            # Sent behind later events: every consumer applies it once by its own id
+            # instead of taking it for a resent tail (see shared/consumer.py).
+            headers.append((REDRIVE_FOR, EVERY_CONSUMER.encode()))
         deliveries = [
-            await self._producer.send(
-                self._topic, value=envelope.to_bytes(), key=key.encode(),
-                headers=[("content-type", CONTENT_TYPE.encode())],
-            )
+            await self._producer.send(self._topic, value=envelope.to_bytes(), key=key.encode(), headers=headers)
             for key, envelope in envelopes
         ]
         await asyncio.gather(*deliveries)
-        await self.position.save(connection, notifications[-1].id)
+        if not retrying:
+            await self.position.save(connection, notifications[-1].id)
         self.published += len(envelopes)
         EVENTS_PUBLISHED.labels(self.app.service).inc(len(envelopes))
 

@@ -1,5 +1,9 @@
 """One service's moving parts: event store, pool, producer, relay, projector,
-consumers and timers, started and stopped together and restarted when they fail."""
+consumers and timers, started and stopped together and restarted when they fail.
+
+The broker is not needed to start: the outbox exists so that writes are accepted
+while Kafka is away. Topics, the producer, the relay and the consumers come up in
+the background as soon as the broker answers; HTTP serves from the first moment."""
 
 import asyncio
 import logging
@@ -15,16 +19,23 @@ from shared.contracts.base import EventContract
 from shared.eventstore import ServiceApplication, run_blocking
 from shared.http.idempotency import create_idempotency_table, forget_old_keys
 from shared.kafka_clients import ensure_topics, group_consumer, idempotent_producer
+from shared.log_follower import LogFollower
+from shared.parking import create_parking_table, parked_count
 from shared.publishing import PublicMapper
 from shared.read_model import Projector, ToDocument, create_read_model_tables
 from shared.relay import OutboxRelay
 from shared.settings import Settings
 from shared.topics import dead_letter_topic
+from shared.transient import is_transient
 from shared.vault import CREATE_TABLE as CREATE_VAULT_TABLE
 from shared.vault import Vault
 
 log = logging.getLogger(__name__)
 RESTART_DELAY_SECONDS = 2.0
+BROKER_RETRY_SECONDS = 2.0
+# A follower held here that fails this many times in a row, for reasons that are not
+# the infrastructure's, is stuck: readiness says so (parking should make it rare).
+STUCK_AFTER_FAILURES = 3
 
 
 @dataclass
@@ -58,6 +69,8 @@ class ServiceRuntime:
         self.relay: OutboxRelay | None = None
         self.projector: Projector | None = None
         self.runners: list[ConsumerRunner] = []
+        self.producer: Any = None
+        self._broker_ready = asyncio.Event()
         self._tasks: list[asyncio.Task[Any]] = []
         self._closers: list[Callable[[], Awaitable[Any]]] = []
 
@@ -70,24 +83,41 @@ class ServiceRuntime:
         await create_idempotency_table(self.pool)
         await create_read_model_tables(self.pool)
         await self.pool.execute(CREATE_VAULT_TABLE)
+        await create_parking_table(self.pool)
         self.vault = Vault(self.pool, settings.cipher_key.get_secret_value())
-        consumed = [topic for spec in self.consumers for topic in spec.topics]
-        await ensure_topics(settings, sorted({self.topic, *consumed, *map(dead_letter_topic, consumed)}))
-        producer = idempotent_producer(settings)
-        await producer.start()
-        self._closers.append(producer.stop)
-        self.producer = producer
         options = {"batch_size": settings.relay_batch_size, "poll_seconds": settings.relay_poll_seconds}
-        self.relay = OutboxRelay(self.app, self.pool, self.to_public, producer, self.topic, **options)
         self.projector = Projector(self.app, self.pool, self.to_document, **options)
-        self._supervise("relay", self.relay.run)
         self._supervise("projector", self.projector.run)
-        for spec in self.consumers:
-            self._supervise(f"consumer:{spec.name}", self._consumer_loop(spec))
+        self._tasks.append(asyncio.create_task(self._connect_broker(options), name="broker"))
         pool = self.pool
         forget = TimerSpec("idempotency-keys", lambda: forget_old_keys(pool, settings.idempotency_ttl_hours), 3600)
         for timer in [*self.timers, forget]:
             self._supervise(f"timer:{timer.name}", self._timer_loop(timer))
+
+    async def _connect_broker(self, options: dict[str, Any]) -> None:
+        """Topics and producer once the broker answers, then the relay and consumers."""
+        settings = self.settings
+        consumed = [topic for spec in self.consumers for topic in spec.topics]
+        while True:
+            producer = idempotent_producer(settings)
+            try:
+                await ensure_topics(settings, sorted({self.topic, *consumed, *map(dead_letter_topic, consumed)}))
+                await producer.start()
+                break
+            except asyncio.CancelledError:
+                raise
+            except Exception as error:
+                await producer.stop()
+                log.warning("broker unavailable; writes wait in the outbox", extra={"error": repr(error)})
+                await asyncio.sleep(BROKER_RETRY_SECONDS)
+        self._closers.append(producer.stop)
+        self.producer = producer
+        assert self.pool is not None
+        self.relay = OutboxRelay(self.app, self.pool, self.to_public, producer, self.topic, **options)
+        self._supervise("relay", self.relay.run)
+        for spec in self.consumers:
+            self._supervise(f"consumer:{spec.name}", self._consumer_loop(spec))
+        self._broker_ready.set()
 
     def _consumer_loop(self, spec: ConsumerSpec) -> Callable[[], Awaitable[None]]:
         async def run() -> None:
@@ -120,8 +150,12 @@ class ServiceRuntime:
                     await run()
                 except asyncio.CancelledError:
                     raise
-                except Exception:
-                    log.exception("background task failed; restarting", extra={"task": name})
+                except Exception as error:
+                    if is_transient(error):
+                        log.warning("background task interrupted; restarting",
+                                    extra={"task": name, "error": repr(error)})
+                    else:
+                        log.exception("background task failed; restarting", extra={"task": name})
                     await asyncio.sleep(RESTART_DELAY_SECONDS)
 
         self._tasks.append(asyncio.create_task(forever(), name=name))
@@ -137,6 +171,9 @@ class ServiceRuntime:
         await run_blocking(self.app.close)
 
     async def readiness(self) -> dict[str, Any]:
+        """What HTTP needs (the database) decides readiness; the broker and the
+        followers are reported. A follower is only this replica's concern while it
+        holds the follower's lock: a standby's followers are waiting, not behind."""
         checks: dict[str, Any] = {}
         try:
             assert self.pool is not None
@@ -144,15 +181,35 @@ class ServiceRuntime:
             checks["database"] = "ok"
         except Exception as error:  # readiness reports, it does not raise
             checks["database"] = f"failing: {type(error).__name__}"
-        try:
-            await self.producer.client.fetch_all_metadata()
-            checks["broker"] = "ok"
-        except Exception as error:
-            checks["broker"] = f"failing: {type(error).__name__}"
-        if self.relay is not None:
-            lag = await self.relay.lag()
-            checks["relay_lag"] = lag
+        if self.producer is None:
+            checks["broker"] = "connecting"
+        else:
+            try:
+                await asyncio.wait_for(self.producer.client.fetch_all_metadata(), 2.0)
+                checks["broker"] = "ok"
+            except Exception as error:
+                checks["broker"] = f"failing: {type(error).__name__}"
+        if checks["database"] == "ok":
+            checks["followers"] = {name: await self._follower_status(name, follower)
+                                   for name, follower in self.followers().items()}
         return checks
+
+    def followers(self) -> dict[str, LogFollower]:
+        found: dict[str, LogFollower | None] = {"relay": self.relay, "projector": self.projector}
+        return {name: follower for name, follower in found.items() if follower is not None}
+
+    async def _follower_status(self, name: str, follower: LogFollower) -> dict[str, Any]:
+        assert self.pool is not None
+        status: dict[str, Any] = {"held_here": follower.holding,
+                                  "parked": await parked_count(self.pool, follower.position.follower)}
+        if follower.holding:
+            status["lag"] = await follower.lag()
+        # Between its retries a failing follower has let go of the lock: judge it anyway.
+        status["stuck"] = follower.failures >= STUCK_AFTER_FAILURES
+        return status
+
+    def is_stuck(self, checks: dict[str, Any]) -> bool:
+        return any(status.get("stuck") for status in checks.get("followers", {}).values())
 
 
 async def use_standard_uuids(connection: asyncpg.Connection) -> None:

@@ -2,14 +2,13 @@
 so nothing is lost across restarts and every firing shows in the history."""
 
 import logging
-from collections.abc import Awaitable, Callable
 from typing import Any
 from uuid import UUID
 
 from shared import clock
-from shared.errors import DomainError
 from shared.eventstore import run_blocking
 from shared.runtime import ServiceRuntime, TimerSpec
+from shared.timer_items import for_each_due
 from services.matching import pool_queries
 from services.matching.domain.proposal import REMINDER_BEFORE_EXPIRY
 
@@ -18,16 +17,6 @@ log = logging.getLogger(__name__)
 
 def matching_timers(runtime: ServiceRuntime, every_seconds: float) -> list[TimerSpec]:
     app = runtime.app
-
-    async def for_each(items: list[Any], act: Callable[[Any], Awaitable[object]]) -> int:
-        done = 0
-        for item in items:
-            try:
-                await act(item)
-                done += 1
-            except DomainError as refused:  # another replica got there first, or it is no longer due
-                log.info("timer skipped", extra={"item": str(item), "reason": refused.detail})
-        return done
 
     async def propose_for_awaiting_requests() -> int:
         mentors_by_program: dict[UUID, list[Any]] = {}
@@ -39,17 +28,20 @@ def matching_timers(runtime: ServiceRuntime, every_seconds: float) -> list[Timer
                 mentors_by_program[program_id] = await pool_queries.mentors_of(runtime.pool, program_id)
             await run_blocking(app.propose_next, request_id, mentors_by_program[program_id], now)
 
-        return await for_each(await pool_queries.awaiting_requests(runtime.pool), propose)
+        return await for_each_due(runtime.pool, app.service, "matchmaker",
+                                  await pool_queries.awaiting_requests(runtime.pool), propose)
 
     async def expire_proposals() -> int:
         now = clock.now()
         due = await pool_queries.proposals_past_expiry(runtime.pool, now)
-        return await for_each(due, lambda ident: run_blocking(app.expire, ident, now))
+        return await for_each_due(runtime.pool, app.service, "expiry", due,
+                                  lambda ident: run_blocking(app.expire, ident, now))
 
     async def remind_before_expiry() -> int:
         now = clock.now()
         due = await pool_queries.proposals_due_a_reminder(runtime.pool, now, REMINDER_BEFORE_EXPIRY)
-        return await for_each(due, lambda ident: run_blocking(app.remind, ident, now))
+        return await for_each_due(runtime.pool, app.service, "reminders", due,
+                                  lambda ident: run_blocking(app.remind, ident, now))
 
     async def reminders_then_expiry() -> int:
         # One timer, in deadline order: after downtime both deadlines may have passed,
@@ -59,7 +51,8 @@ def matching_timers(runtime: ServiceRuntime, every_seconds: float) -> list[Timer
     async def cancel_for_absent_people() -> int:
         due = await pool_queries.proposals_with_absent_people(runtime.pool)
         reason = "one of the two is no longer available"
-        return await for_each(due, lambda ident: run_blocking(app.cancel, ident, reason))
+        return await for_each_due(runtime.pool, app.service, "absent-people", due,
+                                  lambda ident: run_blocking(app.cancel, ident, reason))
 
     return [
         TimerSpec("matchmaker", propose_for_awaiting_requests, every_seconds),

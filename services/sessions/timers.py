@@ -9,6 +9,7 @@ from shared import clock
 from shared.errors import DomainError
 from shared.eventstore import run_blocking
 from shared.runtime import ServiceRuntime, TimerSpec
+from shared.timer_items import for_each_due
 from shared.store_access import load_sync, save_sync
 from services.sessions.application import SessionsApplication
 from services.sessions.domain.relationship import Relationship
@@ -41,12 +42,8 @@ def sessions_timers(runtime: ServiceRuntime, every_seconds: float) -> list[Timer
         rows = await runtime.pool.fetch(
             """SELECT id FROM documents WHERE kind = 'relationship' AND status IN ('active', 'paused')
                AND (body->>'next_timer_at')::timestamptz <= $1""", now)
-        fired = 0
-        for row in rows:
-            try:
-                fired += await run_blocking(fire_due_timers, runtime.app, row["id"], now)
-            except DomainError as refused:
-                log.info("timer skipped", extra={"relationship": str(row["id"]), "reason": refused.detail})
-        return fired
+        return await for_each_due(runtime.pool, runtime.app.service, "relationship-timers",
+                                  [row["id"] for row in rows],
+                                  lambda ident: run_blocking(fire_due_timers, runtime.app, ident, now))
 
     return [TimerSpec("relationship-timers", tick, every_seconds)]

@@ -16,8 +16,9 @@ from tests.support.tally import Tally, TallyApp, tally_to_public
 pytestmark = pytest.mark.integration
 
 
-class RelayCrashed(Exception):
-    pass
+class RelayCrashed(BaseException):
+    """The process dying: no `except Exception` in the follower sees it (a record it
+    cannot handle is parked instead, see test_followers_survive_poison.py)."""
 
 
 async def test_a_relay_restarted_mid_stream_loses_nothing_and_keeps_per_key_order(server_settings):

@@ -1,0 +1,65 @@
+"""Operator endpoints every service has: what its followers parked, and what to do
+with it. Retry applies the record again alone (after the cause was fixed); skip
+leaves it for good. Both keep the row and its reason."""
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Path, Request
+
+from shared.http.auth import CurrentPrincipal, require_roles
+from shared.http.problems import Problem
+from shared.parking import SKIPPED, parked_records, resolve
+from shared.runtime import ServiceRuntime
+from shared.transient import reason_of
+
+router = APIRouter(prefix="/v1/operations", tags=["operations"])
+Follower = Annotated[str, Path(max_length=200, pattern=r"^[\w:.\-|]+$")]
+Address = Annotated[str, Path(max_length=200, pattern=r"^[\w:.\-]+$")]
+
+
+def operator_runtime(request: Request, principal: CurrentPrincipal) -> ServiceRuntime:
+    require_roles(principal, "operator")
+    runtime: ServiceRuntime = request.app.state.runtime
+    return runtime
+
+
+OperatorRuntime = Annotated[ServiceRuntime, Depends(operator_runtime)]
+
+
+@router.get("/parked")
+async def list_parked(runtime: OperatorRuntime, state: str | None = "parked") -> dict[str, Any]:
+    assert runtime.pool is not None
+    if state not in (None, "parked", "retried", "skipped"):
+        raise Problem(422, "validation-failed", "state must be parked, retried or skipped",
+                      errors=[{"field": "query.state", "reason": "unknown state"}])
+    records = await parked_records(runtime.pool, state)
+    return {"items": [{"follower": r.follower, "address": r.address, "reason": r.reason,
+                       "parked_at": r.parked_at.isoformat(), "state": r.state} for r in records]}
+
+
+@router.post("/parked/{follower}/{address}/retry")
+async def retry_parked(runtime: OperatorRuntime, follower: Follower, address: Address) -> dict[str, str]:
+    assert runtime.pool is not None
+    log_followers = {f.position.follower: f for f in runtime.followers().values()}
+    if follower.startswith("timer:"):
+        # The next tick takes the item again.
+        if not await resolve(runtime.pool, follower, address, "retried"):
+            raise Problem(404, "not-parked", f"nothing is parked at {follower} {address}")
+        return {"state": "retried"}
+    if follower not in log_followers or not address.isdigit():
+        raise Problem(404, "not-parked", f"nothing is parked at {follower} {address}")
+    if not any(r.address == address and r.follower == follower for r in await parked_records(runtime.pool)):
+        raise Problem(404, "not-parked", f"nothing is parked at {follower} {address}")
+    try:
+        await log_followers[follower].retry_parked(int(address))
+    except Exception as error:
+        raise Problem(409, "retry-failed", f"the record still fails: {reason_of(error)}") from error
+    return {"state": "retried"}
+
+
+@router.post("/parked/{follower}/{address}/skip")
+async def skip_parked(runtime: OperatorRuntime, follower: Follower, address: Address) -> dict[str, str]:
+    assert runtime.pool is not None
+    if not await resolve(runtime.pool, follower, address, SKIPPED):
+        raise Problem(404, "not-parked", f"nothing is parked at {follower} {address}")
+    return {"state": "skipped"}
