@@ -186,6 +186,22 @@ def test_a_stale_if_match_412_does_not_stick_to_the_key_of_the_corrected_retry(i
     assert corrected.json()["profile"]["wants"] == ["negotiation"]
 
 
+# 4. Keys, and the ids derived from them, belong to one principal, not to the whole tenant.
+
+def test_two_people_of_one_tenant_choosing_the_same_key_each_create_their_own(intake):
+    client, key = intake["client"], f"enrol-{uuid4()}"
+    alice, bob = partner(intake, "alice@acme"), partner(intake, "bob@acme")
+    by_alice = enrol(intake, alice, key, name="From Alice")
+    by_bob = enrol(intake, bob, key, name="From Bob")
+    assert by_alice.status_code == 201, by_alice.text
+    assert by_bob.status_code == 201, by_bob.text
+    assert by_alice.json()["id"] != by_bob.json()["id"]
+    assert "idempotent-replayed" not in by_bob.headers
+    assert enrol(intake, bob, key, name="From Bob").json()["id"] == by_bob.json()["id"]
+    alices = client.get(f"/v1/participants/{by_alice.json()['id']}", headers=alice).json()
+    assert alices["personal"]["name"] == "From Alice"
+
+
 # 5. A key that is empty, too long or not printable ASCII is refused, naming the header.
 
 @pytest.mark.parametrize("key", [b"", b"k" * 201, b"cl\xc3\xa9", b"tab\there", b"\xe2\x80\x8bzero-width"],
