@@ -34,6 +34,8 @@ class Settings(BaseSettings):
     relay_batch_size: int = Field(200, ge=1, description="RELAY_BATCH_SIZE")
     timer_poll_seconds: float = Field(5.0, gt=0, description="TIMER_POLL_SECONDS")
     idempotency_ttl_hours: float = Field(24.0, gt=0, description="IDEMPOTENCY_TTL_HOURS, how long a key is remembered")
+    idempotency_lease_seconds: float = Field(
+        30.0, gt=0, description="IDEMPOTENCY_LEASE_SECONDS, after which a retry takes over a killed request's key")
     max_body_bytes: int = Field(65536, ge=1024, description="MAX_BODY_BYTES, larger bodies get 413")
     log_level: str = Field("INFO", description="LOG_LEVEL")
     clock_offset_seconds: float = Field(0.0, description="CLOCK_OFFSET_SECONDS, for testing deadlines only")

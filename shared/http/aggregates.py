@@ -8,6 +8,8 @@ from eventsourcing.domain import Aggregate
 from fastapi import Request
 
 from shared.eventstore import ServiceApplication, run_blocking
+from shared.http.auth import Principal
+from shared.http.idempotency import idempotency_scope
 from shared.http.versions import check_if_match
 from shared.store_access import load_sync, save_sync
 
@@ -15,13 +17,14 @@ A = TypeVar("A", bound=Aggregate)
 PRIVATE_MARKERS = ("ciphertext",)
 
 
-def new_id_for(request: Request, tenant: str) -> UUID:
+def new_id_for(request: Request, principal: Principal) -> UUID:
     """A retried create names the same new aggregate, so even a lost idempotency
-    record cannot create a second one: the store refuses version 1 twice."""
+    record cannot create a second one: the store refuses version 1 twice. Scoped like
+    the key itself, so two people of one tenant choosing the same key do not collide."""
     key = request.headers.get("idempotency-key")
     if key is None:
         return uuid4()
-    return uuid5(NAMESPACE_URL, f"mentoring:{tenant}:{request.url.path}:{key}")
+    return uuid5(NAMESPACE_URL, f"mentoring:{idempotency_scope(principal)}:{request.url.path}:{key}")
 
 
 async def load(app: ServiceApplication, aggregate_id: UUID, kind: type[A], what: str) -> A:

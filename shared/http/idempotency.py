@@ -1,35 +1,33 @@
 """Idempotency-Key on writes: a retry gets the first answer and writes nothing new.
 
 The key is scoped to the caller (tenant and subject) and bound to a fingerprint of
-the request; reusing a key for a different request is refused. A key whose first
-request is still running answers 409, so two racing retries never both execute.
+the whole request: method, path, query string, If-Match and body. Reusing a key for
+a different request is refused. Only answers that changed something (2xx) are
+remembered; a refusal or failure releases the key so a corrected retry can run. A
+key whose first request is still running answers 409, so two racing retries never
+both execute; a claim its request abandoned (killed mid-flight) is taken over by a
+retry once its lease runs out.
 """
 
+import asyncio
 import hashlib
 import json
 from typing import Any
+from uuid import UUID, uuid4
 
 import asyncpg
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from shared.http.auth import principal_from_token
-from shared.http.problems import Problem, send_problem
+from shared.http.auth import Principal, principal_from_token
+from shared.http.idempotency_claims import CREATE_TABLE, Claims
+from shared.http.problems import Problem, problem_response, send_problem
 from shared.settings import Settings
 
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
-CREATE_TABLE = """
-CREATE TABLE IF NOT EXISTS idempotency_keys (
-    scope text NOT NULL,
-    key text NOT NULL,
-    fingerprint text NOT NULL,
-    status int,
-    headers jsonb,
-    body bytea,
-    created_at timestamptz NOT NULL DEFAULT now(),
-    PRIMARY KEY (scope, key)
-)
-"""
 REPLAYED_HEADERS = {"content-type", "etag", "location"}
+MAX_KEY_LENGTH = 200
+KEY_RULE = f"1 to {MAX_KEY_LENGTH} printable ASCII characters"
+CLAIM_ATTEMPTS = 3  # a key released between our insert and our read is simply claimed again
 
 
 async def create_idempotency_table(pool: asyncpg.Pool) -> None:
@@ -43,6 +41,32 @@ async def forget_old_keys(pool: asyncpg.Pool, ttl_hours: float) -> int:
     return int(status.split()[-1])
 
 
+def idempotency_scope(principal: Principal) -> str:
+    """Whose keys these are: one person of one organization, never the whole tenant."""
+    return f"{principal.tenant}/{principal.subject}"
+
+
+def valid_key(raw: bytes) -> str | None:
+    """The key as text, or None when it breaks the rule (latin-1 decodes any bytes)."""
+    text = raw.decode("latin-1")
+    if 1 <= len(text) <= MAX_KEY_LENGTH and all(" " <= char <= "~" for char in text):
+        return text
+    return None
+
+
+def request_fingerprint(scope: Scope, body: bytes) -> str:
+    """Everything that makes two requests the same request; length-prefixed so parts cannot blur."""
+    headers = dict(scope.get("headers") or [])
+    parts = [
+        scope["method"].encode(), scope["path"].encode("utf-8", "surrogateescape"),
+        scope.get("query_string", b""), headers.get(b"if-match", b""), body,
+    ]
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(len(part).to_bytes(8, "big") + part)
+    return digest.hexdigest()
+
+
 class IdempotencyMiddleware:
     def __init__(self, app: ASGIApp, settings: Settings, pool_of: Any) -> None:
         self.app = app
@@ -51,42 +75,53 @@ class IdempotencyMiddleware:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         headers = dict(scope.get("headers") or [])
-        key = headers.get(b"idempotency-key")
-        if scope["type"] != "http" or scope["method"] not in WRITE_METHODS or key is None:
+        raw_key = headers.get(b"idempotency-key")
+        if scope["type"] != "http" or scope["method"] not in WRITE_METHODS or raw_key is None:
             await self.app(scope, receive, send)
             return
         body, receive = await buffered(receive)
         try:
-            key_text = key.decode()
-            if not 1 <= len(key_text) <= 200:
-                raise Problem(422, "validation-failed", "header.Idempotency-Key: 1 to 200 characters",
-                              errors=[{"field": "header.Idempotency-Key", "reason": "1 to 200 characters"}])
             caller = self._caller(headers)
         except Problem:
-            await self.app(scope, receive, send)  # let the route answer 401/422 as usual
+            await self.app(scope, receive, send)  # let the route answer 401 as usual
             return
-        fingerprint = hashlib.sha256(scope["method"].encode() + scope["path"].encode() + b"\0" + body).hexdigest()
-        pool: asyncpg.Pool = self.pool_of()
-        claimed = await pool.fetchval(
-            """INSERT INTO idempotency_keys (scope, key, fingerprint) VALUES ($1, $2, $3)
-               ON CONFLICT DO NOTHING RETURNING true""",
-            caller, key_text, fingerprint,
-        )
-        if not claimed:
-            await self._answer_from_first(pool, caller, key_text, fingerprint, send)
+        key = valid_key(raw_key)
+        if key is None:
+            await send_key_problem(send, scope["path"])
             return
-        await self._run_and_remember(scope, receive, send, pool, caller, key_text)
+        fingerprint = request_fingerprint(scope, body)
+        claims = Claims(self.pool_of(), self.settings.idempotency_lease_seconds)
+        token = uuid4()
+        for _ in range(CLAIM_ATTEMPTS):
+            if await claims.claim(caller, key, fingerprint, token):
+                await self._run_and_remember(scope, receive, send, claims, caller, key, token)
+                return
+            row = await claims.read(caller, key)
+            if row is None:
+                continue
+            if row["fingerprint"] != fingerprint:
+                await send_problem(send, 422, "idempotency-key-reused",
+                                   "this Idempotency-Key was used for a different request")
+                return
+            if row["status"] is not None:
+                await replay_first_answer(row, send)
+                return
+            if await claims.take_over(caller, key, fingerprint, token):
+                await self._run_and_remember(scope, receive, send, claims, caller, key, token)
+                return
+            break
+        await send_problem(send, 409, "request-in-progress",
+                           "a request with this Idempotency-Key is still being processed; retry shortly")
 
     def _caller(self, headers: dict[bytes, bytes]) -> str:
-        authorization = headers.get(b"authorization", b"").decode()
+        authorization = headers.get(b"authorization", b"").decode("latin-1")
         scheme, _, token = authorization.partition(" ")
         if scheme.lower() != "bearer" or not token:
             raise Problem(401, "not-authenticated", "no token")
-        principal = principal_from_token(token, self.settings)
-        return f"{principal.tenant}/{principal.subject}"
+        return idempotency_scope(principal_from_token(token, self.settings))
 
     async def _run_and_remember(self, scope: Scope, receive: Receive, send: Send,
-                                pool: asyncpg.Pool, caller: str, key: str) -> None:
+                                claims: Claims, caller: str, key: str, token: UUID) -> None:
         captured: dict[str, Any] = {"body": b""}
 
         async def capture(message: Message) -> None:
@@ -99,36 +134,39 @@ class IdempotencyMiddleware:
                 captured["body"] += message.get("body", b"")
             await send(message)
 
+        renewing = asyncio.create_task(self._keep_claimed(claims, caller, key, token))
         try:
             await self.app(scope, receive, capture)
         finally:
+            renewing.cancel()
+            await asyncio.gather(renewing, return_exceptions=True)  # a failed renewal must not fail the answer
             status = captured.get("status", 500)
-            if status >= 500:
-                # The first try failed on our side: let a retry run it again.
-                await pool.execute("DELETE FROM idempotency_keys WHERE scope = $1 AND key = $2", caller, key)
+            if 200 <= status < 300:
+                await claims.remember(caller, key, token, status, json.dumps(captured["headers"]), captured["body"])
             else:
-                await pool.execute(
-                    "UPDATE idempotency_keys SET status = $3, headers = $4, body = $5 WHERE scope = $1 AND key = $2",
-                    caller, key, status, json.dumps(captured["headers"]), captured["body"],
-                )
+                # A refusal or failure committed nothing: a corrected or later retry may run.
+                await claims.release(caller, key, token)
 
-    async def _answer_from_first(self, pool: asyncpg.Pool, caller: str, key: str,
-                                 fingerprint: str, send: Send) -> None:
-        row = await pool.fetchrow(
-            "SELECT fingerprint, status, headers, body FROM idempotency_keys WHERE scope = $1 AND key = $2",
-            caller, key,
-        )
-        if row is None or row["status"] is None:
-            await send_problem(send, 409, "request-in-progress",
-                               "a request with this Idempotency-Key is still being processed; retry shortly")
-        elif row["fingerprint"] != fingerprint:
-            await send_problem(send, 422, "idempotency-key-reused",
-                               "this Idempotency-Key was used for a different request")
-        else:
-            headers = [(k.encode(), v.encode()) for k, v in json.loads(row["headers"]).items()]
-            headers.append((b"idempotent-replayed", b"true"))
-            await send({"type": "http.response.start", "status": row["status"], "headers": headers})
-            await send({"type": "http.response.body", "body": bytes(row["body"])})
+    async def _keep_claimed(self, claims: Claims, caller: str, key: str, token: UUID) -> None:
+        """Renews the lease while the request runs: only a dead request's claim expires."""
+        while True:
+            await asyncio.sleep(claims.lease_seconds / 3)
+            await claims.renew(caller, key, token)
+
+
+async def replay_first_answer(row: Any, send: Send) -> None:
+    headers = [(k.encode(), v.encode()) for k, v in json.loads(row["headers"]).items()]
+    headers.append((b"idempotent-replayed", b"true"))
+    await send({"type": "http.response.start", "status": row["status"], "headers": headers})
+    await send({"type": "http.response.body", "body": bytes(row["body"])})
+
+
+async def send_key_problem(send: Send, path: str) -> None:
+    field = "header.Idempotency-Key"
+    response = problem_response(422, "validation-failed", f"{field}: {KEY_RULE}", path,
+                                errors=[{"field": field, "reason": KEY_RULE}])
+    await send({"type": "http.response.start", "status": 422, "headers": response.raw_headers})
+    await send({"type": "http.response.body", "body": response.body})
 
 
 async def buffered(receive: Receive) -> tuple[bytes, Receive]:

@@ -25,7 +25,7 @@ IfMatch = Annotated[str | None, Header()]
 @router.post("", status_code=201, summary="Enrol a person into a program (partner)")
 async def enrol(body: Enrolment, request: Request, runtime: Runtime, principal: CurrentPrincipal):
     require_roles(principal, "partner")
-    participant_id = new_id_for(request, principal.tenant)
+    participant_id = new_id_for(request, principal)
     personal = body.model_dump_json(include={"name", "contact_email"})
     sealed = await runtime.vault.seal(participant_id, personal)
     person = await run_blocking(

@@ -25,7 +25,7 @@ IfMatch = Annotated[str | None, Header()]
 async def open_program(body: ProgramSettings, request: Request, runtime: Runtime, principal: CurrentPrincipal):
     require_roles(principal, "operator")
     program = await run_blocking(
-        runtime.app.open_program, new_id_for(request, principal.tenant), body.model_dump(mode="json")
+        runtime.app.open_program, new_id_for(request, principal), body.model_dump(mode="json")
     )
     return resource(program_view(program), program.version, 201, f"/v1/programs/{program.id}")
 

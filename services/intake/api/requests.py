@@ -30,7 +30,7 @@ async def request_mentorship(body: NewRequest, request: Request, runtime: Runtim
     require_api_caller(principal)
     mentee = await load(runtime.app, body.mentee_id, Participant, "participant")
     check_acts_for_participant(principal, mentee)
-    request_id = new_id_for(request, principal.tenant)
+    request_id = new_id_for(request, principal)
     sealed = await runtime.vault.seal(body.mentee_id, body.personal_message) if body.personal_message else None
     fields = body.model_dump(mode="json", exclude={"personal_message"})
     for key in ("program_id", "mentee_id", "co_mentee_id", "named_mentor_id"):
