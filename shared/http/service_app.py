@@ -14,6 +14,7 @@ from shared.http.idempotency import IdempotencyMiddleware
 from shared.http.observability import CorrelationMiddleware, configure_logging
 from shared.http.operations import router as operations_router
 from shared.http.problems import install_problem_handlers
+from shared.http.unavailable import DependencyUnavailable
 from shared.runtime import ServiceRuntime
 
 
@@ -33,6 +34,7 @@ def create_service_app(runtime: ServiceRuntime, routers: list[APIRouter], descri
     app.state.runtime = runtime
     install_problem_handlers(app)
     app.add_middleware(IdempotencyMiddleware, settings=runtime.settings, pool_of=lambda: runtime.pool)
+    app.add_middleware(DependencyUnavailable)
     app.add_middleware(CorrelationMiddleware, service=service)
     app.add_middleware(BodySizeLimit, max_bytes=runtime.settings.max_body_bytes)
 
