@@ -3,26 +3,33 @@
 import asyncio
 import json
 import sys
+import time
 from datetime import datetime
 from typing import Annotated
 from uuid import UUID
 
+import httpx
 import typer
 from rich.console import Console
+from rich.progress import Progress
 from rich.table import Table
 
-from mentoring_cli import dead_letters, export, status, timeline
+from mentoring_cli import dead_letters, export, redrive, status, timeline
 from mentoring_cli.durations import parse_lifetime
+from mentoring_cli.operator_api import SERVICES, ServiceRefused, call
 from mentoring_cli.topics import dead_letter_topics
 from shared.http.auth import ROLES, issue_token
 from shared.settings import get_settings
 
 app = typer.Typer(help="Operate the mentoring services: tokens, status, dead letters, timelines, exports.",
                   no_args_is_help=True, add_completion=False)
-dlq_app = typer.Typer(help="Dead-lettered messages: list and show.", no_args_is_help=True)
+dlq_app = typer.Typer(help="Dead-lettered messages: list, show, redrive.", no_args_is_help=True)
+parked_app = typer.Typer(help="Records a service's followers parked: list, retry, skip.", no_args_is_help=True)
 export_app = typer.Typer(help="Reports of public facts as CSV.", no_args_is_help=True)
 app.add_typer(dlq_app, name="dlq")
+app.add_typer(parked_app, name="parked")
 app.add_typer(export_app, name="export")
+Service = Annotated[str, typer.Argument(help="intake, matching or sessions")]
 console = Console()
 
 
@@ -114,6 +121,114 @@ def dlq_show(address: Annotated[str, typer.Argument(help="topic:partition:offset
             return
     typer.echo(f"no dead letter at {address}", err=True)
     raise typer.Exit(1)
+
+
+@dlq_app.command("redrive")
+def dlq_redrive(address: Annotated[str, typer.Argument(help="topic:partition:offset as `dlq list` prints it")]) -> None:
+    """Send a dead letter back to its topic, for the consumer that refused it, after a fix."""
+    topic, partition, offset = parse_address(address)
+    for letter in asyncio.run(dead_letters.dead_letters(get_settings(), topic)):
+        if (letter.partition, letter.offset) == (partition, offset):
+            origin = asyncio.run(redrive.redrive(get_settings(), letter))
+            typer.echo(f"redriven to {origin} for {letter.consumer}")
+            return
+    typer.echo(f"no dead letter at {address}", err=True)
+    raise typer.Exit(1)
+
+
+@parked_app.command("list")
+def parked_list(
+    service: Annotated[str | None, typer.Argument(help="one service; all three by default")] = None,
+    state: Annotated[str, typer.Option(help="parked, retried or skipped")] = "parked",
+    as_json: Annotated[bool, typer.Option("--json", help="machine-readable output")] = False,
+) -> None:
+    """What each service's relay, projector and timers could not apply, and why."""
+    rows = []
+    for name in [checked_service(service)] if service else SERVICES:
+        for item in operator_call(name, "GET", "/v1/operations/parked", params={"state": state})["items"]:
+            rows.append({"service": name, **item})
+    if as_json:
+        typer.echo(json.dumps(rows, indent=2))
+        return
+    table = Table(title=f"{state} records")
+    for column in ("service", "follower", "address", "parked_at", "reason"):
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        table.add_row(row["service"], row["follower"], row["address"], row["parked_at"], row["reason"][:200])
+    console.print(table)
+
+
+@parked_app.command("retry")
+def parked_retry(service: Service, follower: str, address: str) -> None:
+    """Apply a parked record again, alone, once its cause is fixed."""
+    answer = operator_call(checked_service(service), "POST", f"/v1/operations/parked/{follower}/{address}/retry")
+    typer.echo(f"{follower} {address}: {answer['state']}")
+
+
+@parked_app.command("skip")
+def parked_skip(service: Service, follower: str, address: str) -> None:
+    """Leave a parked record for good (it stays listed as skipped, with its reason)."""
+    answer = operator_call(checked_service(service), "POST", f"/v1/operations/parked/{follower}/{address}/skip")
+    typer.echo(f"{follower} {address}: {answer['state']}")
+
+
+@app.command("rebuild")
+def rebuild(
+    service: Service,
+    read_model: Annotated[str, typer.Argument(help="the read model: documents")] = "documents",
+    wait: Annotated[bool, typer.Option(help="follow the replay to its end")] = True,
+) -> None:
+    """Empty a service's read model and replay its whole log into it, with progress."""
+    if read_model != "documents":
+        raise typer.BadParameter("the read model each service has is `documents`", param_hint="READ_MODEL")
+    service = checked_service(service)
+    total = operator_call(service, "POST", "/v1/operations/rebuild/documents")["notifications"]
+    if wait:
+        follow_replay(service, "projector", total)
+
+
+@app.command("republish")
+def republish(
+    service: Service,
+    after: Annotated[int, typer.Option("--from", min=0, help="re-send the events after this notification id")] = 0,
+    wait: Annotated[bool, typer.Option(help="follow the relay to its end")] = True,
+) -> None:
+    """Re-send a service's stored events to its topic, for rebuilding a consumer elsewhere."""
+    service = checked_service(service)
+    total = operator_call(service, "POST", "/v1/operations/republish", params={"from": after})["notifications"]
+    if wait:
+        follow_replay(service, "relay", total)
+
+
+def follow_replay(service: str, follower: str, total: int) -> None:
+    started = time.monotonic()
+    with Progress(console=console, transient=False) as progress:
+        task = progress.add_task(f"{service} {follower}", total=max(total, 1))
+        while True:
+            answer = status.readiness(service)
+            lag = answer["checks"].get("followers", {}).get(follower, {}).get("lag")
+            if lag is not None:
+                progress.update(task, completed=max(total - lag, 0))
+                if lag == 0:
+                    break
+            time.sleep(0.5)
+    elapsed = max(time.monotonic() - started, 1e-6)
+    console.print(f"{total} notifications in {elapsed:.1f} s ({total / elapsed:,.0f}/s)")
+
+
+def checked_service(service: str) -> str:
+    if service not in SERVICES:
+        raise typer.BadParameter("one of intake, matching or sessions", param_hint="SERVICE")
+    return service
+
+
+def operator_call(service: str, method: str, path: str, **options: object) -> dict:  # type: ignore[type-arg]
+    try:
+        answer: dict = call(get_settings(), service, method, path, **options)  # type: ignore[type-arg]
+    except (ServiceRefused, httpx.HTTPError) as error:
+        typer.echo(str(error), err=True)
+        raise typer.Exit(1) from error
+    return answer
 
 
 @app.command("timeline")

@@ -81,6 +81,9 @@ class ConsumerRunner:
                 await self._consumer.commit({partition: records[-1].offset + 1})
 
     async def process(self, record: ConsumerRecord) -> None:
+        redrive_for = header(record, REDRIVE_FOR)
+        if redrive_for not in (None, EVERY_CONSUMER, self.name):
+            return  # redriven for another consumer, which refused it; this one applied it already
         try:
             envelope = decode(record.value)
             contract = envelope.contract()
@@ -91,13 +94,10 @@ class ConsumerRunner:
         handler = self._handlers.get(type(contract))
         if handler is None:
             return  # an event this consumer has no use for
-        redrive_for = header(record, REDRIVE_FOR)
         if redrive_for is None:
             tracking = Tracking(f"{self.name}|{record.topic}:{record.partition}", envelope.sequence_number)
-        elif redrive_for in (EVERY_CONSUMER, self.name):
-            tracking = Tracking(f"{self.name}|redrive:{envelope.id}", envelope.sequence_number)
         else:
-            return  # redriven for another consumer, which refused it; this one applied it already
+            tracking = Tracking(f"{self.name}|redrive:{envelope.id}", envelope.sequence_number)
         current_trace.set(Trace(correlation_id=envelope.correlationid, causation_id=envelope.id))
         outcome = await self._apply_with_retries(handler, contract, envelope, tracking)
         if outcome == APPLIED:

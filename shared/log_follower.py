@@ -38,6 +38,7 @@ class LogFollower(ABC):
         self.holding = False  # whether this process holds the follower's lock
         self.parked = 0
         self.failures = 0  # consecutive failures that were not the infrastructure's
+        self._rewind_to: int | None = None
         self._wake = asyncio.Event()
 
     async def run(self) -> None:
@@ -59,6 +60,9 @@ class LogFollower(ABC):
 
     async def _follow(self, connection: asyncpg.Connection) -> None:
         while True:
+            if self._rewind_to is not None:
+                await self._rewind(connection, self._rewind_to)
+                self._rewind_to = None
             if await self.step(connection):
                 continue
             self._wake.clear()
@@ -116,6 +120,22 @@ class LogFollower(ABC):
         async with self.pool.acquire() as connection:
             await self.handle(notifications, connection, retrying=True)
             await resolve(connection, self.position.follower, str(notification_id), RETRIED)
+
+    def request_rewind(self, to: int) -> None:
+        """Go back to just after notification `to` (0: the start) at the next step; only
+        the process holding the follower can, so callers check `holding` first."""
+        self._rewind_to = max(to, 0)
+        self._wake.set()
+
+    async def _rewind(self, connection: asyncpg.Connection, to: int) -> None:
+        async with connection.transaction():
+            await self.on_rewind(connection, to)
+            await self.position.save(connection, to)
+        self.done_up_to = to
+        log.warning("follower rewound", extra={"follower": self.position.follower, "to": to})
+
+    async def on_rewind(self, connection: asyncpg.Connection, to: int) -> None:
+        """What else goes back with the position, in the same transaction."""
 
     def _on_notify(self, *_: Any) -> None:
         self._wake.set()

@@ -82,6 +82,11 @@ class Projector(LogFollower):
             if not retrying:
                 await self.position.save(connection, notifications[-1].id)
 
+    async def on_rewind(self, connection: asyncpg.Connection, to: int) -> None:
+        if to != 0:
+            raise ValueError("the read model is rebuilt from the start only")
+        await connection.execute("TRUNCATE documents")
+
     def _documents_for(self, notifications: list[Any]) -> dict[tuple[str, UUID], Document]:
         latest: dict[tuple[str, UUID], Document] = {}
         for notification in notifications:

@@ -4,7 +4,7 @@ leaves it for good. Both keep the row and its reason."""
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 
 from shared.http.auth import CurrentPrincipal, require_roles
 from shared.http.problems import Problem
@@ -55,6 +55,29 @@ async def retry_parked(runtime: OperatorRuntime, follower: Follower, address: Ad
     except Exception as error:
         raise Problem(409, "retry-failed", f"the record still fails: {reason_of(error)}") from error
     return {"state": "retried"}
+
+
+@router.post("/rebuild/documents", status_code=202)
+async def rebuild_documents(runtime: OperatorRuntime) -> dict[str, Any]:
+    """Empties the read model and replays the whole log into it (readers see it fill up)."""
+    return {"rebuilding": "documents", **await _rewind(runtime, "projector", 0)}
+
+
+@router.post("/republish", status_code=202)
+async def republish(runtime: OperatorRuntime,
+                    after: Annotated[int, Query(ge=0, le=2**62, alias="from")] = 0) -> dict[str, Any]:
+    """Sends the store's events after notification `from` to the topic again, for a
+    consumer being rebuilt elsewhere; consumers that saw them already skip them."""
+    return {"republishing_after": after, **await _rewind(runtime, "relay", after)}
+
+
+async def _rewind(runtime: ServiceRuntime, name: str, to: int) -> dict[str, Any]:
+    follower = runtime.followers().get(name)
+    if follower is None or not follower.holding:
+        raise Problem(409, "not-held-here", f"this replica does not run the {name}; ask the one that does")
+    follower.request_rewind(to)
+    newest = await follower.lag() + follower.done_up_to
+    return {"notifications": newest - to}
 
 
 @router.post("/parked/{follower}/{address}/skip")

@@ -14,6 +14,7 @@ import jwt
 import pytest
 from aiokafka import AIOKafkaProducer
 
+from mentoring_cli.topics import depth
 from tests.support.api_client import Caller, eventually, profile, token
 from tests.support.processes import REPO
 
@@ -140,3 +141,67 @@ def test_export_program_is_csv_of_public_facts_only(stack, confirmed):
     assert {"mentoring.intake.MentorshipRequested.v1", "mentoring.matching.MatchConfirmed.v1"} <= types
     assert all(row["relationship"] in ("", confirmed["relationship_id"]) for row in rows)
     assert CONTACT not in exported.stdout
+
+
+async def test_a_redriven_dead_letter_goes_back_only_to_the_consumer_that_refused_it(stack, confirmed):
+    settings = stack["settings"]
+    producer = AIOKafkaProducer(bootstrap_servers=settings.kafka_bootstrap_servers)
+    await producer.start()
+    try:
+        await producer.send_and_wait(settings.topic_for("matching"), b'{"redrive": "me"}', key=b"redrive-cli")
+    finally:
+        await producer.stop()
+    dlq = f"{settings.topic_for('matching')}.dlq"
+
+    def letters() -> list[dict]:
+        listed = cli(stack, "dlq", "list", dlq, "--json")
+        assert listed.returncode == 0, listed.stderr
+        return [letter for letter in json.loads(listed.stdout) if "not a valid CloudEvent" in letter["reason"]]
+
+    first = eventually(lambda: (found := letters()) and len(found) == 2 and found, what="both refusals", timeout=60)
+    refused_by = first[0]["consumer"]
+    redriven = cli(stack, "dlq", "redrive", first[0]["address"])
+    assert redriven.returncode == 0, redriven.stderr
+    assert refused_by in redriven.stdout
+    # Still not a CloudEvent (nothing was fixed), so it comes back, from that consumer alone.
+    after = eventually(lambda: (found := letters()) and len(found) == 3 and found, what="the redrive's refusal")
+    assert after[-1]["consumer"] == refused_by
+    assert after[-1]["origin"] != first[0]["origin"], "the redriven copy, not the original"
+
+
+def test_parked_lists_every_service_and_refuses_an_unknown_one(stack, confirmed):
+    listed = cli(stack, "parked", "list", "--json")
+    assert listed.returncode == 0, listed.stderr
+    assert json.loads(listed.stdout) == []
+    unknown = cli(stack, "parked", "list", "billing")
+    assert unknown.returncode != 0 and "intake, matching or sessions" in unknown.stderr
+    missing = cli(stack, "parked", "skip", "intake", "projector:documents", "12345")
+    assert missing.returncode != 0 and "404" in missing.stderr
+
+
+def test_rebuild_replays_the_read_model_to_the_same_documents(stack, confirmed):
+    settings, services = stack["settings"], stack["services"]
+    operator = Caller(services["intake"].url, token(settings, "ops", "operator"))
+    before = operator.get("/v1/requests", params={"program": confirmed["program_id"]}).json()["items"]
+    rebuilt = cli(stack, "rebuild", "intake", "documents")
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    assert "notifications in" in rebuilt.stdout
+    after = eventually(lambda: operator.get("/v1/requests", params={"program": confirmed["program_id"]})
+                       .json()["items"] or None, what="the rebuilt documents")
+    assert after == before
+
+
+async def test_republish_sends_the_stores_events_again_and_consumers_skip_them(stack, confirmed):
+    settings, services = stack["settings"], stack["services"]
+    topic = settings.topic_for("intake")
+    sessions = Caller(services["sessions"].url, token(settings, "ops", "operator"))
+    timeline = f"/v1/relationships/{confirmed['relationship_id']}/timeline"
+    entries_before = sessions.get(timeline).json()["entries"]
+    before = await depth(settings, topic)
+    republished = cli(stack, "republish", "intake", "--from", "0")
+    assert republished.returncode == 0, republished.stderr
+    assert "notifications in" in republished.stdout
+    after = await depth(settings, topic)
+    assert after is not None and before is not None and after > before
+    # Everything arrived again; the consumers had applied it all already and changed nothing.
+    assert sessions.get(timeline).json()["entries"] == entries_before
