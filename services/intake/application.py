@@ -35,7 +35,8 @@ class IntakeApplication(ServiceApplication):
         save_sync(self, person)
         return person
 
-    def erase_participant(self, participant_id: UUID, authorize: Callable[[Participant], None]) -> Participant:
+    def erase_participant(self, participant_id: UUID,
+                          authorize: Callable[[Participant], None]) -> Participant:
         """Records the erasure, or finds it already recorded: the caller deletes the key
         after this either way, so retrying an erase whose key deletion failed finishes it."""
         person = load_sync(self, participant_id, Participant, "participant")
