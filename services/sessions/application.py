@@ -70,13 +70,15 @@ class SessionsApplication(ServiceApplication):
             cursor.execute("SELECT to_regclass('documents') IS NOT NULL AS listed")
             if not cursor.fetchone()["listed"]:
                 return set()
-            cursor.execute("""SELECT id FROM documents WHERE kind = 'relationship' AND status <> 'closed'
-                              AND tags @> %s""", ([f"participant:{participant_id}"],))
+            cursor.execute("""SELECT id FROM documents WHERE kind = 'relationship'
+                              AND status <> 'closed' AND tags @> %s""",
+                           ([f"participant:{participant_id}"],))
             return {UUID(str(row["id"])) for row in cursor.fetchall()}
 
     def _record(self, processing_event: ProcessingEvent[UUID]) -> Any:
         # Keys are deleted in the very transaction that records their erasure.
-        erased = [event.participant_id for event in processing_event.events if isinstance(event, KEYS_ERASED)]
+        erased = [event.participant_id for event in processing_event.events
+                  if isinstance(event, KEYS_ERASED)]
         if erased:
             processing_event.saved_kwargs[key_erasing_recorder.ERASE_KEYS_OF] = erased
         return super()._record(processing_event)
