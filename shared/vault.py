@@ -8,6 +8,8 @@ Data keys are themselves sealed with the service's master key before storage.
 
 import base64
 import os
+from collections.abc import Sequence
+from typing import Any
 from uuid import UUID
 
 import asyncpg
@@ -19,6 +21,7 @@ CREATE TABLE IF NOT EXISTS subject_keys (
     sealed_key bytea NOT NULL
 )
 """
+ERASE_KEYS_IN_TRANSACTION = "DELETE FROM subject_keys WHERE subject_id = ANY(%s)"
 NONCE_BYTES = 12
 
 
@@ -60,3 +63,9 @@ class Vault:
             sealed = await self._pool.fetchval("SELECT sealed_key FROM subject_keys WHERE subject_id = $1", subject_id)
         sealed = bytes(sealed)
         return self._master.decrypt(sealed[:NONCE_BYTES], sealed[NONCE_BYTES:], subject_id.bytes)
+
+
+def erase_in_transaction(cursor: Any, subject_ids: Sequence[UUID]) -> None:
+    """Deletes keys with a caller's own (psycopg) cursor, so the erasure commits together
+    with the record of what caused it, or not at all."""
+    cursor.execute(ERASE_KEYS_IN_TRANSACTION, (list(subject_ids),))

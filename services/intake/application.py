@@ -1,5 +1,6 @@
 """Intake's use cases on its event store. Synchronous: callers use run_blocking."""
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -32,6 +33,17 @@ class IntakeApplication(ServiceApplication):
             consent_given=consent_given, personal_ciphertext=personal_ciphertext,
         )
         save_sync(self, person)
+        return person
+
+    def erase_participant(self, participant_id: UUID,
+                          authorize: Callable[[Participant], None]) -> Participant:
+        """Records the erasure, or finds it already recorded: the caller deletes the key
+        after this either way, so retrying an erase whose key deletion failed finishes it."""
+        person = load_sync(self, participant_id, Participant, "participant")
+        authorize(person)
+        if not person.erased:
+            person.erase()
+            save_sync(self, person)
         return person
 
     def request_mentorship(self, request_id: UUID, organization_id: str, fields: dict[str, Any],

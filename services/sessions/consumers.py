@@ -1,5 +1,6 @@
-"""What sessions learns: the request and its proposals for the timeline, and a
-confirmed match, which starts the relationship exactly once."""
+"""What sessions learns: the request and its proposals for the timeline, a
+confirmed match, which starts the relationship exactly once, and a participant who
+withdrew or was erased, whose relationships close (and, if erased, whose keys go)."""
 
 from typing import Any
 
@@ -43,14 +44,21 @@ def handlers(app: SessionsApplication) -> dict[type[EventContract], Handler]:
         if find_sync(app, fact.request_id, Relationship) is not None:
             return []  # created exactly once, whatever is redelivered
         parties = relationship_parties(fact)
-        return [Relationship(
+        relationship = Relationship(
             id=fact.request_id, program_id=fact.program_id, organization_id=fact.organization_id,
             format=fact.format, parties=parties, goals=[goal.model_dump() for goal in fact.goals],
             cadence_days=fact.cadence_days, length_weeks=fact.length_weeks,
             ground_rules=fact.ground_rules.model_dump(), started_at=envelope.time,
-        )]
+        )
+        return [relationship, *app.note_parties(relationship, envelope.time)]
 
-    return {contract: remember for contract in TIMELINE_FACTS}
+    def participant_left(fact: intake.ParticipantWithdrew | intake.ParticipantErased,
+                         envelope: CloudEvent) -> list[Any]:
+        erased = isinstance(fact, intake.ParticipantErased)
+        return app.participant_left(fact.participant_id, erased=erased, at=envelope.time)
+
+    return {**{contract: remember for contract in TIMELINE_FACTS},
+            intake.ParticipantWithdrew: participant_left, intake.ParticipantErased: participant_left}
 
 
 def relationship_parties(fact: matching.MatchConfirmed) -> list[dict[str, Any]]:

@@ -1,9 +1,10 @@
 """Intake's HTTP API against real PostgreSQL and Kafka: every error kind, tenant
 isolation, idempotent retries, optimistic concurrency."""
 
-from uuid import uuid4
+from uuid import UUID, uuid4
 
 import asyncpg
+import psycopg
 import pytest
 
 from shared.http.idempotency import forget_old_keys
@@ -140,17 +141,53 @@ def test_the_open_request_cap_and_duplicate_goals_are_409s_with_their_own_types(
     assert over_cap.status_code == 409 and over_cap.json()["type"].endswith("/open-request-cap-reached")
 
 
+def key_rows_of(api, subject_id: str) -> int:
+    """Read straight from intake's key table: the view hides sealed text whether or not the key is gone."""
+    settings = api["settings"]
+    with psycopg.connect(settings.postgres_dsn(settings.intake_database)) as database:
+        return database.execute("SELECT count(*) FROM subject_keys WHERE subject_id = %s",
+                                (subject_id,)).fetchone()[0]
+
+
 def test_erasure_makes_personal_data_unreadable_but_keeps_the_history(api):
     person = enrol(api, api["acme"])
     client = api["client"]
     assert client.get(f"/v1/participants/{person['id']}", headers=api["acme"]).json()["personal"]["name"] == "N"
+    assert key_rows_of(api, person["id"]) == 1
     erased = client.post(f"/v1/participants/{person['id']}/erase", headers=api["acme"])
     assert erased.status_code == 200 and erased.json()["erased"] is True
+    assert key_rows_of(api, person["id"]) == 0, "the person's key must be deleted, not only hidden"
     after = client.get(f"/v1/participants/{person['id']}", headers=api["acme"]).json()
     assert "personal" not in after
     history = client.get(f"/v1/participants/{person['id']}/events", headers=api["acme"]).json()["items"]
     assert [entry["type"] for entry in history] == ["ParticipantEnrolled", "ParticipantErased"]
     assert all("ciphertext" not in key for entry in history for key in entry["data"])
+
+
+def test_retrying_an_erase_whose_key_deletion_failed_deletes_the_key(api):
+    person = enrol(api, api["acme"])
+    client = api["client"]
+    # The first attempt saved the erasure, then failed before deleting the key.
+    store = client.app.state.runtime.app
+    half_erased = store.repository.get(UUID(person["id"]))
+    half_erased.erase()
+    store.save(half_erased)
+    assert key_rows_of(api, person["id"]) == 1
+    retried = client.post(f"/v1/participants/{person['id']}/erase", headers=api["acme"])
+    assert retried.status_code == 200, retried.text
+    assert retried.json()["erased"] is True
+    assert key_rows_of(api, person["id"]) == 0
+    again = client.post(f"/v1/participants/{person['id']}/erase", headers=api["acme"])
+    assert again.status_code == 200 and again.json()["version"] == retried.json()["version"]
+    history = client.get(f"/v1/participants/{person['id']}/events", headers=api["acme"]).json()["items"]
+    assert [entry["type"] for entry in history] == ["ParticipantEnrolled", "ParticipantErased"]
+
+
+def test_another_tenant_cannot_erase_a_participant_and_their_key_stays(api):
+    person = enrol(api, api["acme"])
+    refused = api["client"].post(f"/v1/participants/{person['id']}/erase", headers=api["globex"])
+    assert refused.status_code == 404
+    assert key_rows_of(api, person["id"]) == 1
 
 
 def test_lists_filter_by_role_and_topic_and_page_by_cursor(api):

@@ -11,6 +11,7 @@ from services.sessions.domain import timers
 from services.sessions.domain.activation import RelationshipActivation
 
 CLOSING_OUTCOMES = ("completed", "ended_early")  # "no_fit" only through end_for_no_fit
+A_PARTY_LEFT = "a participant left the program"
 GOAL_OUTCOMES = ("met", "partly", "not_met")
 
 
@@ -42,6 +43,14 @@ class RelationshipClosing(RelationshipActivation):
         if not timers.is_completion_due(self, at):
             raise RuleViolated("not-yet-at-end", f"the relationship runs until {self.end_date.isoformat()}")
         self._closed(by=None, outcome="completed", reason="end date reached", closed_at=at)
+
+    def close_as_a_party_left(self, participant_id: UUID, at: datetime) -> None:
+        """A party withdrew or was erased: nothing more can happen here, and no timer may
+        fire for them again. Said once; a relationship already closed stays as it closed."""
+        self._party(participant_id)
+        if self.status == "closed":
+            return
+        self._closed(by=None, outcome="ended_early", reason=A_PARTY_LEFT, closed_at=at)
 
     def record_reflection(self, by: UUID, reflection_ciphertext: str, goal_outcomes: dict[str, str],
                           at: datetime) -> None:

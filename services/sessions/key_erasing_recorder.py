@@ -1,0 +1,36 @@
+"""Sessions' event store, with one addition: when the events being recorded say that a
+person's keys are erased, their keys are deleted in that same transaction.
+
+A consumed `ParticipantErased` is recorded with its tracking record in one transaction;
+deleting the keys there means that either the message counts as handled and the keys
+are gone, or neither happened and the redelivered message tries again. Deleting them
+after the commit could leave the keys behind for good if the process stopped between.
+"""
+
+from collections.abc import Sequence
+from typing import Any
+
+from eventsourcing.persistence import StoredEvent
+from eventsourcing.postgres import PostgresProcessRecorder
+from psycopg import Cursor
+from psycopg.rows import DictRow
+
+from shared.vault import CREATE_TABLE as CREATE_KEYS_TABLE
+from shared.vault import erase_in_transaction
+
+ERASE_KEYS_OF = "erase_keys_of"
+TOPIC = "services.sessions.key_erasing_recorder:KeyErasingRecorder"
+
+
+class KeyErasingRecorder(PostgresProcessRecorder):
+    def _create_table(self, curs: Cursor[DictRow]) -> None:
+        super()._create_table(curs)
+        # The keys table may not exist yet when a store is used without the service runtime.
+        curs.execute(CREATE_KEYS_TABLE)
+
+    def _insert_events(self, curs: Cursor[DictRow], stored_events: Sequence[StoredEvent],
+                       **kwargs: Any) -> None:
+        subjects = kwargs.get(ERASE_KEYS_OF)
+        if subjects:
+            erase_in_transaction(curs, subjects)
+        super()._insert_events(curs, stored_events, **kwargs)
