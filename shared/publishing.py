@@ -4,8 +4,8 @@ Each service provides `to_public(domain_event, aggregate_after) -> PublicEvent |
 None keeps an event private (internal bookkeeping, confidential content).
 """
 
-from dataclasses import dataclass
 from collections.abc import Callable
+from dataclasses import dataclass
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate, DomainEvent

@@ -33,6 +33,7 @@ from shared.vault import Vault
 log = logging.getLogger(__name__)
 RESTART_DELAY_SECONDS = 2.0
 BROKER_RETRY_SECONDS = 2.0
+STOP_SECONDS = 10.0
 # A follower held here that fails this many times in a row, for reasons that are not
 # the infrastructure's, is stuck: readiness says so (parking should make it rare).
 STUCK_AFTER_FAILURES = 3
@@ -161,13 +162,26 @@ class ServiceRuntime:
         self._tasks.append(asyncio.create_task(forever(), name=name))
 
     async def stop(self) -> None:
+        """Bounded: an orchestrator's SIGTERM must end the process even when the broker
+        or the database no longer answers (what is unfinished is logged, not awaited)."""
         for task in self._tasks:
             task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
+        if self._tasks:
+            _, pending = await asyncio.wait(self._tasks, timeout=STOP_SECONDS)
+            for task in pending:
+                log.error("background task did not stop", extra={
+                    "task": task.get_name(), "stack": [repr(frame) for frame in task.get_stack()]})
         for close in reversed(self._closers):
-            await close()
+            try:
+                await asyncio.wait_for(close(), STOP_SECONDS)
+            except Exception as error:  # stopping goes on whatever one client does
+                log.warning("client did not close", extra={"error": repr(error)})
         if self.pool is not None:
-            await self.pool.close()
+            try:
+                await asyncio.wait_for(self.pool.close(), STOP_SECONDS)
+            except TimeoutError:
+                log.error("database connections still in use at stop; terminating them")
+                self.pool.terminate()
         await run_blocking(self.app.close)
 
     async def readiness(self) -> dict[str, Any]:

@@ -5,9 +5,9 @@ import logging
 import time
 from typing import Any
 
-from shared.metrics import REQUESTS
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from shared.metrics import REQUESTS
 from shared.tracing import Trace, current_trace, new_correlation_id
 
 STANDARD_RECORD_FIELDS = set(vars(logging.makeLogRecord({}))) | {"message", "asctime"}
