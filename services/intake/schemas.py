@@ -1,32 +1,101 @@
-"""The shapes intake's API accepts; pydantic names every bad field and why."""
+"""The shapes intake's API accepts; pydantic names every bad field and why.
+
+The public contracts (shared/contracts/vocabulary.py) say what an event carries and
+stay lenient, so facts recorded before a rule existed still load and publish. What
+a partner sends now is held to more: the `*Input` twins below narrow each text field
+to storable text (shared/http/validated.py), time zones to real ones, and the
+matching weights to the factors the scoring knows, in a range it can add up.
+"""
 
 from datetime import datetime
+from typing import Annotated, Literal
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field, model_validator
 
-from shared.contracts.vocabulary import Format, Goal, MatchableProfile, MeetingMode, Preferences, ProgramTerms
+from shared.contracts.vocabulary import (
+    FACTORS,
+    Expertise,
+    Format,
+    Goal,
+    GroundRulesTemplate,
+    MatchableProfile,
+    MatchingPolicy,
+    MeetingMode,
+    Preferences,
+    ProgramTerms,
+    Topic,
+)
+from shared.http.validated import Text, TimeZoneName, storable
+
+TopicInput = Annotated[Topic, AfterValidator(storable)]
+Factor = Literal[FACTORS]
+# Relative weights: 0 turns a factor off; the bound keeps their sum finite.
+Weight = Annotated[float, Field(ge=0, le=100, allow_inf_nan=False)]
 
 
 class Body(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+class ExpertiseInput(Expertise):
+    topic: TopicInput
+
+
+class GoalInput(Goal):
+    topic: TopicInput
+    outcome: Text = Field(min_length=1, max_length=500)
+
+
+class PreferencesInput(Preferences):
+    must_have: list[Text] = Field(default_factory=list, max_length=20)
+    avoid: list[Text] = Field(default_factory=list, max_length=20)
+
+
+class ProfileInput(MatchableProfile):
+    offers: list[ExpertiseInput] = Field(default_factory=list, max_length=30)
+    wants: list[TopicInput] = Field(default_factory=list, max_length=30)
+    organization: Text = Field(min_length=1, max_length=120)
+    department: Text = Field(default="", max_length=120)
+    location: Text = Field(default="", max_length=120)
+    time_zone: TimeZoneName = Field(description="IANA name, e.g. Europe/Paris")
+
+
+_RULES = GroundRulesTemplate()
+
+
+class GroundRulesInput(GroundRulesTemplate):
+    confidentiality: Text = _RULES.confidentiality
+    positive_tone: Text = _RULES.positive_tone
+    no_wasted_time: Text = _RULES.no_wasted_time
+    feedback: Text = _RULES.feedback
+
+
+class MatchingPolicyInput(MatchingPolicy):
+    weights: dict[Factor, Weight] = Field(
+        default_factory=lambda: MatchingPolicy().weights,
+        description=f"relative weight per factor, 0 to 100; factors: {', '.join(FACTORS)}")
+
+
 class ProgramSettings(ProgramTerms):
     model_config = ConfigDict(extra="forbid")
-    description: str = Field(default="", max_length=4000)
+    name: Text = Field(min_length=1, max_length=200)
+    organizations: list[Text] = Field(min_length=1, description="partner organizations taking part")
+    ground_rules: GroundRulesInput = Field(default_factory=GroundRulesInput)
+    matching_policy: MatchingPolicyInput = Field(default_factory=MatchingPolicyInput)
+    description: Text = Field(default="", max_length=4000)
 
 
 class Enrolment(Body):
     program_id: UUID
-    name: str = Field(min_length=1, max_length=200, description="personal: sealed at rest, never on Kafka")
+    name: Text = Field(min_length=1, max_length=200, description="personal: sealed at rest, never on Kafka")
     contact_email: EmailStr = Field(description="personal: sealed at rest, never on Kafka")
     consent_given: bool = Field(description="consent to processing; must be true")
-    profile: MatchableProfile
+    profile: ProfileInput
 
 
 class ProfileUpdate(Body):
-    profile: MatchableProfile
+    profile: ProfileInput
 
 
 class NewRequest(Body):
@@ -34,12 +103,12 @@ class NewRequest(Body):
     mentee_id: UUID
     co_mentee_id: UUID | None = None
     format: Format = "one_to_one"
-    goals: list[Goal] = Field(min_length=1, max_length=5)
+    goals: list[GoalInput] = Field(min_length=1, max_length=5)
     meeting_modes: list[MeetingMode] = Field(min_length=1)
-    preferences: Preferences = Field(default_factory=Preferences)
+    preferences: PreferencesInput = Field(default_factory=PreferencesInput)
     named_mentor_id: UUID | None = None
-    personal_message: str | None = Field(default=None, max_length=2000,
-                                         description="to the named mentor; sealed, never on Kafka")
+    personal_message: Text | None = Field(default=None, max_length=2000,
+                                          description="to the named mentor; sealed, never on Kafka")
 
     @model_validator(mode="after")
     def message_needs_a_named_mentor(self) -> "NewRequest":
@@ -49,9 +118,9 @@ class NewRequest(Body):
 
 
 class RequestUpdate(Body):
-    goals: list[Goal] = Field(min_length=1, max_length=5)
+    goals: list[GoalInput] = Field(min_length=1, max_length=5)
     meeting_modes: list[MeetingMode] = Field(min_length=1)
-    preferences: Preferences = Field(default_factory=Preferences)
+    preferences: PreferencesInput = Field(default_factory=PreferencesInput)
 
 
 class Listing(BaseModel):

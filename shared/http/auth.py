@@ -6,7 +6,7 @@ participant, operator, dashboard) and, for a participant, `participant_id`.
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Annotated
+from typing import Annotated, Any
 from uuid import UUID
 
 import jwt
@@ -16,6 +16,7 @@ from shared.http.problems import Problem
 from shared.settings import Settings, get_settings
 
 ROLES = frozenset({"partner", "participant", "operator", "dashboard"})
+MAX_CLAIM_LENGTH = 200
 
 
 @dataclass(frozen=True)
@@ -70,11 +71,41 @@ def principal_from_token(token: str, settings: Settings) -> Principal:
         )
     except jwt.PyJWTError as error:
         raise Problem(401, "not-authenticated", f"invalid bearer token: {error}") from error
-    roles = frozenset(claims["roles"]) & ROLES
-    if not roles:
+    return principal_from_claims(claims)
+
+
+def principal_from_claims(claims: dict[str, Any]) -> Principal:
+    """A signed token is still checked for shape: whoever holds the secret (a partner's
+    token tool, an old issuer) may write a claim of the wrong type, and that is a bad
+    token (401), not our failure (500)."""
+    subject, tenant, roles = claims["sub"], claims["org"], claims["roles"]
+    if not _is_name(subject):
+        raise _bad_claim("sub", "a non-empty string")
+    if not _is_name(tenant):
+        raise _bad_claim("org", "a non-empty string")
+    if not isinstance(roles, list) or not all(isinstance(role, str) for role in roles):
+        raise _bad_claim("roles", "a list of role names")
+    known = frozenset(roles) & ROLES
+    if not known:
         raise Problem(401, "not-authenticated", "token names no known role")
     participant = claims.get("participant_id")
-    return Principal(claims["sub"], claims["org"], roles, UUID(participant) if participant else None)
+    if participant is None or participant == "":
+        return Principal(subject, tenant, known)
+    try:
+        participant_id = UUID(participant) if isinstance(participant, str) else None
+    except ValueError:
+        participant_id = None
+    if participant_id is None:
+        raise _bad_claim("participant_id", "a UUID")
+    return Principal(subject, tenant, known, participant_id)
+
+
+def _is_name(value: Any) -> bool:
+    return isinstance(value, str) and 0 < len(value) <= MAX_CLAIM_LENGTH and value.isprintable()
+
+
+def _bad_claim(name: str, wanted: str) -> Problem:
+    return Problem(401, "not-authenticated", f"invalid bearer token: the {name} claim must be {wanted}")
 
 
 def bearer_token(request: Request) -> str:

@@ -1,4 +1,10 @@
-"""Refuses oversized bodies with 413 before anything reads them into memory."""
+"""Refuses oversized bodies with 413 before the app sees any of them.
+
+A declared Content-Length over the limit is refused at once. A body without one
+(chunked) is read here, never more than the limit plus one chunk, and handed on
+only when it fits: counting while the app reads would raise inside the framework's
+body parsing, which answers that as its own 400.
+"""
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -16,23 +22,43 @@ class BodySizeLimit:
             return
         declared = dict(scope.get("headers") or []).get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
-            await send_problem(send, 413, "payload-too-large", f"bodies are limited to {self.max_bytes} bytes")
+            await self._refuse(send)
             return
+        first = await self._read_within_limit(receive)
+        if first is None:
+            await self._refuse(send)
+            return
+        await self.app(scope, replaying(first, receive), send)
+
+    async def _read_within_limit(self, receive: Receive) -> Message | None:
+        """The whole body as one message, or None when it is over the limit. A
+        disconnect is passed on as it is, for the app to see."""
+        chunks: list[bytes] = []
         received = 0
-
-        async def counting_receive() -> Message:
-            nonlocal received
+        while True:
             message = await receive()
-            received += len(message.get("body", b""))
+            if message["type"] != "http.request":
+                return message
+            chunk = message.get("body", b"")
+            received += len(chunk)
             if received > self.max_bytes:
-                raise BodyTooLarge
-            return message
+                return None
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                return {"type": "http.request", "body": b"".join(chunks), "more_body": False}
 
-        try:
-            await self.app(scope, counting_receive, send)
-        except BodyTooLarge:
-            await send_problem(send, 413, "payload-too-large", f"bodies are limited to {self.max_bytes} bytes")
+    async def _refuse(self, send: Send) -> None:
+        await send_problem(send, 413, "payload-too-large", f"bodies are limited to {self.max_bytes} bytes")
 
 
-class BodyTooLarge(Exception):
-    pass
+def replaying(first: Message, receive: Receive) -> Receive:
+    sent = False
+
+    async def replay() -> Message:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return first
+        return await receive()
+
+    return replay

@@ -7,10 +7,13 @@ from typing import Any
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from shared.http.problems import internal_error_response, send_response
 from shared.metrics import REQUESTS
 from shared.tracing import Trace, current_trace, new_correlation_id
 
 STANDARD_RECORD_FIELDS = set(vars(logging.makeLogRecord({}))) | {"message", "asctime"}
+MAX_ID_LENGTH = 100
+logger = logging.getLogger("shared.http")
 
 
 class JsonFormatter(logging.Formatter):
@@ -43,10 +46,31 @@ def configure_logging(service: str, level: str) -> None:
     root.setLevel(level)
     # Access logs would repeat what the metrics and our own request log say.
     logging.getLogger("uvicorn.access").disabled = True
+    # The server's own lines (startup, and tracebacks of errors it catches) go into the
+    # same JSON log instead of its plain-text handler. `uvicorn module:app` sets up its
+    # logging before importing the app, so this runs after and holds.
+    server = logging.getLogger("uvicorn")
+    server.handlers[:] = []
+    server.propagate = True
+
+
+def header_text(headers: dict[bytes, bytes], name: bytes) -> str | None:
+    """A header's value when it is printable ASCII, cut to a sane length; None when it
+    is absent or bytes that are not text (they are ignored, not fatal)."""
+    raw = headers.get(name, b"")[:MAX_ID_LENGTH]
+    try:
+        text = raw.decode("ascii")
+    except UnicodeDecodeError:
+        return None
+    return text if text and text.isprintable() else None
 
 
 class CorrelationMiddleware:
-    """Takes X-Correlation-ID (or makes one), echoes it, and times the request."""
+    """Takes X-Correlation-ID (or makes one), echoes it, and times the request.
+
+    It is also the last catch for errors: an unexpected one is logged, traceback and
+    correlation id in one JSON line, and answered as a 500 problem carrying the id.
+    """
 
     def __init__(self, app: ASGIApp, service: str) -> None:
         self.app = app
@@ -57,20 +81,25 @@ class CorrelationMiddleware:
             await self.app(scope, receive, send)
             return
         headers = dict(scope.get("headers") or [])
-        correlation = headers.get(b"x-correlation-id", b"").decode()[:100] or new_correlation_id()
-        traceparent = headers.get(b"traceparent", b"").decode()[:100] or None
+        correlation = header_text(headers, b"x-correlation-id") or new_correlation_id()
+        traceparent = header_text(headers, b"traceparent")
         current_trace.set(Trace(correlation_id=correlation, traceparent=traceparent))
         started = time.perf_counter()
-        status = {"code": 500}
+        status = {"code": 500, "sent": False}
 
         async def send_with_id(message: Any) -> None:
             if message["type"] == "http.response.start":
-                status["code"] = message["status"]
+                status["code"], status["sent"] = message["status"], True
                 message.setdefault("headers", []).append((b"x-correlation-id", correlation.encode()))
             await send(message)
 
         try:
             await self.app(scope, receive, send_with_id)
+        except Exception:
+            logger.exception("unexpected error", extra={"method": scope["method"], "path": scope["path"]})
+            if status["sent"]:
+                raise  # too late to answer; the server closes the connection
+            await send_response(send_with_id, internal_error_response(scope["path"]))
         finally:
             route = scope.get("route")
             path = getattr(route, "path", "unmatched")

@@ -9,6 +9,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import Send
 
 from shared.errors import DomainError
+from shared.tracing import current_trace
 
 PROBLEM_BASE = "https://mentoring.example/problems/"
 PROBLEM_CONTENT_TYPE = "application/problem+json"
@@ -72,11 +73,28 @@ def install_problem_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, error: Exception) -> JSONResponse:
-        return problem_response(500, "internal-error", "an unexpected error occurred", request.url.path)
+        # Reached only for errors outside the correlation middleware, which answers and
+        # logs the others itself; the server logs this one, through the JSON log.
+        response = internal_error_response(request.url.path)
+        trace = current_trace.get()
+        if trace is not None:
+            response.headers["x-correlation-id"] = trace.correlation_id
+        return response
 
 
-async def send_problem(send: Send, status: int, kind: str, detail: str) -> None:
+def internal_error_response(instance: str | None = None) -> JSONResponse:
+    """A 500 says nothing of its cause but names the request, so that a caller's
+    report leads to the log line with the traceback."""
+    trace = current_trace.get()
+    extra = {"correlation_id": trace.correlation_id} if trace is not None else {}
+    return problem_response(500, "internal-error", "an unexpected error occurred", instance, **extra)
+
+
+async def send_problem(send: Send, status: int, kind: str, detail: str, **extra: Any) -> None:
     """The same problem, answered from ASGI middleware that runs outside FastAPI's handlers."""
-    response = problem_response(status, kind, detail)
-    await send({"type": "http.response.start", "status": status, "headers": response.raw_headers})
+    await send_response(send, problem_response(status, kind, detail, **extra))
+
+
+async def send_response(send: Send, response: JSONResponse) -> None:
+    await send({"type": "http.response.start", "status": response.status_code, "headers": response.raw_headers})
     await send({"type": "http.response.body", "body": response.body})

@@ -10,6 +10,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from shared.http.auth import CurrentPrincipal, require_roles
 from shared.http.body_limit import BodySizeLimit
+from shared.http.header_guard import HeaderGuard
 from shared.http.idempotency import IdempotencyMiddleware
 from shared.http.observability import CorrelationMiddleware, configure_logging
 from shared.http.operations import router as operations_router
@@ -34,7 +35,8 @@ def create_service_app(runtime: ServiceRuntime, routers: list[APIRouter], descri
     app.state.runtime = runtime
     install_problem_handlers(app)
     app.add_middleware(IdempotencyMiddleware, settings=runtime.settings, pool_of=lambda: runtime.pool)
-    app.add_middleware(DependencyUnavailable)
+    app.add_middleware(DependencyUnavailable)  # inside the correlation middleware's catch-all 500
+    app.add_middleware(HeaderGuard)  # outside idempotency, which reads both headers it guards
     app.add_middleware(CorrelationMiddleware, service=service)
     app.add_middleware(BodySizeLimit, max_bytes=runtime.settings.max_body_bytes)
 

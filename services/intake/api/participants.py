@@ -11,6 +11,7 @@ from shared.http.aggregates import change, load, new_id_for, public_history
 from shared.http.auth import CurrentPrincipal, require_roles
 from shared.http.responses import page, resource
 from shared.http.service_app import Runtime, as_problem_responses
+from shared.http.validated import Filter
 from shared.read_model import list_documents
 from services.intake.api.access import check_acts_for_participant, require_api_caller
 from services.intake.documents import participant_view
@@ -38,7 +39,7 @@ async def enrol(body: Enrolment, request: Request, runtime: Runtime, principal: 
 @router.get("", summary="List participants (filters: program, role, status, topic)")
 async def list_participants(
     runtime: Runtime, principal: CurrentPrincipal, program: UUID | None = None,
-    role: str | None = None, status: str | None = None, topic: str | None = None,
+    role: Filter | None = None, status: Filter | None = None, topic: Filter | None = None,
     cursor: str | None = None, limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ):
     require_roles(principal, "partner", "operator")

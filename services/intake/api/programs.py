@@ -10,6 +10,7 @@ from shared.http.aggregates import change, load, new_id_for, public_history
 from shared.http.auth import CurrentPrincipal, require_roles
 from shared.http.responses import page, resource
 from shared.http.service_app import Runtime, as_problem_responses
+from shared.http.validated import Filter
 from shared.read_model import list_documents
 from services.intake.api.access import check_sees_program, require_api_caller
 from services.intake.documents import program_view
@@ -31,7 +32,7 @@ async def open_program(body: ProgramSettings, request: Request, runtime: Runtime
 
 
 @router.get("", summary="List programs")
-async def list_programs(runtime: Runtime, principal: CurrentPrincipal, status: str | None = None,
+async def list_programs(runtime: Runtime, principal: CurrentPrincipal, status: Filter | None = None,
                         cursor: str | None = None, limit: Annotated[int, Query(ge=1, le=200)] = 50):
     require_api_caller(principal)
     tenant_tag = None if principal.is_operator else [f"organization:{principal.tenant}"]

@@ -11,6 +11,7 @@ from shared.http.aggregates import change, load, new_id_for, public_history
 from shared.http.auth import CurrentPrincipal
 from shared.http.responses import page, resource
 from shared.http.service_app import Runtime, as_problem_responses
+from shared.http.validated import Filter
 from shared.http.versions import check_if_match
 from shared.read_model import list_documents
 from shared.store_access import load_sync
@@ -43,8 +44,8 @@ async def request_mentorship(body: NewRequest, request: Request, runtime: Runtim
 
 @router.get("", summary="List requests (filters: program, status, topic, participant)")
 async def list_requests(
-    runtime: Runtime, principal: CurrentPrincipal, program: UUID | None = None, status: str | None = None,
-    topic: str | None = None, participant: UUID | None = None,
+    runtime: Runtime, principal: CurrentPrincipal, program: UUID | None = None, status: Filter | None = None,
+    topic: Filter | None = None, participant: UUID | None = None,
     cursor: str | None = None, limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ):
     require_api_caller(principal)

@@ -13,6 +13,7 @@ from shared.http.aggregates import load, public_history
 from shared.http.auth import CurrentPrincipal, Principal, require_roles
 from shared.http.responses import page, resource
 from shared.http.service_app import Runtime, as_problem_responses
+from shared.http.validated import Filter, Text
 from shared.read_model import list_documents
 from services.matching.documents import match_view
 from services.matching.domain.proposal import MatchProposal
@@ -28,7 +29,7 @@ class Answer(BaseModel):
 
 
 class Decline(Answer):
-    reason: str = Field(min_length=1, max_length=500)
+    reason: Text = Field(min_length=1, max_length=500)
 
 
 class OperatorPair(BaseModel):
@@ -50,7 +51,7 @@ def check_sees(principal: Principal, proposal: MatchProposal) -> None:
 
 @router.get("", summary="List proposals (filters: request, participant, program, status)")
 async def list_matches(runtime: Runtime, principal: CurrentPrincipal, request: UUID | None = None,
-                       participant: UUID | None = None, program: UUID | None = None, status: str | None = None,
+                       participant: UUID | None = None, program: UUID | None = None, status: Filter | None = None,
                        cursor: str | None = None, limit: Annotated[int, Query(ge=1, le=200)] = 50):
     require_roles(principal, "partner", "participant", "operator")
     if principal.acts_only_for_self:

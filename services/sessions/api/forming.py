@@ -1,40 +1,45 @@
 """Forming the relationship: the two-party agreement and the ground rules."""
 
-from datetime import date
-
+from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-from shared.contracts.vocabulary import Goal, MeetingMode
+from shared.contracts.vocabulary import Goal, MeetingMode, Topic
 from shared.http.auth import CurrentPrincipal
 from shared.http.service_app import Runtime, as_problem_responses
+from shared.http.validated import EndDate, Text, TimeZoneName, storable
 from services.sessions.api.acting import ActingFor, act
 
 router = APIRouter(prefix="/v1/relationships/{relationship_id}", tags=["agreement and ground rules"],
                    responses=as_problem_responses(401, 403, 404, 409, 422))
 
 
+class GoalInput(Goal):
+    topic: Annotated[Topic, AfterValidator(storable)]
+    outcome: Text = Field(min_length=1, max_length=500)
+
+
 class Logistics(BaseModel):
     model_config = ConfigDict(extra="forbid")
     meeting_mode: MeetingMode
-    channel_or_place: str = Field(default="", max_length=300)
-    time_zones: list[str] = Field(default_factory=list, max_length=10)
-    regular_slot: str = Field(default="", max_length=100, description="e.g. 'every other Tuesday 17:00 CET'")
+    channel_or_place: Text = Field(default="", max_length=300)
+    time_zones: list[TimeZoneName] = Field(default_factory=list, max_length=10)
+    regular_slot: Text = Field(default="", max_length=100, description="e.g. 'every other Tuesday 17:00 CET'")
 
 
 class AgreementTerms(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    goals: dict[UUID, list[Goal]] = Field(description="each person's own specific goals, by participant id")
-    end_date: date
+    goals: dict[UUID, list[GoalInput]] = Field(description="each person's own specific goals, by participant id")
+    end_date: EndDate = Field(description="after today and within 5 years")
     cadence_days: int = Field(ge=1, le=90)
     logistics: Logistics
 
 
 class NewGroundRule(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    rule: str = Field(min_length=1, max_length=500)
+    rule: Text = Field(min_length=1, max_length=500)
 
 
 class Signature(BaseModel):

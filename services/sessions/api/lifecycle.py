@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from shared.http.auth import CurrentPrincipal
 from shared.http.service_app import Runtime, as_problem_responses
+from shared.http.validated import Text
 from services.sessions.api.acting import ActingFor, act, author_of
 
 router = APIRouter(prefix="/v1/relationships/{relationship_id}", tags=["pause and close"],
@@ -19,12 +20,12 @@ class Strict(BaseModel):
 
 
 class Pause(Strict):
-    reason: str = Field(default="", max_length=500)
+    reason: Text = Field(default="", max_length=500)
 
 
 class Close(Strict):
     outcome: Literal["completed", "ended_early"]
-    reason: str = Field(default="", max_length=500)
+    reason: Text = Field(default="", max_length=500)
 
 
 class NoFit(Strict):
@@ -32,8 +33,8 @@ class NoFit(Strict):
 
 
 class Reflection(Strict):
-    text: str = Field(min_length=1, max_length=10_000, description="private: readable by its author only")
-    goal_outcomes: dict[str, Literal["met", "partly", "not_met"]] = Field(
+    text: Text = Field(min_length=1, max_length=10_000, description="private: readable by its author only")
+    goal_outcomes: dict[Text, Literal["met", "partly", "not_met"]] = Field(
         default_factory=dict, description="by goal position: public facts")
 
 

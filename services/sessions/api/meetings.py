@@ -1,6 +1,5 @@
 """Sessions, private notes, check-ins and the pairing-fit question."""
 
-from datetime import datetime
 from typing import Literal
 from uuid import UUID, uuid4
 
@@ -10,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from shared.contracts.vocabulary import MeetingMode
 from shared.http.auth import CurrentPrincipal
 from shared.http.service_app import Runtime, as_problem_responses
+from shared.http.validated import PlannedMoment, Text
 from services.sessions.api.acting import ActingFor, act, author_of
 
 router = APIRouter(prefix="/v1/relationships/{relationship_id}", tags=["sessions and check-ins"],
@@ -22,20 +22,20 @@ class Strict(BaseModel):
 
 class NewSession(Strict):
     session_id: UUID = Field(default_factory=uuid4)
-    starts_at: datetime
+    starts_at: PlannedMoment = Field(description="with its UTC offset; within 5 years")
     minutes: int = Field(ge=10, le=480)
     mode: MeetingMode
-    agenda: str = Field(default="", max_length=1000)
+    agenda: Text = Field(default="", max_length=1000)
 
 
 class Reschedule(Strict):
-    starts_at: datetime
+    starts_at: PlannedMoment = Field(description="with its UTC offset; within 5 years")
 
 
 class Held(Strict):
     minutes: int = Field(ge=1, le=480)
     goals_touched: list[int] = Field(default_factory=list)
-    learned: dict[UUID, list[str]] = Field(
+    learned: dict[UUID, list[Text]] = Field(
         default_factory=dict, description="what EACH person learned (short public labels): mentoring is two-way")
 
 
@@ -44,13 +44,13 @@ class Missed(Strict):
 
 
 class Note(Strict):
-    text: str = Field(min_length=1, max_length=10_000, description="private: sealed, readable by its author only")
+    text: Text = Field(min_length=1, max_length=10_000, description="private: sealed, readable by its author only")
 
 
 class CheckIn(Strict):
     fit: int = Field(ge=1, le=5)
     progress: int = Field(ge=1, le=5)
-    comment: str | None = Field(default=None, max_length=2000, description="private to its author")
+    comment: Text | None = Field(default=None, max_length=2000, description="private to its author")
 
 
 class FitAnswer(Strict):

@@ -1,6 +1,5 @@
 """Reading relationships: current state, lists, and the whole timeline as of any moment."""
 
-from datetime import datetime
 from typing import Annotated
 from uuid import UUID
 
@@ -12,6 +11,7 @@ from shared.http.aggregates import load
 from shared.http.auth import CurrentPrincipal, require_roles
 from shared.http.responses import page, resource
 from shared.http.service_app import Runtime, as_problem_responses
+from shared.http.validated import Filter, Moment
 from shared.read_model import list_documents
 from shared.store_access import find_sync
 from services.sessions.api.acting import check_visible
@@ -22,11 +22,12 @@ from services.sessions.timeline import build_timeline, state_summary
 router = APIRouter(prefix="/v1/relationships", tags=["relationships"],
                    responses=as_problem_responses(401, 403, 404, 422))
 READERS = ("partner", "participant", "operator")
+AsOf = Annotated[Moment | None, Query(description="the moment to show it as of, with its UTC offset")]
 
 
 @router.get("", summary="List relationships (filters: participant, program, status)")
 async def list_relationships(runtime: Runtime, principal: CurrentPrincipal, participant: UUID | None = None,
-                             program: UUID | None = None, status: str | None = None, cursor: str | None = None,
+                             program: UUID | None = None, status: Filter | None = None, cursor: str | None = None,
                              limit: Annotated[int, Query(ge=1, le=200)] = 50):
     require_roles(principal, *READERS)
     if principal.acts_only_for_self:
@@ -48,7 +49,7 @@ async def read_relationship(relationship_id: UUID, runtime: Runtime, principal: 
 
 @router.get("/{relationship_id}/timeline", summary="Every event of the relationship, across services, in order")
 async def timeline(relationship_id: UUID, runtime: Runtime, principal: CurrentPrincipal,
-                   as_of: Annotated[datetime | None, Query(description="the moment to show it as of")] = None):
+                   as_of: AsOf = None):
     require_roles(principal, *READERS)
     current = await run_blocking(find_sync, runtime.app, relationship_id, Relationship)
     if current is not None:

@@ -57,7 +57,7 @@ def test_an_update_without_if_match_is_428():
 
 
 def test_cursors_round_trip_and_garbage_is_a_422_naming_the_field():
-    position = {"t": "2026-01-01T00:00:00+00:00", "id": "abc"}
+    position = {"t": "2026-01-01T00:00:00+00:00", "id": "0b1e9c8e-4a47-4d6e-9a51-7f3f2f0c9d11"}
     assert decode_cursor(encode_cursor(position)) == position
     with pytest.raises(Problem) as bad:
         decode_cursor("%%%not-a-cursor")
