@@ -113,6 +113,17 @@ class MatchingApplication(ServiceApplication):
         seats = find_sync(self, seats_id(participant_id, "mentor"), Seats)
         return member.as_candidate(load=len(seats.held) if seats else 0)
 
+    def mentor_capacity(self, mentor_id: UUID) -> tuple[str, dict[str, Any], int] | None:
+        """The mentor's organization, their seats (held by running relationships) and the ledger's version."""
+        member = find_sync(self, mentor_id, PoolMember)
+        seats = find_sync(self, seats_id(mentor_id, "mentor"), Seats)
+        if member is None or seats is None:
+            return None
+        relationships = [str(load_sync(self, held, MatchProposal, "match").request_id) for held in seats.held]
+        view = {"mentor_id": str(mentor_id), "capacity": seats.capacity, "held": len(seats.held),
+                "free": max(0, seats.free), "relationships": relationships}
+        return member.organization_id, view, seats.version
+
     # --- answering -------------------------------------------------------
 
     def accept(self, proposal_id: UUID, by: str, at: datetime) -> MatchProposal:
