@@ -1,5 +1,6 @@
-"""Every ending frees what it held: a mentor with room for one mentee takes a second
-once the first relationship closes, and their capacity says so at each step.
+"""Every ending frees what it held: a mentor with room for one mentee takes a second,
+who asked while the seat was taken, once the first relationship closes; their capacity
+says so at each step.
 Separate processes over real Kafka and PostgreSQL."""
 
 import time
@@ -62,21 +63,27 @@ def settled(probe, done, timeout=30):
         time.sleep(0.25)
 
 
-def ask_and_confirm(people: dict, mentee: str) -> tuple[str, dict | None]:
+def ask(people, mentee):
     request = people["acme"].post("/v1/requests", {"program_id": people["program"],
                                                    "mentee_id": str(people[mentee]), "goals": [GOAL],
                                                    "meeting_modes": ["video"]})
     assert request.status_code == 201, request.text
-    request_id = request.json()["id"]
-    as_mentee, as_mentor = people["matching"][mentee], people["matching"]["mentor"]
-    proposals = settled(lambda: as_mentee.get("/v1/matches", params={"request": request_id}).json()["items"], bool)
-    if not proposals:
-        return request_id, None
-    proposal = proposals[0]
+    return request.json()["id"]
+
+
+def proposals(people, mentee, request_id):
+    return people["matching"][mentee].get("/v1/matches", params={"request": request_id}).json()["items"]
+
+
+def confirm(people, mentee, request_id):
+    """Both accept the request's proposal; None when no proposal came."""
+    found = settled(lambda: proposals(people, mentee, request_id), bool)
+    if not found:
+        return None
+    proposal = found[0]
     assert proposal["mentor_id"] == str(people["mentor"]), proposal
-    as_mentee.post(f"/v1/matches/{proposal['id']}/accept")
-    confirmed = as_mentor.post(f"/v1/matches/{proposal['id']}/accept")
-    return request_id, confirmed.json()
+    people["matching"][mentee].post(f"/v1/matches/{proposal['id']}/accept")
+    return people["matching"]["mentor"].post(f"/v1/matches/{proposal['id']}/accept").json()
 
 
 def capacity(people, caller=None):
@@ -85,8 +92,13 @@ def capacity(people, caller=None):
 
 @pytest.fixture(scope="module")
 def journey(people):
-    first_relationship, first_match = ask_and_confirm(people, "first")
+    first_relationship = ask(people, "first")
+    first_match = confirm(people, "first", first_relationship)
     while_running = capacity(people).json()
+    second_relationship = ask(people, "second")
+    # Several matchmaker ticks while the only seat is taken (TIMER_POLL_SECONDS=0.5 in e2e).
+    while_full = settled(lambda: proposals(people, "second", second_relationship), bool, timeout=3)
+    second_status_while_full = people["acme"].get(f"/v1/requests/{second_relationship}").json()["status"]
     sessions = people["sessions"]["first"]
     eventually(lambda: sessions.get(f"/v1/relationships/{first_relationship}").status_code == 200,
                what="the first relationship to start")
@@ -94,9 +106,15 @@ def journey(people):
                            {"outcome": "ended_early", "reason": "moved to another team"})
     assert closed.status_code == 200, closed.text
     after_close = settled(lambda: capacity(people).json(), lambda body: body["held"] == 0)
-    second_relationship, second_match = ask_and_confirm(people, "second")
+    second_match = confirm(people, "second", second_relationship)
     return {"first": (first_relationship, first_match, while_running), "after_close": after_close,
-            "second": (second_relationship, second_match)}
+            "while_full": (while_full, second_status_while_full), "second": (second_relationship, second_match)}
+
+
+def test_a_request_made_while_the_mentor_is_full_waits_for_the_seat(journey):
+    while_full, status_in_intake = journey["while_full"]
+    assert while_full == [], "a mentor with no free seat was proposed"
+    assert status_in_intake == "pending", "the request ended instead of waiting for the seat"
 
 
 def test_a_running_relationship_holds_the_mentors_only_seat(journey):
