@@ -19,26 +19,26 @@ log = logging.getLogger(__name__)
 
 
 async def for_each_due(pool: asyncpg.Pool, service: str, timer: str, items: Iterable[Any],
-                       act: Callable[[Any], Awaitable[object]]) -> int:
+                       act: Callable[[Any], Awaitable[object]], address: Callable[[Any], str] = str) -> int:
     follower = f"timer:{timer}"
     parked = {row["address"] for row in await pool.fetch(
         "SELECT address FROM parked_records WHERE follower = $1 AND state = 'parked'", follower)}
     done = 0
     for item in items:
-        if str(item) in parked:
+        if address(item) in parked:
             continue
         try:
             await act(item)
         except DomainError as refused:  # another replica got there first, or it is no longer due
-            log.info("timer skipped", extra={"timer": timer, "item": str(item), "reason": refused.detail})
+            log.info("timer skipped", extra={"timer": timer, "item": address(item), "reason": refused.detail})
             TIMER_ITEMS.labels(service, timer, "skipped").inc()
             continue
         except Exception as error:
             if is_transient(error):
                 raise
-            log.exception("timer item parked", extra={"timer": timer, "item": str(item)})
+            log.exception("timer item parked", extra={"timer": timer, "item": address(item)})
             async with pool.acquire() as connection:
-                await park(connection, follower, str(item), reason_of(error))
+                await park(connection, follower, address(item), reason_of(error))
             TIMER_ITEMS.labels(service, timer, "parked").inc()
             RECORDS_PARKED.labels(service, follower).inc()
             continue

@@ -8,14 +8,21 @@ from shared.errors import ConcurrentWrite, RuleViolated
 from shared.eventstore import ServiceApplication
 from shared.store_access import find_sync, load_sync, save_sync
 from services.matching.domain.candidate_edges import CandidatePool
-from services.matching.domain.match_request import MatchRequest
+from services.matching.domain.hard_rules import Managers
+from services.matching.domain.match_request import DIRECT_ASK_REFUSED, NO_MENTOR_FITS, NO_PAIR_AGREED, MatchRequest
+from services.matching.domain.no_fit import NoFit, direct_ask_refusal, why_no_mentor_fits
 from services.matching.domain.matching_run import MatchingRun
 from services.matching.domain.pool_run import ALGORITHMS, solve
 from services.matching.domain.pool import Candidate
 from services.matching.domain.proposal import MatchProposal
 from services.matching.domain.replicas import PoolMember, ProgramPolicy
+from services.matching.domain.reporting_line import managers_of
 from services.matching.domain.seats import Seats, seats_id
 from services.matching.domain.selection import ALGORITHM, Choice, check_pair, rank
+
+
+# How long a request waits for a mentor when its program does not say (ProgramTerms.unmatched_after_days).
+DEFAULT_UNMATCHED_AFTER_DAYS = 14
 
 
 def proposal_id_for(request_id: UUID, attempt: int) -> UUID:
@@ -30,8 +37,11 @@ class MatchingApplication(ServiceApplication):
 
     # --- proposing -------------------------------------------------------
 
-    def propose_next(self, request_id: UUID, mentors: list[Candidate], at: datetime) -> MatchProposal | None:
-        """Proposes the best allowed mentor, or gives the request up with the reason."""
+    def propose_next(self, request_id: UUID, mentors: list[Candidate], at: datetime,
+                     managers: Managers | None = None) -> MatchProposal | None:
+        """Proposes the best allowed mentor. When none fits, the request waits for the pool
+        to change if time can mend why, until its program's waiting time ends; else it ends.
+        `managers`: the reporting lines the partners declared, across the whole pool."""
         request = load_sync(self, request_id, MatchRequest, "request")
         if request.status != "awaiting":
             return None
@@ -40,31 +50,40 @@ class MatchingApplication(ServiceApplication):
             return None  # the program matches its pool in runs only
         mentee = load_sync(self, request.mentee_id, PoolMember, "participant").as_candidate()
         open_request = request.as_open_request()
-        managers = {m.participant_id: m.manager_id for m in [*mentors, mentee]}
+        managers = managers if managers is not None else managers_of([*mentors, mentee])
         weights = program.terms["matching_policy"]["weights"]
         if request.attempts > program.terms["matching_policy"]["max_reproposals"]:
-            request.give_up(f"no pair was agreed after {request.attempts} proposals")
+            request.give_up(f"no pair was agreed after {request.attempts} proposals", NO_PAIR_AGREED)
             save_sync(self, request)
             return None
         named = open_request.named_mentor_id
         if named is not None and request.attempts == 0:
             mentor = next((m for m in mentors if m.participant_id == named), None)
-            outcome = check_pair(open_request, mentee, mentor, managers, weights) if mentor else \
-                "the named mentor is not available in this program"
-            if isinstance(outcome, str):
-                request.give_up(f"direct ask refused: {outcome}")
-                save_sync(self, request)
-                return None
-            return self._propose(request, program, mentee, outcome, "direct_ask", at)
+            refused = direct_ask_refusal(open_request, mentee, mentor, managers)
+            if refused is not None:
+                return self._no_fit(request, program, refused, DIRECT_ASK_REFUSED, at)
+            assert mentor is not None  # a missing mentor is a refusal
+            choice = check_pair(open_request, mentee, mentor, managers, weights)
+            assert isinstance(choice, Choice)
+            return self._propose(request, program, mentee, choice, "direct_ask", at)
         ranked = rank(open_request, mentee, mentors, managers, weights)
         if not ranked:
-            request.give_up("no mentor in the program meets the hard rules for this request")
-            save_sync(self, request)
-            return None
+            return self._no_fit(request, program, why_no_mentor_fits(open_request, mentee, mentors, managers),
+                                NO_MENTOR_FITS, at)
         return self._propose(request, program, mentee, ranked[0], "on_demand", at)
 
+    def _no_fit(self, request: MatchRequest, program: ProgramPolicy, no_fit: NoFit, code: str,
+                at: datetime) -> None:
+        if no_fit.can_wait:
+            days = program.terms.get("unmatched_after_days", DEFAULT_UNMATCHED_AFTER_DAYS)
+            request.wait(no_fit.reason, at, request.waiting_deadline(days))
+        else:
+            request.give_up(no_fit.reason, code)
+        save_sync(self, request)  # saves nothing when the request was already waiting for the same reason
+        return None
+
     def propose_pair(self, request_id: UUID, mentor_id: UUID, origin: str, at: datetime,
-                     algorithm: str = ALGORITHM) -> MatchProposal:
+                     algorithm: str = ALGORITHM, managers: Managers | None = None) -> MatchProposal:
         """An operator's (or a matching run's) pair; the hard rules still apply."""
         request = load_sync(self, request_id, MatchRequest, "request")
         if request.status != "awaiting":
@@ -72,7 +91,7 @@ class MatchingApplication(ServiceApplication):
         program = load_sync(self, request.program_id, ProgramPolicy, "program")
         mentee = load_sync(self, request.mentee_id, PoolMember, "participant").as_candidate()
         mentor = self.candidate(mentor_id)
-        managers = {mentor.participant_id: mentor.manager_id, mentee.participant_id: mentee.manager_id}
+        managers = managers if managers is not None else managers_of([mentor, mentee])
         outcome = check_pair(request.as_open_request(), mentee, mentor, managers,
                              program.terms["matching_policy"]["weights"])
         if isinstance(outcome, str):
@@ -112,6 +131,17 @@ class MatchingApplication(ServiceApplication):
         member = load_sync(self, participant_id, PoolMember, "participant")
         seats = find_sync(self, seats_id(participant_id, "mentor"), Seats)
         return member.as_candidate(load=len(seats.held) if seats else 0)
+
+    def mentor_capacity(self, mentor_id: UUID) -> tuple[str, dict[str, Any], int] | None:
+        """The mentor's organization, their seats (held by running relationships) and the ledger's version."""
+        member = find_sync(self, mentor_id, PoolMember)
+        seats = find_sync(self, seats_id(mentor_id, "mentor"), Seats)
+        if member is None or seats is None:
+            return None
+        relationships = [str(load_sync(self, held, MatchProposal, "match").request_id) for held in seats.held]
+        view = {"mentor_id": str(mentor_id), "capacity": seats.capacity, "held": len(seats.held),
+                "free": max(0, seats.free), "relationships": relationships}
+        return member.organization_id, view, seats.version
 
     # --- answering -------------------------------------------------------
 
@@ -174,7 +204,7 @@ class PoolRun:
         self.app = app
 
     def run(self, program_id: UUID, request_ids: list[UUID], mentors: list[Candidate], objective: str | None,
-            dry_run: bool, at: datetime) -> dict[str, Any]:
+            dry_run: bool, at: datetime, managers: Managers | None = None) -> dict[str, Any]:
         program = load_sync(self.app, program_id, ProgramPolicy, "program")
         objective = objective or program.terms["matching_policy"]["objective"]
         requests = [load_sync(self.app, ident, MatchRequest, "request") for ident in request_ids]
@@ -182,7 +212,7 @@ class PoolRun:
             (request.as_open_request(), load_sync(self.app, request.mentee_id, PoolMember, "participant").as_candidate())
             for request in requests if request.status == "awaiting"
         ]
-        managers = {c.participant_id: c.manager_id for c in [*mentors, *(m for _, m in pairs_in)]}
+        managers = managers if managers is not None else managers_of([*mentors, *(m for _, m in pairs_in)])
         candidates = CandidatePool(pairs_in, mentors, managers, program.terms["matching_policy"]["weights"])
         capacity = {m.participant_id: max(0, m.capacity - m.load) for m in mentors}
         outcome = solve(objective, candidates, capacity)
@@ -193,7 +223,7 @@ class PoolRun:
             return result
         for request_id, mentor_id in outcome.pairs.items():
             try:
-                self.app.propose_pair(request_id, mentor_id, "matching_run", at, ALGORITHMS[objective])
+                self.app.propose_pair(request_id, mentor_id, "matching_run", at, ALGORITHMS[objective], managers)
             except (RuleViolated, ConcurrentWrite):
                 continue  # the request moved on while the run was computed
         run = MatchingRun(id=uuid4(), program_id=program_id, objective=objective, summary=outcome.summary,

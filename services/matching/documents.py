@@ -18,9 +18,7 @@ def to_document(aggregate: Any) -> Document | None:
                               f"request:{aggregate.request_id}", *organization_tags(aggregate)])
     if isinstance(aggregate, MatchRequest):
         return Document("request", aggregate.id, aggregate.organization_id, aggregate.status, aggregate.version,
-                        aggregate.created_on, {"id": str(aggregate.id), "status": aggregate.status,
-                                               "attempts": aggregate.attempts},
-                        program_id=aggregate.program_id)
+                        aggregate.created_on, request_view(aggregate), program_id=aggregate.program_id)
     if isinstance(aggregate, PoolMember):
         roles = ["mentor", "mentee"] if aggregate.profile["roles"] == "both" else [aggregate.profile["roles"]]
         body = {"id": str(aggregate.id), "profile": aggregate.profile, "profile_version": aggregate.profile_version}
@@ -42,6 +40,15 @@ def to_document(aggregate: Any) -> Document | None:
                         {"id": str(aggregate.id), "objective": aggregate.objective, **aggregate.summary},
                         program_id=aggregate.program_id)
     return None
+
+
+def request_view(request: MatchRequest) -> dict[str, Any]:
+    # waiting_until lets the matchmaker find, in one query, the requests whose wait is over.
+    until = request.waiting_until
+    return {"id": str(request.id), "status": request.status, "attempts": request.attempts,
+            "waiting_reason": request.waiting_reason, "waiting_until": until.isoformat() if until else None,
+            "unmatched_reason": getattr(request, "unmatched_reason", None),
+            "reason_code": request.unmatched_reason_code}
 
 
 def organization_tags(proposal: MatchProposal) -> list[str]:

@@ -5,9 +5,9 @@ from fastapi import FastAPI
 from shared.http.service_app import create_service_app
 from shared.runtime import ConsumerSpec, ServiceRuntime
 from shared.settings import Settings, get_settings
-from services.matching.api import matches, runs
+from services.matching import consumers, relationship_endings
+from services.matching.api import capacity, matches, runs
 from services.matching.application import MatchingApplication
-from services.matching.consumers import handlers
 from services.matching.documents import to_document
 from services.matching.publishing import to_public
 from services.matching.timers import matching_timers
@@ -20,10 +20,14 @@ def build(settings: Settings) -> FastAPI:
     app = MatchingApplication(settings)
     runtime = ServiceRuntime(
         settings=settings, app=app, to_public=to_public, to_document=to_document,
-        consumers=[ConsumerSpec("pool", [settings.topic_for("intake")], handlers(app))],
+        consumers=[
+            ConsumerSpec("pool", [settings.topic_for("intake")], consumers.handlers(app)),
+            # Relationships end in sessions; the seats they held are matching's to free.
+            ConsumerSpec("endings", [settings.topic_for("sessions")], relationship_endings.handlers(app)),
+        ],
     )
     runtime.timers = matching_timers(runtime, settings.timer_poll_seconds)
-    return create_service_app(runtime, [matches.router, runs.router], DESCRIPTION)
+    return create_service_app(runtime, [matches.router, runs.router, capacity.router], DESCRIPTION)
 
 
 app = build(get_settings())

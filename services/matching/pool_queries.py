@@ -1,6 +1,7 @@
 """Reads of the pool and of due work from matching's documents (async, asyncpg)."""
 
 import json
+from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
@@ -8,6 +9,7 @@ import asyncpg
 
 from services.matching.domain.pool import Candidate
 from services.matching.domain.replicas import candidate_from
+from services.matching.domain.reporting_line import Declared, managers_of
 
 OPEN_STATUSES = ["proposed"]
 
@@ -27,15 +29,52 @@ async def mentors_of(pool: asyncpg.Pool, program_id: UUID) -> list[Candidate]:
     ]
 
 
-async def awaiting_requests(pool: asyncpg.Pool, limit: int = 100) -> list[tuple[UUID, UUID]]:
+@dataclass(frozen=True)
+class AwaitingRequest:
+    request_id: UUID
+    program_id: UUID
+    # Changes whenever the request, its program, or any member or seat of its program changes.
+    pool_stamp: tuple[int, int]
+    wait_over: bool  # it has waited as long as its program allows
+
+
+async def awaiting_requests(pool: asyncpg.Pool, now: datetime, limit: int = 10_000) -> list[AwaitingRequest]:
     """Requests the on-demand matchmaker should propose for (batch programs wait for runs)."""
     rows = await pool.fetch(
-        """SELECT r.id, r.program_id FROM documents r
-           WHERE r.kind = 'request' AND r.status = 'awaiting'
-             AND NOT EXISTS (SELECT 1 FROM documents p WHERE p.kind = 'program' AND p.id = r.program_id
-                             AND p.body->>'matching_mode' = 'batch')
-           ORDER BY r.created_at LIMIT $1""", limit)
-    return [(row["id"], row["program_id"]) for row in rows]
+        """WITH waiting AS (
+             SELECT r.id, r.program_id, r.version, r.created_at,
+                    coalesce((r.body->>'waiting_until')::timestamptz <= $1, false) AS wait_over
+             FROM documents r
+             WHERE r.kind = 'request' AND r.status = 'awaiting'
+               AND NOT EXISTS (SELECT 1 FROM documents p WHERE p.kind = 'program' AND p.id = r.program_id
+                               AND p.body->>'matching_mode' = 'batch')
+           ), pools AS (
+             -- Versions only grow, so any change to a member or a seat changes the sum.
+             SELECT m.program_id, sum(m.version + coalesce(s.version, 0)) AS stamp
+             FROM documents m LEFT JOIN documents s ON s.kind = 'seats' AND s.body->>'participant_id' = m.id::text
+             WHERE m.kind = 'member' AND m.program_id IN (SELECT program_id FROM waiting)
+             GROUP BY m.program_id
+           )
+           SELECT w.id, w.program_id, w.version, w.wait_over,
+                  coalesce(pools.stamp, 0) + coalesce(program.version, 0) AS stamp
+           FROM waiting w LEFT JOIN pools USING (program_id)
+             LEFT JOIN documents program ON program.kind = 'program' AND program.id = w.program_id
+           ORDER BY w.created_at LIMIT $2""", now, limit)
+    return [AwaitingRequest(row["id"], row["program_id"], (row["version"], int(row["stamp"])), row["wait_over"])
+            for row in rows]
+
+
+async def reporting_lines(pool: asyncpg.Pool) -> dict[UUID, UUID]:
+    """Who reports to whom, from every profile matching knows, enrolled as mentor or mentee,
+    in any program: the line between two people may run through anyone."""
+    rows = await pool.fetch(
+        """SELECT id, body->'profile'->>'manager_id' AS manager_id, body->'profile'->'reporting_line' AS line
+           FROM documents WHERE kind = 'member'
+             AND (body->'profile'->>'manager_id' IS NOT NULL OR body->'profile'->'reporting_line' <> '[]'::jsonb)""")
+    return managers_of(
+        Declared(row["id"], UUID(row["manager_id"]) if row["manager_id"] else None,
+                 tuple(UUID(boss) for boss in json.loads(row["line"] or "[]")))
+        for row in rows)
 
 
 async def proposals_past_expiry(pool: asyncpg.Pool, now: datetime) -> list[UUID]:

@@ -18,7 +18,8 @@ def to_public(event: Any, aggregate: Any) -> PublicEvent | None:
         key, tenant, program = aggregate.request_id, aggregate.organization_id, aggregate.program_id
     elif isinstance(aggregate, MatchRequest) and type(event).__name__ == "RequestUnmatched":
         contract = contracts.RequestUnmatched(request_id=aggregate.id, program_id=aggregate.program_id,
-                                              reason=aggregate.unmatched_reason)
+                                              reason=aggregate.unmatched_reason,
+                                              reason_code=aggregate.unmatched_reason_code)
         key, tenant, program = aggregate.id, aggregate.organization_id, aggregate.program_id
     elif isinstance(aggregate, MatchingRun) and type(event).__name__ == "MatchingRunCompleted":
         contract = contracts.MatchingRunCompleted(run_id=aggregate.id, program_id=aggregate.program_id,

@@ -11,6 +11,7 @@ from shared.runtime import ServiceRuntime, TimerSpec
 from shared.timer_items import for_each_due
 from services.matching import pool_queries
 from services.matching.domain.proposal import REMINDER_BEFORE_EXPIRY
+from services.matching.retry_gate import RetryGate
 
 log = logging.getLogger(__name__)
 
@@ -18,18 +19,25 @@ log = logging.getLogger(__name__)
 def matching_timers(runtime: ServiceRuntime, every_seconds: float) -> list[TimerSpec]:
     app = runtime.app
 
+    gate = RetryGate()
+
     async def propose_for_awaiting_requests() -> int:
         mentors_by_program: dict[UUID, list[Any]] = {}
         now = clock.now()
+        due = gate.worth_trying(await pool_queries.awaiting_requests(runtime.pool, now))
+        if not due:
+            return 0
+        managers = await pool_queries.reporting_lines(runtime.pool)
 
-        async def propose(pair: tuple[UUID, UUID]) -> None:
-            request_id, program_id = pair
+        async def propose(awaiting: pool_queries.AwaitingRequest) -> None:
+            program_id = awaiting.program_id
             if program_id not in mentors_by_program:
                 mentors_by_program[program_id] = await pool_queries.mentors_of(runtime.pool, program_id)
-            await run_blocking(app.propose_next, request_id, mentors_by_program[program_id], now)
+            await run_blocking(app.propose_next, awaiting.request_id, mentors_by_program[program_id], now, managers)
+            gate.tried(awaiting)
 
-        return await for_each_due(runtime.pool, app.service, "matchmaker",
-                                  await pool_queries.awaiting_requests(runtime.pool), propose)
+        return await for_each_due(runtime.pool, app.service, "matchmaker", due, propose,
+                                  address=lambda awaiting: str(awaiting.request_id))
 
     async def expire_proposals() -> int:
         now = clock.now()

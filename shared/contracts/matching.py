@@ -97,6 +97,9 @@ class RequestUnmatched(MatchingEvent):
     request_id: UUID
     program_id: UUID
     reason: str
+    reason_code: str | None = Field(default=None, description=(
+        "no-mentor-available (the program's waiting time passed), no-mentor-fits, no-pair-agreed, "
+        "direct-ask-refused; absent from events published before codes existed"))
 
 
 class MatchingRunCompleted(MatchingEvent):

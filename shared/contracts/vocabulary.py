@@ -57,6 +57,9 @@ class MatchableProfile(Value):
     organization: str = Field(min_length=1, max_length=120)
     department: str = Field(default="", max_length=120)
     manager_id: UUID | None = None
+    reporting_line: list[UUID] = Field(default_factory=list, max_length=20, description=(
+        "the managers above manager_id, nearest first, as far as the partner knows them; "
+        "nobody in the line is paired with this person"))
     location: str = Field(default="", max_length=120)
     time_zone: str = Field(min_length=1, max_length=64, description="IANA name, e.g. Europe/Paris")
     meeting_modes: list[MeetingMode] = Field(min_length=1)
@@ -101,6 +104,8 @@ class ProgramTerms(Value):
     length_weeks: int = Field(default=26, ge=1, le=260)
     cadence_days: int = Field(default=14, ge=1, le=90)
     acceptance_window_hours: int = Field(default=72, ge=1, le=720)
+    unmatched_after_days: int = Field(default=14, ge=1, le=365,
+                                      description="how long a request waits for a mentor before it ends unmatched")
     max_open_requests_per_mentee: int = Field(default=3, ge=1, le=10)
     ground_rules: GroundRulesTemplate = Field(default_factory=GroundRulesTemplate)
     matching_policy: MatchingPolicy = Field(default_factory=MatchingPolicy)

@@ -15,6 +15,7 @@ from shared.http.responses import page, resource
 from shared.http.service_app import Runtime, as_problem_responses
 from shared.http.validated import Filter, Text
 from shared.read_model import list_documents
+from services.matching import pool_queries
 from services.matching.documents import match_view
 from services.matching.domain.proposal import MatchProposal
 
@@ -90,8 +91,9 @@ async def decline(match_id: UUID, body: Decline, runtime: Runtime, principal: Cu
 @router.post("", status_code=201, summary="Propose a pair by hand (operator); the hard rules still apply")
 async def propose_by_hand(body: OperatorPair, runtime: Runtime, principal: CurrentPrincipal):
     require_roles(principal, "operator")
+    managers = await pool_queries.reporting_lines(runtime.pool)
     proposal = await run_blocking(runtime.app.propose_pair, body.request_id, body.mentor_id, "operator",
-                                  clock.now())
+                                  clock.now(), managers=managers)
     return resource(match_view(proposal), proposal.version, 201, f"/v1/matches/{proposal.id}")
 
 

@@ -29,5 +29,6 @@ async def run_matching(program_id: UUID, body: RunRequest, runtime: Runtime, pri
     require_roles(principal, "operator")
     mentors = await pool_queries.mentors_of(runtime.pool, program_id)
     request_ids = await pool_queries.awaiting_requests_of(runtime.pool, program_id)
+    managers = await pool_queries.reporting_lines(runtime.pool)
     return await run_blocking(PoolRun(runtime.app).run, program_id, request_ids, mentors, body.objective,
-                              body.dry_run, clock.now())
+                              body.dry_run, clock.now(), managers)

@@ -1,11 +1,10 @@
 """Rules no weight can override: each returns why a pair is refused, or None."""
 
-from collections.abc import Callable, Mapping
-from uuid import UUID
+from collections.abc import Callable
 
 from services.matching.domain.pool import Candidate, OpenRequest
+from services.matching.domain.reporting_line import Managers, managers_of, same_reporting_line
 
-Managers = Mapping[UUID, UUID | None]
 HardRule = Callable[[OpenRequest, Candidate, Candidate, Managers], str | None]
 
 
@@ -27,11 +26,9 @@ def both_available(_: OpenRequest, mentee: Candidate, mentor: Candidate, __: Man
 
 
 def outside_reporting_line(_: OpenRequest, mentee: Candidate, mentor: Candidate, managers: Managers) -> str | None:
-    def chain(person: UUID) -> set[UUID]:
-        boss = managers.get(person)
-        return {boss, managers.get(boss)} - {None} if boss else set()
-
-    if mentor.participant_id in chain(mentee.participant_id) or mentee.participant_id in chain(mentor.participant_id):
+    # The two profiles' own declarations count even where the caller's map knows nothing.
+    declared = managers_of([mentee, mentor])
+    if same_reporting_line(mentee.participant_id, mentor.participant_id, managers, declared):
         return "the two are in the same reporting line"
     return None
 
@@ -57,9 +54,21 @@ HARD_RULES: tuple[HardRule, ...] = (
 )
 
 
-def refusal(request: OpenRequest, mentee: Candidate, mentor: Candidate, managers: Managers) -> str | None:
+# Refusals that time can mend: a seat frees, a paused person resumes. A request refused
+# only for these (or with no mentor enrolled yet) waits; other refusals stand.
+TIME_CAN_MEND = frozenset({"both_available", "mentor_has_room"})
+
+
+def refusing_rule(request: OpenRequest, mentee: Candidate, mentor: Candidate,
+                  managers: Managers) -> tuple[str, str] | None:
+    """The first rule that refuses the pair, by name, and its reason."""
     for rule in HARD_RULES:
         reason = rule(request, mentee, mentor, managers)
         if reason:
-            return reason
+            return rule.__name__, reason
     return None
+
+
+def refusal(request: OpenRequest, mentee: Candidate, mentor: Candidate, managers: Managers) -> str | None:
+    refused = refusing_rule(request, mentee, mentor, managers)
+    return refused[1] if refused else None

@@ -1,5 +1,10 @@
-"""A request as matching works on it: awaiting, proposed, matched, or given up on."""
+"""A request as matching works on it: awaiting, proposed, matched, or given up on.
 
+A request no mentor fits yet waits: it stays awaiting, is tried again when the pool
+changes, and ends unmatched only once its program's waiting time has passed.
+"""
+
+from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -8,8 +13,19 @@ from eventsourcing.domain import Aggregate, event
 from shared.errors import RuleViolated
 from services.matching.domain.pool import OpenRequest
 
+# Codes a partner's software can act on; the reason beside each says it in words.
+NO_MENTOR_AVAILABLE = "no-mentor-available"
+NO_PAIR_AGREED = "no-pair-agreed"
+DIRECT_ASK_REFUSED = "direct-ask-refused"
+NO_MENTOR_FITS = "no-mentor-fits"
+
 
 class MatchRequest(Aggregate):
+    # Class-level defaults: requests (and snapshots) from before waiting existed lack them.
+    waiting_reason: str | None = None
+    waiting_until: datetime | None = None
+    unmatched_reason_code: str | None = None
+
     @event("RequestReceived")
     def __init__(self, id: UUID, program_id: UUID, organization_id: str, details: dict[str, Any]) -> None:
         self.program_id = program_id
@@ -41,9 +57,25 @@ class MatchRequest(Aggregate):
     def note_matched(self, proposal_id: UUID) -> None:
         self._matched(proposal_id=proposal_id)
 
-    def give_up(self, reason: str) -> None:
+    def give_up(self, reason: str, reason_code: str | None = None) -> None:
         if self.status in ("awaiting", "proposed"):
-            self._unmatched(reason=reason)
+            self._unmatched(reason=reason, reason_code=reason_code)
+
+    def waiting_deadline(self, days: int) -> datetime:
+        """When waiting for a mentor ends: counted from when the mentee asked."""
+        asked = self.details.get("requested_at")
+        start = datetime.fromisoformat(str(asked)) if asked else self.created_on
+        return start + timedelta(days=days)
+
+    def wait(self, reason: str, at: datetime, until: datetime) -> None:
+        """No mentor fits now: wait for the pool to change, or end unmatched once `until` passed."""
+        if self.status != "awaiting":
+            return
+        if at >= until:
+            self._unmatched(reason=f"no mentor became available in time: {reason}", reason_code=NO_MENTOR_AVAILABLE)
+        elif (reason, until) != (self.waiting_reason, self.waiting_until):
+            # Recorded only when it says something new, so waiting costs no event per tick.
+            self._waiting(reason=reason, until=until)
 
     def withdraw(self) -> None:
         if self.status != "withdrawn":
@@ -83,10 +115,17 @@ class MatchRequest(Aggregate):
     def _matched(self, proposal_id: UUID) -> None:
         self.status = "matched"
 
+    @event("RequestWaiting")
+    def _waiting(self, reason: str, until: datetime) -> None:
+        self.waiting_reason = reason
+        self.waiting_until = until
+
     @event("RequestUnmatched")
-    def _unmatched(self, reason: str) -> None:
+    def _unmatched(self, reason: str, reason_code: str | None = None) -> None:
+        # reason_code is absent from requests given up before codes existed.
         self.status = "unmatched"
         self.unmatched_reason = reason
+        self.unmatched_reason_code = reason_code
 
     @event("RequestWithdrawn")
     def _withdrawn(self) -> None:

@@ -33,6 +33,7 @@ class Candidate:
     capacity: int
     active: bool = True
     load: int = 0
+    reporting_line: tuple[UUID, ...] = ()  # the managers above manager_id, nearest first, as declared
 
     @property
     def can_mentor(self) -> bool:

@@ -74,6 +74,7 @@ def candidate_from(participant_id: UUID, program_id: UUID, profile: dict[str, An
         meeting_modes=frozenset(profile["meeting_modes"]),
         availability=tuple(window_from(w) for w in profile.get("availability", [])),
         languages=frozenset(profile["languages"]), capacity=profile["capacity"], active=active, load=load,
+        reporting_line=tuple(UUID(str(boss)) for boss in profile.get("reporting_line", [])),
     )
 
 

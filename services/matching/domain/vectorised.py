@@ -14,6 +14,7 @@ import numpy as np
 
 from services.matching.domain.logistics import MINUTES_PER_WEEK, utc_intervals, utc_offset_hours
 from services.matching.domain.pool import LEVEL_VALUE, Candidate, OpenRequest
+from services.matching.domain.reporting_line import line_above, managers_of
 from services.matching.domain.scoring import FACTORS, MUST_HAVE_PENALTY, SYMMETRIC_FORMATS, UNKNOWN_AVAILABILITY
 
 SLOT_MINUTES = 15
@@ -109,10 +110,9 @@ class VectorScorer:
         self.mentors = mentor_matrix(mentors, self.topics, self.words, self.languages, self.width,
                                      self.language_width)
         self.column_of = {ident: column for column, ident in enumerate(self.mentors.ids)}
-        self.managers = managers
-        # Who each mentor reports to, directly or one step up: the mentee may be neither.
-        self.mentor_bosses = [{managers.get(ident), managers.get(managers.get(ident))} - {None}
-                              for ident in self.mentors.ids]
+        # Everyone above each mentor, to the top of the declared line: the mentee may be none of them.
+        self.managers, self.declared = managers, managers_of([*mentors, *mentees])
+        self.mentor_bosses = [set(line_above(ident, managers, self.declared)) for ident in self.mentors.ids]
         self.bossed_by: dict[UUID, list[int]] = {}
         for column, bosses in enumerate(self.mentor_bosses):
             for boss in bosses:
@@ -214,9 +214,8 @@ class VectorScorer:
             if not mentee.active:
                 allowed[row] = False
                 continue
-            boss = self.managers.get(mentee.participant_id)
             blocked = {request.mentee_id, request.co_mentee_id, *request.declined_mentor_ids}
-            blocked |= {boss, self.managers.get(boss)} if boss else set()
+            blocked |= set(line_above(mentee.participant_id, self.managers, self.declared))
             columns = [self.column_of[i] for i in blocked if i in self.column_of]
             columns += self.bossed_by.get(mentee.participant_id, [])
             allowed[row, columns] = False

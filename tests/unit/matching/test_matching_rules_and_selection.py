@@ -124,11 +124,12 @@ def test_a_mentor_cannot_mentor_their_managers_manager():
     assert "reporting line" in refusal(open_request(ada), ada, grace, managers)
 
 
-def test_three_levels_up_is_no_longer_the_same_reporting_line():
+def test_three_levels_up_is_still_the_same_reporting_line():
+    # The line is followed as far as the partners declared it, not two steps only (issue 8).
     ada, grace, first, second = mentee(), candidate(), candidate(), candidate()
     managers = {ada.participant_id: first.participant_id, first.participant_id: second.participant_id,
                 second.participant_id: grace.participant_id}
-    assert outside_reporting_line(open_request(ada), ada, grace, managers) is None
+    assert outside_reporting_line(open_request(ada), ada, grace, managers) == "the two are in the same reporting line"
 
 
 def test_two_people_sharing_a_manager_may_pair():

@@ -1,0 +1,27 @@
+"""Which waiting requests are worth trying again on this tick.
+
+A request no mentor fits stays awaiting; trying it every tick against an unchanged pool
+would repeat the same answer. It is tried again only when something it depends on
+changed (the request, its program, a member or a seat of its program) or its waiting
+time is over. Kept in memory: after a restart every request is tried once, which is
+harmless, since proposing is idempotent and waiting records only what is new.
+"""
+
+from uuid import UUID
+
+from services.matching.pool_queries import AwaitingRequest
+
+
+class RetryGate:
+    def __init__(self) -> None:
+        self._tried_against: dict[UUID, tuple[int, int]] = {}
+
+    def worth_trying(self, awaiting: list[AwaitingRequest]) -> list[AwaitingRequest]:
+        still = {request.request_id for request in awaiting}
+        for gone in set(self._tried_against) - still:
+            del self._tried_against[gone]
+        return [request for request in awaiting
+                if request.wait_over or self._tried_against.get(request.request_id) != request.pool_stamp]
+
+    def tried(self, request: AwaitingRequest) -> None:
+        self._tried_against[request.request_id] = request.pool_stamp
