@@ -38,61 +38,89 @@ class BaselineProcess(ServiceProcess):
 
 
 @dataclass
+class Intake:
+    label: str
+    process: ServiceProcess
+    database: str
+
+    @property
+    def url(self) -> str:
+        return self.process.url
+
+
+@dataclass
 class Servers:
     settings: Settings
-    intake: ServiceProcess
+    intakes: list[Intake]  # intake as the tests start it, then any variants
     baseline: ServiceProcess
-    intake_database: str
     baseline_database: str
 
     def admin_dsn(self) -> str:
         return self.settings.postgres_dsn("postgres")
 
 
+def variant_label(changes: dict[str, str]) -> str:
+    return "intake[" + " ".join(f"{name}={value}" for name, value in changes.items()) + "]"
+
+
 @contextmanager
-def intake_and_baseline(log_dir: Path, extra_env: dict[str, str] | None = None) -> Iterator[Servers]:
+def intake_and_baseline(log_dir: Path, variant_env: dict[str, str] | None = None) -> Iterator[Servers]:
+    """`variant_env` starts a second intake with these environment changes, on its own
+    databases and topics, so that a lever is measured before and after in one run."""
     base = Settings()
-    suffix = uuid4().hex[:8]
-    databases = {name: f"bench_{name}_{suffix}" for name in ("intake", "matching", "sessions")}
-    baseline_database = f"bench_baseline_{suffix}"
-    settings = base.model_copy(update={"topic_namespace": f"bench{suffix}", "intake_database": databases["intake"]})
-    for database in (databases["intake"], baseline_database):
-        create_database_sync(base, database)
-    env = {**service_env(base, databases), "TOPIC_NAMESPACE": settings.topic_namespace, **(extra_env or {})}
-    intake = ServiceProcess("intake", free_port(), env, log_dir / "intake.log")
-    baseline = BaselineProcess("baseline", free_port(), {**env, "BASELINE_DSN": base.postgres_dsn(baseline_database)},
-                               log_dir / "baseline.log")
+    changes = {"intake": {}, **({variant_label(variant_env): variant_env} if variant_env else {})}
+    baseline_database = f"bench_baseline_{uuid4().hex[:8]}"
+    create_database_sync(base, baseline_database)
+    created, started = [baseline_database], []
     try:
-        intake.start()
-        baseline.start()
-        yield Servers(settings, intake, baseline, databases["intake"], baseline_database)
+        intakes = []
+        for number, (label, env_changes) in enumerate(changes.items()):
+            suffix = uuid4().hex[:8]
+            databases = {name: f"bench_{name}_{suffix}" for name in ("intake", "matching", "sessions")}
+            create_database_sync(base, databases["intake"])
+            created.append(databases["intake"])
+            env = {**service_env(base, databases), "TOPIC_NAMESPACE": f"bench{suffix}", **env_changes}
+            intakes.append(Intake(label, ServiceProcess("intake", free_port(), env, log_dir / f"intake-{number}.log"),
+                                  databases["intake"]))
+        baseline_env = {**service_env(base, databases), "BASELINE_DSN": base.postgres_dsn(baseline_database)}
+        baseline = BaselineProcess("baseline", free_port(), baseline_env, log_dir / "baseline.log")
+        for server in [*(intake.process for intake in intakes), baseline]:
+            started.append(server)
+            server.start()
+        yield Servers(base, intakes, baseline, baseline_database)
     finally:
-        for server in (intake, baseline):
+        for server in started:
             server.stop()
-        for database in (databases["intake"], baseline_database):
+        for database in created:
             drop_database_sync(base, database)
+
+
+def environment_changes(pairs: list[str]) -> dict[str, str]:
+    """`--variant NAME=VALUE ...` arguments as a dict."""
+    return dict(pair.split("=", 1) for pair in pairs)
 
 
 def partner_headers(settings: Settings) -> dict[str, str]:
     return {"authorization": f"Bearer {token(settings, TENANT, 'partner')}"}
 
 
-def open_program(servers: Servers) -> str:
-    operator = {"authorization": f"Bearer {token(servers.settings, 'ops', 'operator')}"}
-    response = httpx.post(f"{servers.intake.url}/v1/programs", headers={**operator, "idempotency-key": uuid4().hex},
+def open_program(settings: Settings, intake: Intake) -> str:
+    operator = {"authorization": f"Bearer {token(settings, 'ops', 'operator')}"}
+    response = httpx.post(f"{intake.url}/v1/programs", headers={**operator, "idempotency-key": uuid4().hex},
                           json={"name": "Bench", "formats": ["one_to_one"], "organizations": [TENANT],
                                 "max_open_requests_per_mentee": SLOTS_PER_MENTEE}, timeout=30)
     response.raise_for_status()
     return response.json()["id"]
 
 
-async def enrol_mentees(servers: Servers, program_id: str, count: int, workers: int = 16) -> list[str]:
+async def enrol_mentees(settings: Settings, intake: Intake, program_id: str, count: int, workers: int = 16,
+                        ) -> list[str]:
     """Enrolled over HTTP like any partner would; not timed."""
     body = {"program_id": program_id, "name": "Bench Mentee", "contact_email": "mentee@example.com",
             "consent_given": True, "profile": profile("mentee", [], ["leadership"], 3, TENANT)}
     enrolled: list[str] = []
     remaining = iter(range(count))
-    async with httpx.AsyncClient(base_url=servers.intake.url, headers=partner_headers(servers.settings),
+    async with httpx.AsyncClient(base_url=intake.url, headers=partner_headers(settings),
                                  timeout=60) as client:
         async def worker() -> None:
             for _ in remaining:
@@ -141,12 +169,12 @@ class MenteeSlots:
         self.held.clear()
 
 
-def wait_until_followers_caught_up(servers: Servers, timeout: float = 120) -> float:
+def wait_until_followers_caught_up(intake: Intake, timeout: float = 120) -> float:
     """The relay (to Kafka) and the projector (read model) run in the intake process:
     waiting for them keeps their work out of the next round and inside this one's CPU."""
     started = time.monotonic()
     while time.monotonic() - started < timeout:
-        followers = httpx.get(f"{servers.intake.url}/readyz", timeout=10).json()["checks"].get("followers", {})
+        followers = httpx.get(f"{intake.url}/readyz", timeout=10).json()["checks"].get("followers", {})
         if {"relay", "projector"} <= set(followers) and all(f.get("lag") == 0 for f in followers.values()):
             return time.monotonic() - started
         time.sleep(0.1)

@@ -5,7 +5,8 @@ same documents. Both are uvicorn processes on loopback against the local Postgre
 
     .venv/bin/python -m bench.read_path_bench [--clients 8 64 --seconds 5 --rounds 3 --requests 300]
 
-Rounds alternate between the two servers so that a noisy neighbour hurts both alike.
+Rounds alternate between the servers so that a noisy neighbour hurts all alike;
+`--variant NAME=VALUE` adds a second intake with a changed environment to the rotation.
 """
 
 import argparse
@@ -20,8 +21,8 @@ from uuid import uuid4
 import uvloop
 
 from bench.intake_under_load import (
-    SLOTS_PER_MENTEE, MenteeSlots, enrol_mentees, intake_and_baseline, open_program, partner_headers,
-    wait_until_followers_caught_up,
+    SLOTS_PER_MENTEE, MenteeSlots, Servers, enrol_mentees, environment_changes, intake_and_baseline, open_program,
+    partner_headers, wait_until_followers_caught_up,
 )
 from bench.load_loop import Call, NextCall, closed_loop
 from bench.process_cpu import CpuMeter
@@ -60,32 +61,39 @@ def listing(headers: dict[str, str], program_id: str) -> NextCall:
     return lambda _: Call("GET", f"/v1/requests?program={program_id}&limit={PAGE}", headers)
 
 
+async def prepared(servers: Servers, requests: int) -> tuple[dict[str, Target], dict[str, dict[str, NextCall]]]:
+    """Each intake gets a program, mentees and `requests` requests; the baseline the same JSON."""
+    admin, settings = servers.admin_dsn(), servers.settings
+    headers = {**partner_headers(settings), "content-type": "application/json"}
+    targets: dict[str, Target] = {}
+    reads: dict[str, NextCall] = {}
+    lists: dict[str, NextCall] = {}
+    for intake in servers.intakes:
+        program_id = open_program(settings, intake)
+        # +8: each of the 8 creating clients may leave its last mentee part used.
+        mentees = await enrol_mentees(settings, intake, program_id, math.ceil(requests / SLOTS_PER_MENTEE) + 8)
+        slots = MenteeSlots(program_id)
+        slots.add(mentees)
+        ids = await create_requests(intake.process.port, slots, headers, requests)
+        wait_until_followers_caught_up(intake)
+        targets[intake.label] = Target(intake.label, intake.process.port,
+                                       CpuMeter(intake.process.process.pid, admin, intake.database))
+        reads[intake.label], lists[intake.label] = reading(headers, ids), listing(headers, program_id)
+    slots = MenteeSlots(program_id)
+    slots.add(mentees)
+    ids = await create_requests(servers.baseline.port, slots, headers, requests)
+    targets["baseline"] = Target("baseline", servers.baseline.port,
+                                 CpuMeter(servers.baseline.process.pid, admin, servers.baseline_database))
+    reads["baseline"], lists["baseline"] = reading(headers, ids), listing(headers, program_id)
+    return targets, {"GET /v1/requests/{id}": reads,
+                     f"GET /v1/requests?program=...&limit={PAGE} (first page of {requests})": lists}
+
+
 async def run(args: argparse.Namespace) -> None:
     log_dir = Path(args.log_dir or tempfile.mkdtemp(prefix="read-bench-"))
     print(f"{SETUP_NOTE}\nService logs: {log_dir}")
-    with intake_and_baseline(log_dir) as servers:
-        admin = servers.admin_dsn()
-        program_id = open_program(servers)
-        headers = {**partner_headers(servers.settings), "content-type": "application/json"}
-        # +8: each of the 8 creating clients may leave its last mentee part used.
-        mentees = await enrol_mentees(servers, program_id, math.ceil(args.requests / SLOTS_PER_MENTEE) + 8)
-        intake_slots, baseline_slots = MenteeSlots(program_id), MenteeSlots(program_id)
-        intake_slots.add(mentees)
-        baseline_slots.add(mentees)
-        ids = {"intake": await create_requests(servers.intake.port, intake_slots, headers, args.requests),
-               "baseline": await create_requests(servers.baseline.port, baseline_slots, headers, args.requests)}
-        wait_until_followers_caught_up(servers)
-        targets = {
-            "intake": Target("intake", servers.intake.port,
-                             CpuMeter(servers.intake.process.pid, admin, servers.intake_database)),
-            "baseline": Target("baseline", servers.baseline.port,
-                               CpuMeter(servers.baseline.process.pid, admin, servers.baseline_database)),
-        }
-        scenarios = {
-            "GET /v1/requests/{id}": {label: reading(headers, ids[label]) for label in targets},
-            f"GET /v1/requests?program=...&limit={PAGE} (first page of {args.requests})":
-                {label: listing(headers, program_id) for label in targets},
-        }
+    with intake_and_baseline(log_dir, environment_changes(args.variant)) as servers:
+        targets, scenarios = await prepared(servers, args.requests)
         for label, target in targets.items():  # warm-up, not reported
             for calls in scenarios.values():
                 await measure(target, lambda port, c=calls[label]: closed_loop("127.0.0.1", port, 8, 1, c))
@@ -106,6 +114,8 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--requests", type=int, default=300, help="requests each server holds")
     parser.add_argument("--log-dir")
+    parser.add_argument("--variant", nargs="*", default=[], metavar="NAME=VALUE",
+                        help="also run a second intake with these environment changes, rounds interleaved")
     args = parser.parse_args()
     with asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner:
         runner.run(run(args))

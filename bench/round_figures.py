@@ -41,7 +41,8 @@ def spread(values: list[float]) -> str:
 
 
 def report(title: str, rounds: dict[str, list[Measured]]) -> dict[str, dict[str, float]]:
-    """Prints each target's figures and real/baseline ratios; returns the medians."""
+    """Prints each target's figures and the ratios of their medians; returns the medians.
+    Labels come in order: intake, any variant of it, then "baseline"."""
     print(f"\n== {title} ==")
     medians: dict[str, dict[str, float]] = {}
     for label, measured in rounds.items():
@@ -59,8 +60,14 @@ def report(title: str, rounds: dict[str, list[Measured]]) -> dict[str, dict[str,
         if any(m.catch_up_seconds for m in measured):
             print(f"    followers caught up {spread([m.catch_up_seconds for m in measured])} s after the round"
                   " (their CPU is counted)")
-    real, baseline = list(medians)
-    ratio = {name: medians[real][name] / medians[baseline][name] for name in medians[real]
-             if medians[baseline][name]}
-    print(f"  {real} / {baseline} (ratio of medians): " + ", ".join(f"{n} {v:.2f}x" for n, v in ratio.items()))
+    for label in medians:
+        if label != "baseline":
+            print_ratio(medians, label, "baseline")
+    for label in list(medians)[1:-1]:  # a variant of intake against intake as it is
+        print_ratio(medians, label, next(iter(medians)))
     return medians
+
+
+def print_ratio(medians: dict[str, dict[str, float]], label: str, against: str) -> None:
+    ratio = {name: medians[label][name] / medians[against][name] for name in medians[label] if medians[against][name]}
+    print(f"  {label} / {against} (ratio of medians): " + ", ".join(f"{n} {v:.2f}x" for n, v in ratio.items()))
