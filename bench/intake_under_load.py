@@ -16,6 +16,7 @@ from pathlib import Path
 from uuid import uuid4
 
 import httpx
+import psycopg
 
 from shared.settings import Settings
 from tests.support.api_client import profile, token
@@ -92,7 +93,19 @@ def intake_and_baseline(log_dir: Path, variant_env: dict[str, str] | None = None
         for server in started:
             server.stop()
         for database in created:
-            drop_database_sync(base, database)
+            drop_quietly(base, database)
+
+
+def drop_quietly(settings: Settings, database: str, attempts: int = 5) -> None:
+    """A shared server may briefly hold a connection we may not terminate: retry, then say so."""
+    for attempt in range(attempts):
+        try:
+            drop_database_sync(settings, database)
+            return
+        except psycopg.Error as error:
+            if attempt == attempts - 1:
+                print(f"could not drop database {database}: {error}", file=sys.stderr)
+            time.sleep(1)
 
 
 def environment_changes(pairs: list[str]) -> dict[str, str]:

@@ -1,10 +1,9 @@
 """Closed-loop HTTP load: N clients, each on its own keep-alive connection, sending
 requests back to back for a fixed time; the next request leaves when the answer came.
 
-The client is a bare HTTP/1.1 exchange on asyncio streams rather than httpx: httpx
-spends about a millisecond of CPU per request, which on a two-core machine would cap
-the baseline and flatter the service. Its own CPU per request is reported, so a
-saturated client would show."""
+The client is a bare HTTP/1.1 exchange on asyncio streams rather than httpx, whose
+own per-request work would share the two cores with the baseline and flatter the
+service. Its CPU per request is reported, so a saturated client would show."""
 
 import asyncio
 import statistics
