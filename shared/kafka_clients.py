@@ -32,13 +32,22 @@ def group_consumer(settings: Settings, group_id: str, topics: list[str]) -> AIOK
     )
 
 
+def topic_configs(settings: Settings, topic: str) -> dict[str, str]:
+    """Durability and retention for the topics we create; existing topics are left as
+    an operator configured them."""
+    retention = settings.dead_letter_retention_ms if topic.endswith(".dlq") else settings.topic_retention_ms
+    return {"min.insync.replicas": str(settings.topic_min_insync_replicas), "retention.ms": str(retention),
+            "unclean.leader.election.enable": "false"}
+
+
 async def ensure_topics(settings: Settings, topics: list[str]) -> None:
     admin = AIOKafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap_servers)
     await admin.start()
     try:
         existing = set(await admin.list_topics())
         missing = [
-            NewTopic(name, num_partitions=settings.topic_partitions, replication_factor=1)
+            NewTopic(name, num_partitions=settings.topic_partitions,
+                     replication_factor=settings.topic_replication_factor, topic_configs=topic_configs(settings, name))
             for name in topics if name not in existing
         ]
         if missing:

@@ -2,8 +2,15 @@
 
 from functools import lru_cache
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+DEVELOPMENT_SECRETS = {
+    "cipher_key": "bG9jYWwtZGV2LW9ubHkta2V5LTMyLWJ5dGVzLWxvbmc=",
+    "jwt_secret": "local-dev-only-jwt-secret-change-me-please",
+    "postgres_password": "mentoring",
+}
 
 
 class Settings(BaseSettings):
@@ -13,20 +20,26 @@ class Settings(BaseSettings):
     # Dashboards read `<namespace>.<service>.v1`; tests use their own namespace.
     topic_namespace: str = Field("mentoring", pattern=r"^[a-z0-9_.-]+$", description="TOPIC_NAMESPACE")
     topic_partitions: int = Field(3, ge=1, description="TOPIC_PARTITIONS, for topics we create")
+    topic_replication_factor: int = Field(1, ge=1, le=16, description="TOPIC_REPLICATION_FACTOR (3 in production)")
+    topic_min_insync_replicas: int = Field(1, ge=1, le=16, description="TOPIC_MIN_INSYNC_REPLICAS (2 in production)")
+    # Service topics are kept for ever: a consumer (matching's pool) is rebuilt from them.
+    topic_retention_ms: int = Field(-1, ge=-1, description="TOPIC_RETENTION_MS for service topics, -1 for ever")
+    dead_letter_retention_ms: int = Field(30 * 24 * 3600 * 1000, ge=-1, description="DEAD_LETTER_RETENTION_MS")
 
     postgres_host: str = Field("127.0.0.1", description="POSTGRES_HOST")
     postgres_port: int = Field(55432, description="POSTGRES_PORT")
     postgres_user: str = Field("mentoring", description="POSTGRES_USER")
-    postgres_password: SecretStr = Field(SecretStr("mentoring"), description="POSTGRES_PASSWORD")
+    postgres_password: SecretStr = Field(SecretStr(DEVELOPMENT_SECRETS["postgres_password"]),
+                                         description="POSTGRES_PASSWORD")
     intake_database: str = Field("mentoring_intake", description="INTAKE_DATABASE")
     matching_database: str = Field("mentoring_matching", description="MATCHING_DATABASE")
     sessions_database: str = Field("mentoring_sessions", description="SESSIONS_DATABASE")
 
     # AES key (base64, 16/24/32 bytes) encrypting every stored event at rest.
     cipher_key: SecretStr = Field(
-        SecretStr("bG9jYWwtZGV2LW9ubHkta2V5LTMyLWJ5dGVzLWxvbmc="), description="CIPHER_KEY"
+        SecretStr(DEVELOPMENT_SECRETS["cipher_key"]), description="CIPHER_KEY"
     )
-    jwt_secret: SecretStr = Field(SecretStr("local-dev-only-jwt-secret-change-me-please"), description="JWT_SECRET")
+    jwt_secret: SecretStr = Field(SecretStr(DEVELOPMENT_SECRETS["jwt_secret"]), description="JWT_SECRET")
     jwt_audience: str = Field("mentoring-api", description="JWT_AUDIENCE")
     jwt_issuer: str = Field("mentoring-operator", description="JWT_ISSUER")
 
@@ -39,6 +52,20 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(65536, ge=1024, description="MAX_BODY_BYTES, larger bodies get 413")
     log_level: str = Field("INFO", description="LOG_LEVEL")
     clock_offset_seconds: float = Field(0.0, description="CLOCK_OFFSET_SECONDS, for testing deadlines only")
+
+    environment: str = Field("development", pattern=r"^[a-z]+$", description="ENVIRONMENT")
+
+    @model_validator(mode="after")
+    def _no_development_secrets_outside_development(self) -> "Settings":
+        if self.environment != "development":
+            built_in = [name for name in DEVELOPMENT_SECRETS
+                        if getattr(self, name).get_secret_value() == DEVELOPMENT_SECRETS[name]]
+            if built_in:
+                raise ValueError(f"{', '.join(n.upper() for n in built_in)} still the built-in development "
+                                 f"value in ENVIRONMENT={self.environment}; set a secret of your own")
+        if self.topic_min_insync_replicas > self.topic_replication_factor:
+            raise ValueError("TOPIC_MIN_INSYNC_REPLICAS cannot exceed TOPIC_REPLICATION_FACTOR")
+        return self
 
     def topic_for(self, service: str) -> str:
         return f"{self.topic_namespace}.{service}.v1"
