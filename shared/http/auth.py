@@ -41,7 +41,13 @@ class Principal:
             return True
         if "partner" in self.roles and tenant == self.tenant:
             return True
-        return "participant" in self.roles and self.participant_id == participant_id
+        return self.is_person(participant_id, tenant)
+
+    def is_person(self, participant_id: UUID, organization_id: str | None) -> bool:
+        """A participant token is that person only when its organization is theirs too:
+        a participant id alone, signed for another organization, is not that person."""
+        return "participant" in self.roles and self.participant_id == participant_id \
+            and organization_id == self.tenant
 
 
 def issue_token(

@@ -41,10 +41,10 @@ def seeded(client, settings, active: bool):  # noqa: ANN001, ANN201
             relationship.acknowledge_ground_rules(person, now)
     app.save(relationship)
 
-    def as_(person):  # noqa: ANN001, ANN202
-        return {"authorization": f"Bearer {token(settings, 'acme', 'participant', person)}"}
+    def as_(person, organization):  # noqa: ANN001, ANN202
+        return {"authorization": f"Bearer {token(settings, organization, 'participant', person)}"}
 
-    return f"/v1/relationships/{relationship.id}", mentee, as_(mentee), as_(mentor)
+    return f"/v1/relationships/{relationship.id}", mentee, as_(mentee, "acme"), as_(mentor, "globex")
 
 
 @pytest.fixture

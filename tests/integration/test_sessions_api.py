@@ -35,10 +35,11 @@ def active_relationship(client, settings):  # noqa: ANN001
         relationship.acknowledge_ground_rules(person, now)
     app.save(relationship)
 
-    def as_(person):  # noqa: ANN001, ANN202
-        return {"authorization": f"Bearer {token(settings, 'acme', 'participant', person)}"}
+    def as_(person, organization):  # noqa: ANN001, ANN202
+        # A participant token carries the person's own organization.
+        return {"authorization": f"Bearer {token(settings, organization, 'participant', person)}"}
 
-    return f"/v1/relationships/{relationship.id}", as_(mentee), as_(mentor)
+    return f"/v1/relationships/{relationship.id}", as_(mentee, "acme"), as_(mentor, "globex")
 
 
 def test_sessions_are_scheduled_rescheduled_cancelled_late_and_missed(api):
@@ -105,3 +106,18 @@ def test_an_unknown_relationship_is_404(api):
     reader = {"authorization": f"Bearer {token(settings, 'acme', 'partner')}"}
     assert client.get(f"/v1/relationships/{uuid4()}", headers=reader).status_code == 404
     assert client.get(f"/v1/relationships/{uuid4()}/timeline", headers=reader).status_code == 404
+
+
+def test_a_participant_token_signed_for_another_organization_is_not_that_party(api):
+    client, settings = api
+    base, _, mentor = active_relationship(client, settings)
+    assert client.get(base, headers=mentor).status_code == 200
+    mentor_id = jwt_subject_participant(mentor)
+    impostor = {"authorization": f"Bearer {token(settings, 'acme', 'participant', mentor_id)}"}
+    assert client.get(base, headers=impostor).status_code == 404
+
+
+def jwt_subject_participant(headers: dict) -> str:
+    import jwt
+
+    return jwt.decode(headers["authorization"].split()[1], options={"verify_signature": False})["participant_id"]

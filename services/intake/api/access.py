@@ -24,6 +24,13 @@ def check_acts_for_participant(principal: Principal, person: Participant) -> Non
         raise NotFound("participant", person.id)
 
 
+def check_sees_person(principal: Principal, person: Participant, program: Program) -> None:
+    """A person the caller may name (a co-mentee, a mentor asked for): someone they act
+    for, or anyone enrolled in a program the caller's organization takes part in."""
+    if not (principal.acts_for(person.id, person.organization_id) or program.includes_organization(principal.tenant)):
+        raise NotFound("participant", person.id)
+
+
 def check_acts_for_request(principal: Principal, request: MentorshipRequest) -> None:
     if not any(principal.acts_for(person, request.organization_id) for person in request.people):
         raise NotFound("request", request.id)

@@ -13,9 +13,10 @@ from shared.http.responses import page, resource
 from shared.http.service_app import Runtime, as_problem_responses
 from shared.http.validated import Filter
 from shared.read_model import list_documents
-from services.intake.api.access import check_acts_for_participant, require_api_caller
+from services.intake.api.access import check_acts_for_participant, check_sees_program, require_api_caller
 from services.intake.documents import participant_view
 from services.intake.domain.participant import Participant
+from services.intake.domain.program import Program
 from services.intake.schemas import Enrolment, ProfileUpdate
 
 router = APIRouter(prefix="/v1/participants", tags=["participants"],
@@ -26,6 +27,7 @@ IfMatch = Annotated[str | None, Header()]
 @router.post("", status_code=201, summary="Enrol a person into a program (partner)")
 async def enrol(body: Enrolment, request: Request, runtime: Runtime, principal: CurrentPrincipal):
     require_roles(principal, "partner")
+    check_sees_program(principal, await load(runtime.app, body.program_id, Program, "program"))
     participant_id = new_id_for(request, principal)
     personal = body.model_dump_json(include={"name", "contact_email"})
     sealed = await runtime.vault.seal(participant_id, personal)

@@ -15,10 +15,17 @@ from shared.http.validated import Filter
 from shared.http.versions import check_if_match
 from shared.read_model import list_documents
 from shared.store_access import load_sync
-from services.intake.api.access import check_acts_for_participant, check_acts_for_request, require_api_caller
+from services.intake.api.access import (
+    check_acts_for_participant,
+    check_acts_for_request,
+    check_sees_person,
+    check_sees_program,
+    require_api_caller,
+)
 from services.intake.documents import request_view
 from services.intake.domain.mentorship_request import MentorshipRequest
 from services.intake.domain.participant import Participant
+from services.intake.domain.program import Program
 from services.intake.schemas import NewRequest, RequestUpdate
 
 router = APIRouter(prefix="/v1/requests", tags=["requests"],
@@ -31,6 +38,13 @@ async def request_mentorship(body: NewRequest, request: Request, runtime: Runtim
     require_api_caller(principal)
     mentee = await load(runtime.app, body.mentee_id, Participant, "participant")
     check_acts_for_participant(principal, mentee)
+    # Ids the caller cannot see answer 404 before any rule could say they exist.
+    program = await load(runtime.app, body.program_id, Program, "program")
+    check_sees_program(principal, program)
+    for named in (body.co_mentee_id, body.named_mentor_id):
+        if named is not None:
+            person = await load(runtime.app, named, Participant, "participant")
+            check_sees_person(principal, person, await load(runtime.app, person.program_id, Program, "program"))
     request_id = new_id_for(request, principal)
     sealed = await runtime.vault.seal(body.mentee_id, body.personal_message) if body.personal_message else None
     fields = body.model_dump(mode="json", exclude={"personal_message"})

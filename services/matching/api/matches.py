@@ -45,9 +45,19 @@ def check_sees(principal: Principal, proposal: MatchProposal) -> None:
         return
     if "partner" in principal.roles and principal.tenant in organizations:
         return
-    if principal.participant_id in (proposal.mentee_id, proposal.mentor_id):
+    if own_side_of(principal, proposal) is not None:
         return
     raise NotFound("match", proposal.id)
+
+
+def own_side_of(principal: Principal, proposal: MatchProposal) -> str | None:
+    """The side the caller is on, if the token is that person's (organization included)."""
+    organizations = {"mentee": proposal.organization_id,
+                     "mentor": proposal.terms.get("mentor_organization_id", proposal.organization_id)}
+    side = proposal.side_of(principal.participant_id) if principal.participant_id else None
+    if side is None or not principal.is_person(principal.participant_id, organizations[side]):  # type: ignore[arg-type]
+        return None
+    return side
 
 
 @router.get("", summary="List proposals (filters: request, participant, program, status)")
@@ -113,7 +123,7 @@ async def _visible(match_id: UUID, runtime: Runtime, principal: Principal) -> Ma
 
 def answering_side(principal: Principal, proposal: MatchProposal, acting_as: str | None) -> str:
     """A person answers for themself; a partner only for its own person, naming the side."""
-    own_side = proposal.side_of(principal.participant_id) if principal.participant_id else None
+    own_side = own_side_of(principal, proposal)
     if own_side is not None:
         return own_side
     if acting_as is None:

@@ -28,10 +28,16 @@ def party_organization(relationship: Relationship, person: UUID) -> str | None:
     return party.get("organization_id") if party else None
 
 
+def is_party(principal: Principal, relationship: Relationship) -> bool:
+    person = principal.participant_id
+    return person is not None and relationship.role_of(person) is not None \
+        and principal.is_person(person, party_organization(relationship, person))
+
+
 def check_visible(principal: Principal, relationship: Relationship) -> None:
     if principal.is_operator:
         return
-    if principal.participant_id is not None and relationship.role_of(principal.participant_id):
+    if is_party(principal, relationship):
         return
     organizations = {p.get("organization_id") for p in relationship.parties}
     if "partner" in principal.roles and principal.tenant in organizations:
@@ -41,7 +47,8 @@ def check_visible(principal: Principal, relationship: Relationship) -> None:
 
 def acting_person(principal: Principal, relationship: Relationship, acting_for: UUID | None) -> UUID:
     check_visible(principal, relationship)
-    if principal.participant_id is not None and relationship.role_of(principal.participant_id):
+    if is_party(principal, relationship):
+        assert principal.participant_id is not None
         return principal.participant_id
     if acting_for is None or relationship.role_of(acting_for) is None:
         raise NotPermitted("acting-for-required", "name one of the relationship's people in acting_for")
