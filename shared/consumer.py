@@ -26,7 +26,7 @@ from shared.errors import DomainError
 from shared.eventstore import ServiceApplication, run_blocking
 from shared.metrics import MESSAGES
 from shared.topics import EVERY_CONSUMER, REDRIVE_FOR, dead_letter_topic
-from shared.tracing import Trace, current_trace
+from shared.tracing import Trace, child_traceparent, current_trace
 from shared.transient import is_transient
 
 log = logging.getLogger(__name__)
@@ -98,7 +98,8 @@ class ConsumerRunner:
             tracking = Tracking(f"{self.name}|{record.topic}:{record.partition}", envelope.sequence_number)
         else:
             tracking = Tracking(f"{self.name}|redrive:{envelope.id}", envelope.sequence_number)
-        current_trace.set(Trace(correlation_id=envelope.correlationid, causation_id=envelope.id))
+        current_trace.set(Trace(correlation_id=envelope.correlationid, causation_id=envelope.id,
+                                traceparent=child_traceparent(envelope.traceparent)))
         outcome = await self._apply_with_retries(handler, contract, envelope, tracking)
         if outcome == APPLIED:
             self.applied += 1

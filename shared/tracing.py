@@ -20,3 +20,17 @@ current_trace: ContextVar[Trace | None] = ContextVar("current_trace", default=No
 
 def new_correlation_id() -> str:
     return uuid4().hex
+
+
+def child_traceparent(parent: str | None) -> str | None:
+    """W3C trace context one hop on: the same trace id, a new parent (span) id, so what a
+    consumer causes stays in the trace of the request that started it. A malformed
+    parent is dropped rather than passed on."""
+    parts = (parent or "").split("-")
+    if len(parts) != 4 or len(parts[1]) != 32 or len(parts[2]) != 16 or parts[1] == "0" * 32:
+        return None
+    try:
+        int(parts[1], 16), int(parts[3], 16)
+    except ValueError:
+        return None
+    return f"00-{parts[1].lower()}-{uuid4().hex[:16]}-{parts[3]}"

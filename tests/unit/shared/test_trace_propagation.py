@@ -1,0 +1,18 @@
+"""What a consumer causes stays in the trace of the request that started it."""
+
+from shared.tracing import child_traceparent
+
+PARENT = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+
+
+def test_a_child_keeps_the_trace_id_and_flags_with_a_new_parent_id():
+    child = child_traceparent(PARENT)
+    assert child is not None
+    version, trace_id, parent_id, flags = child.split("-")
+    assert (version, trace_id, flags) == ("00", "4bf92f3577b34da6a3ce929d0e0e4736", "01")
+    assert parent_id != "00f067aa0ba902b7" and len(parent_id) == 16
+
+
+def test_no_parent_or_a_malformed_one_gives_none():
+    for bad in (None, "", "garbage", "00-" + "0" * 32 + "-00f067aa0ba902b7-01", "00-xyz-00f067aa0ba902b7-01"):
+        assert child_traceparent(bad) is None
