@@ -23,6 +23,9 @@ pytestmark = pytest.mark.e2e
 MARKER = "confidential-simulation-marker"
 TOPICS = ["leadership", "negotiation", "sql", "public speaking"]
 SEED = int(os.environ.get("SIMULATION_SEED", "20261202"))
+# The suite's size; bench/program_simulation_bench.py sets larger ones.
+MENTORS = int(os.environ.get("SIMULATION_MENTORS", "8"))
+MENTEES = int(os.environ.get("SIMULATION_MENTEES", "16"))
 
 
 class Program:
@@ -193,7 +196,7 @@ async def dead_letters_and_markers(settings) -> tuple[int, int]:  # noqa: ANN001
 
 
 def test_a_program_run_leaves_the_three_services_telling_one_story(stack):
-    program = Program(stack, mentors=8, mentees=16)
+    program = Program(stack, mentors=MENTORS, mentees=MENTEES)
     figures = run_program(program)
     print(f"simulation: {figures}")
 
