@@ -25,7 +25,7 @@ service_running() {
   local pid; pid=$(pid_of "$1")
   [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 1
   local cmdline; cmdline=$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null) || return 1
-  [[ $cmdline == *"services.$1.main:app"* ]]
+  [[ $cmdline == *"services.$1.main:create_app"* ]]
 }
 
 # curl when present; otherwise the venv's Python, which the services need anyway.
@@ -57,7 +57,7 @@ start_service() {
   # and `stack.sh up | tee` or a captured subprocess would never see end-of-file.
   # shellcheck disable=SC2016  # $$, $0, $1 and $@ belong to the inner shell
   setsid bash -c 'echo $$ >"$0" && cd "$1" && shift && exec "$@"' "$RUN_DIR/$name.pid" "$REPO_DIR" \
-    "$PYTHON" -m uvicorn "services.$name.main:app" --host 127.0.0.1 --port "$port" --no-access-log \
+    "$PYTHON" -m uvicorn --factory "services.$name.main:create_app" --host 127.0.0.1 --port "$port" --no-access-log \
     </dev/null >>"$LOG_DIR/$name.log" 2>&1 &
   for _ in $(seq 1 50); do [ -s "$RUN_DIR/$name.pid" ] && break; sleep 0.1; done
   local deadline=$((SECONDS + HEALTH_TIMEOUT))

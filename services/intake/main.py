@@ -1,4 +1,4 @@
-"""Wires the intake service: `uvicorn services.intake.main:app`."""
+"""Wires the intake service: `uvicorn --factory services.intake.main:create_app`."""
 
 from fastapi import FastAPI
 
@@ -27,4 +27,7 @@ def build(settings: Settings) -> FastAPI:
     return create_service_app(runtime, [programs.router, participants.router, requests.router], DESCRIPTION)
 
 
-app = build(get_settings())
+def create_app() -> FastAPI:
+    """The app from the environment's settings; a factory, so importing this module
+    connects to nothing (tools and tests import it with the database away)."""
+    return build(get_settings())

@@ -1,4 +1,4 @@
-"""Wires the matching service: `uvicorn services.matching.main:app`."""
+"""Wires the matching service: `uvicorn --factory services.matching.main:create_app`."""
 
 from fastapi import FastAPI
 
@@ -30,4 +30,7 @@ def build(settings: Settings) -> FastAPI:
     return create_service_app(runtime, [matches.router, runs.router, capacity.router], DESCRIPTION)
 
 
-app = build(get_settings())
+def create_app() -> FastAPI:
+    """The app from the environment's settings; a factory, so importing this module
+    connects to nothing (tools and tests import it with the database away)."""
+    return build(get_settings())

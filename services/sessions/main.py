@@ -1,4 +1,4 @@
-"""Wires the sessions service: `uvicorn services.sessions.main:app`."""
+"""Wires the sessions service: `uvicorn --factory services.sessions.main:create_app`."""
 
 from fastapi import FastAPI
 
@@ -29,4 +29,7 @@ def build(settings: Settings) -> FastAPI:
     return create_service_app(runtime, routers, DESCRIPTION)
 
 
-app = build(get_settings())
+def create_app() -> FastAPI:
+    """The app from the environment's settings; a factory, so importing this module
+    connects to nothing (tools and tests import it with the database away)."""
+    return build(get_settings())

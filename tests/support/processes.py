@@ -39,7 +39,7 @@ class ServiceProcess:
     def start(self) -> None:
         log = self.log_path.open("ab")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", f"services.{self.name}.main:app",
+            [sys.executable, "-m", "uvicorn", "--factory", f"services.{self.name}.main:create_app",
              "--host", "127.0.0.1", "--port", str(self.port), "--no-access-log"],
             cwd=REPO, env=self.env, stdout=log, stderr=subprocess.STDOUT,
         )
