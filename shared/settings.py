@@ -51,6 +51,7 @@ class Settings(BaseSettings):
         30.0, gt=0, description="IDEMPOTENCY_LEASE_SECONDS, after which a retry takes over a killed request's key")
     max_body_bytes: int = Field(65536, ge=1024, description="MAX_BODY_BYTES, larger bodies get 413")
     log_level: str = Field("INFO", description="LOG_LEVEL")
+    request_log: bool = Field(True, description="REQUEST_LOG, one JSON line per request")
     clock_offset_seconds: float = Field(0.0, description="CLOCK_OFFSET_SECONDS, for testing deadlines only")
 
     environment: str = Field("development", pattern=r"^[a-z]+$", description="ENVIRONMENT")

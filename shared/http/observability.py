@@ -11,6 +11,7 @@ from shared.http.problems import internal_error_response, send_response
 from shared.metrics import REQUESTS
 from shared.tracing import Trace, current_trace, new_correlation_id
 
+request_log = logging.getLogger("mentoring.requests")
 STANDARD_RECORD_FIELDS = set(vars(logging.makeLogRecord({}))) | {"message", "asctime"}
 MAX_ID_LENGTH = 100
 logger = logging.getLogger("shared.http")
@@ -72,9 +73,10 @@ class CorrelationMiddleware:
     correlation id in one JSON line, and answered as a 500 problem carrying the id.
     """
 
-    def __init__(self, app: ASGIApp, service: str) -> None:
+    def __init__(self, app: ASGIApp, service: str, request_log: bool = True) -> None:
         self.app = app
         self.service = service
+        self.request_log = request_log
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -103,6 +105,9 @@ class CorrelationMiddleware:
         finally:
             route = scope.get("route")
             path = getattr(route, "path", "unmatched")
-            REQUESTS.labels(self.service, scope["method"], path, str(status["code"])).observe(
-                time.perf_counter() - started
-            )
+            elapsed = time.perf_counter() - started
+            REQUESTS.labels(self.service, scope["method"], path, str(status["code"])).observe(elapsed)
+            if self.request_log:
+                # The route template, not the path: ids stay out of the log's cardinality.
+                request_log.info("request", extra={"method": scope["method"], "route": path,
+                                                   "status": status["code"], "ms": round(elapsed * 1000, 1)})

@@ -37,7 +37,7 @@ def create_service_app(runtime: ServiceRuntime, routers: list[APIRouter], descri
     app.add_middleware(IdempotencyMiddleware, settings=runtime.settings, pool_of=lambda: runtime.pool)
     app.add_middleware(DependencyUnavailable)  # inside the correlation middleware's catch-all 500
     app.add_middleware(HeaderGuard)  # outside idempotency, which reads both headers it guards
-    app.add_middleware(CorrelationMiddleware, service=service)
+    app.add_middleware(CorrelationMiddleware, service=service, request_log=runtime.settings.request_log)
     app.add_middleware(BodySizeLimit, max_bytes=runtime.settings.max_body_bytes)
 
     @app.get("/healthz", include_in_schema=False)
