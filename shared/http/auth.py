@@ -122,8 +122,12 @@ def bearer_token(request: Request) -> str:
     return token
 
 
-def current_principal(request: Request) -> Principal:
-    return principal_from_token(bearer_token(request), get_settings())
+async def current_principal(request: Request) -> Principal:
+    # Async on purpose: a sync dependency costs a worker-thread hop per request, more than
+    # the signature check itself (docs/performance.md). The app's own settings, not the
+    # process-wide ones, so one process can serve apps with different secrets (tests).
+    runtime = getattr(request.app.state, "runtime", None)
+    return principal_from_token(bearer_token(request), runtime.settings if runtime else get_settings())
 
 
 CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
