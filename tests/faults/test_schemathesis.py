@@ -3,6 +3,7 @@ the input, no answer is a server error, and afterwards the service is ready and 
 followers parked nothing (a bad request must not poison what runs behind the API)."""
 
 from collections import Counter
+from itertools import product
 
 import pytest
 import schemathesis
@@ -11,11 +12,12 @@ from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 
+from tests.faults.seeded_ids import seed
 from tests.support.api_client import Caller, token
 
 pytestmark = pytest.mark.e2e
 
-CASES_PER_OPERATION = {"intake": 10, "matching": 20, "sessions": 10}  # a few hundred per service
+CASES_PER_OPERATION = {"intake": 8, "matching": 15, "sessions": 10}  # a few hundred per service
 MODES = (GenerationMode.POSITIVE, GenerationMode.NEGATIVE)
 cases: Counter = Counter()
 statuses: dict[str, Counter] = {service: Counter() for service in CASES_PER_OPERATION}
@@ -25,8 +27,14 @@ def operator_headers(stack) -> dict[str, str]:
     return {"authorization": f"Bearer {token(stack['settings'], 'operator-org', 'operator')}"}
 
 
-def server_errors(stack, service: str) -> list[str]:
-    """Runs every operation's generated cases (valid and invalid input); the server errors, described.
+@pytest.fixture(scope="module")
+def known_ids(stack):
+    return seed(stack)
+
+
+def server_errors(stack, service: str, known: dict[str, str]) -> list[str]:
+    """Runs every operation's generated cases (valid and invalid input), with random path
+    ids and again with the seeded ones; the server errors, described.
 
     Driven by hand, not by schemathesis' pytest plugin: 4.32.5's lazy schema sets
     `node._nodeid`, which pytest 9 no longer has."""
@@ -36,10 +44,12 @@ def server_errors(stack, service: str) -> list[str]:
     found: list[str] = []
     for result in schema.get_all_operations():
         operation = result.ok()
-        for mode in MODES:
+        fixed = {name: value for name, value in known.items() if f"{{{name}}}" in operation.path}
+        for path_parameters, mode in product([{}, fixed] if fixed else [{}], MODES):
             @settings(max_examples=CASES_PER_OPERATION[service], deadline=None, database=None,
                       derandomize=True, suppress_health_check=list(HealthCheck), phases=[Phase.generate])
-            @given(case=operation.as_strategy(generation_mode=mode))
+            @given(case=operation.as_strategy(generation_mode=mode,
+                                                     path_parameters=path_parameters))
             def probe(case) -> None:  # noqa: ANN001
                 cases[service] += 1
                 try:
@@ -56,8 +66,8 @@ def server_errors(stack, service: str) -> list[str]:
 
 
 @pytest.mark.parametrize("service", list(CASES_PER_OPERATION))
-def test_generated_requests_get_no_server_error(stack, service):
-    errors = server_errors(stack, service)
+def test_generated_requests_get_no_server_error(stack, known_ids, service):
+    errors = server_errors(stack, service, known_ids)
     print(f"\nschemathesis {service}: {cases[service]} cases, {len(errors)} server errors, "
           f"answers {dict(sorted(statuses[service].items()))}")
     assert not errors, "\n".join(errors[:10])
