@@ -72,6 +72,14 @@ class ServiceProcess:
         self.env = {**self.env, **env_changes}
         self.start()
 
+    def kill(self, **env_changes: str) -> None:
+        """SIGKILL, as a crash or the OOM killer would: no shutdown hook runs. Then start again."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+        self.env = {**self.env, **env_changes}
+        self.start()
+
 
 def service_env(settings: Settings, databases: dict[str, str], topic_suffix: str = "") -> dict[str, str]:
     env = {key: value for key, value in os.environ.items() if not key.startswith("PYTEST")}
