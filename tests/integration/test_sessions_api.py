@@ -1,7 +1,7 @@
 """Sessions' HTTP API on a relationship seeded straight into its event store."""
 
 from datetime import UTC, datetime, timedelta
-from uuid import uuid4
+from uuid import UUID, uuid4
 
 import pytest
 
@@ -121,3 +121,15 @@ def jwt_subject_participant(headers: dict) -> str:
     import jwt
 
     return jwt.decode(headers["authorization"].split()[1], options={"verify_signature": False})["participant_id"]
+
+
+def test_a_reader_whose_key_was_erased_still_gets_the_timeline_without_the_text(api):
+    client, settings = api
+    base, mentee, _ = active_relationship(client, settings)
+    client.post(f"{base}/check-ins", headers=mentee, json={"fit": 4, "progress": 3, "comment": "feeling stuck"})
+    mentee_id = UUID(jwt_subject_participant(mentee))
+    client.portal.call(client.app.state.runtime.vault.erase, mentee_id)
+    answer = client.get(f"{base}/timeline", headers=mentee)
+    assert answer.status_code == 200, answer.text
+    assert "feeling stuck" not in answer.text
+    assert any(entry.get("private_erased") for entry in answer.json()["entries"])

@@ -14,6 +14,7 @@ from shared.http.service_app import Runtime, as_problem_responses
 from shared.http.validated import Filter, Moment
 from shared.read_model import list_documents
 from shared.store_access import find_sync
+from shared.vault import Erased
 from services.sessions.api.acting import check_visible
 from services.sessions.documents import relationship_view
 from services.sessions.domain.relationship import Relationship
@@ -64,6 +65,9 @@ async def timeline(relationship_id: UUID, runtime: Runtime, principal: CurrentPr
     for entry in entries:
         sealed = entry.pop("sealed_for_reader", None)
         if sealed is not None:
-            entry["private"] = await runtime.vault.open(principal.participant_id, sealed)
+            try:
+                entry["private"] = await runtime.vault.open(principal.participant_id, sealed)
+            except Erased:
+                entry["private_erased"] = True  # the reader's key is gone: the entry stays, its text does not
     return {"relationship_id": str(relationship_id), "as_of": as_of, "state": state_summary(state),
             "entries": entries}
