@@ -15,18 +15,31 @@ from uuid import UUID
 import asyncpg
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from shared.errors import RuleViolated
+
+# erased_subjects remembers who was erased (an id, nothing else), so that nothing is
+# sealed for them again: a still-valid token of an erased person must not mint a key.
 CREATE_TABLE = """
 CREATE TABLE IF NOT EXISTS subject_keys (
     subject_id uuid PRIMARY KEY,
     sealed_key bytea NOT NULL
+);
+CREATE TABLE IF NOT EXISTS erased_subjects (
+    subject_id uuid PRIMARY KEY
 )
 """
 ERASE_KEYS_IN_TRANSACTION = "DELETE FROM subject_keys WHERE subject_id = ANY(%s)"
+REMEMBER_ERASED_IN_TRANSACTION = """INSERT INTO erased_subjects (subject_id) SELECT unnest(%s::uuid[])
+ON CONFLICT DO NOTHING"""
 NONCE_BYTES = 12
 
 
-class Erased(Exception):
-    """The person's key was deleted: their sealed text is gone for good."""
+class Erased(RuleViolated):
+    """The person's key was deleted: their sealed text is gone for good, and nothing
+    new is sealed for them (409 when a request tries)."""
+
+    def __init__(self, subject: str) -> None:
+        super().__init__("participant-erased", f"participant {subject} was erased")
 
 
 class Vault:
@@ -35,6 +48,8 @@ class Vault:
         self._master = AESGCM(base64.b64decode(master_key_b64))
 
     async def seal(self, subject_id: UUID, plaintext: str) -> str:
+        if await self._pool.fetchval("SELECT 1 FROM erased_subjects WHERE subject_id = $1", subject_id):
+            raise Erased(str(subject_id))
         key = await self._key_for(subject_id, create=True)
         nonce = os.urandom(NONCE_BYTES)
         sealed = AESGCM(key).encrypt(nonce, plaintext.encode(), subject_id.bytes)
@@ -46,7 +61,10 @@ class Vault:
         return AESGCM(key).decrypt(raw[:NONCE_BYTES], raw[NONCE_BYTES:], subject_id.bytes).decode()
 
     async def erase(self, subject_id: UUID) -> None:
-        await self._pool.execute("DELETE FROM subject_keys WHERE subject_id = $1", subject_id)
+        async with self._pool.acquire() as connection, connection.transaction():
+            await connection.execute(
+                "INSERT INTO erased_subjects (subject_id) VALUES ($1) ON CONFLICT DO NOTHING", subject_id)
+            await connection.execute("DELETE FROM subject_keys WHERE subject_id = $1", subject_id)
 
     async def _key_for(self, subject_id: UUID, create: bool) -> bytes:
         sealed = await self._pool.fetchval("SELECT sealed_key FROM subject_keys WHERE subject_id = $1", subject_id)
@@ -68,4 +86,5 @@ class Vault:
 def erase_in_transaction(cursor: Any, subject_ids: Sequence[UUID]) -> None:
     """Deletes keys with a caller's own (psycopg) cursor, so the erasure commits together
     with the record of what caused it, or not at all."""
+    cursor.execute(REMEMBER_ERASED_IN_TRANSACTION, (list(subject_ids),))
     cursor.execute(ERASE_KEYS_IN_TRANSACTION, (list(subject_ids),))

@@ -133,3 +133,17 @@ def test_a_reader_whose_key_was_erased_still_gets_the_timeline_without_the_text(
     assert answer.status_code == 200, answer.text
     assert "feeling stuck" not in answer.text
     assert any(entry.get("private_erased") for entry in answer.json()["entries"])
+
+
+def test_nothing_new_is_sealed_for_an_erased_person_whose_token_still_works(api):
+    client, settings = api
+    base, mentee, _ = active_relationship(client, settings)
+    mentee_id = UUID(jwt_subject_participant(mentee))
+    vault = client.app.state.runtime.vault
+    client.portal.call(vault.erase, mentee_id)
+    refused = client.post(f"{base}/check-ins", headers=mentee, json={"fit": 4, "progress": 3, "comment": "again"})
+    assert refused.status_code == 409, refused.text
+    assert refused.json()["type"].endswith("/participant-erased")
+    keys = client.portal.call(client.app.state.runtime.pool.fetchval,
+                              "SELECT count(*) FROM subject_keys WHERE subject_id = $1", mentee_id)
+    assert keys == 0, "no key was minted for them again"
