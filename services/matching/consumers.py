@@ -12,6 +12,7 @@ from services.matching.domain.match_request import MatchRequest
 from services.matching.domain.proposal import MatchProposal
 from services.matching.domain.replicas import PoolMember, ProgramPolicy
 from services.matching.domain.seats import Seats, seats_id
+from services.matching.participants_leaving import when_participant_left
 
 ROLES_WITH_SEATS = {"mentor": ("mentor",), "mentee": ("mentee",), "both": ("mentor", "mentee")}
 
@@ -83,14 +84,20 @@ def handlers(app: MatchingApplication) -> dict[type[EventContract], Handler]:
         request.withdraw()
         return changed
 
+    def participant_left(status: str) -> Handler:
+        def handle(fact: Any, _: CloudEvent) -> list[Any]:
+            return when_participant_left(app, fact.participant_id, status)
+
+        return handle
+
     return {
         facts.ProgramOpened: program_opened,
         facts.ProgramChanged: program_changed,
         facts.ParticipantEnrolled: participant_enrolled,
         facts.ParticipantProfileUpdated: profile_updated,
         facts.ParticipantAvailabilityChanged: status_learned(lambda f: "active" if f.available else "paused"),
-        facts.ParticipantWithdrew: status_learned(lambda f: "withdrawn"),
-        facts.ParticipantErased: status_learned(lambda f: "withdrawn"),
+        facts.ParticipantWithdrew: participant_left("withdrawn"),
+        facts.ParticipantErased: participant_left("erased"),
         facts.MentorshipRequested: request_received,
         facts.MentorshipRequestUpdated: request_updated,
         facts.MentorshipRequestWithdrawn: request_withdrawn,
