@@ -13,6 +13,10 @@ from services.matching.domain.proposal import MatchProposal
 from services.matching.domain.replicas import PoolMember, ProgramPolicy
 from services.matching.domain.seats import Seats, seats_id
 from services.matching.participants_leaving import when_participant_left
+from services.matching.seat_release import free_seats_of
+
+# Intake owns "the request is over"; a confirmation that raced the withdrawal is undone.
+WITHDRAWN_BEFORE_START = "the request was withdrawn before the match started"
 
 ROLES_WITH_SEATS = {"mentor": ("mentor",), "mentee": ("mentee",), "both": ("mentor", "mentee")}
 
@@ -76,11 +80,16 @@ def handlers(app: MatchingApplication) -> dict[type[EventContract], Handler]:
     def request_withdrawn(fact: facts.MentorshipRequestWithdrawn, _: CloudEvent) -> list[Any]:
         request = load_sync(app, fact.request_id, MatchRequest, "request")
         changed: list[Any] = [request]
-        if request.current_proposal is not None:
+        if request.current_proposal is not None and request.status != "withdrawn":
             proposal = load_sync(app, request.current_proposal, MatchProposal, "match")
             if proposal.is_open:
                 proposal.cancel("the request was withdrawn")
                 changed.append(proposal)
+            elif proposal.status == "confirmed":
+                # Confirmed while intake withdrew it: cancel the match and free its seats in
+                # this save; sessions closes the relationship on the published cancellation.
+                proposal.cancel_confirmed(WITHDRAWN_BEFORE_START)
+                changed += [proposal, *free_seats_of(app, proposal)]
         request.withdraw()
         return changed
 
