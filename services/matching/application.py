@@ -9,7 +9,8 @@ from shared.eventstore import ServiceApplication
 from shared.store_access import find_sync, load_sync, save_sync
 from services.matching.domain.candidate_edges import CandidatePool
 from services.matching.domain.hard_rules import Managers
-from services.matching.domain.match_request import DIRECT_ASK_REFUSED, NO_MENTOR_FITS, NO_PAIR_AGREED, MatchRequest
+from services.matching.domain.match_request import (A_PARTICIPANT_LEFT, DIRECT_ASK_REFUSED, NO_MENTOR_FITS,
+                                                    NO_PAIR_AGREED, PARTICIPANT_LEFT, MatchRequest)
 from services.matching.domain.no_fit import NoFit, direct_ask_refusal, why_no_mentor_fits
 from services.matching.domain.matching_run import MatchingRun
 from services.matching.domain.pool_run import ALGORITHMS, solve
@@ -48,7 +49,13 @@ class MatchingApplication(ServiceApplication):
         program = load_sync(self, request.program_id, ProgramPolicy, "program")
         if program.terms.get("matching_mode") == "batch":
             return None  # the program matches its pool in runs only
-        mentee = load_sync(self, request.mentee_id, PoolMember, "participant").as_candidate()
+        mentee_member = load_sync(self, request.mentee_id, PoolMember, "participant")
+        if mentee_member.has_left:
+            # Caught here when the leaving was handled before this request was listed.
+            request.give_up(A_PARTICIPANT_LEFT, PARTICIPANT_LEFT)
+            save_sync(self, request)
+            return None
+        mentee = mentee_member.as_candidate()
         open_request = request.as_open_request()
         managers = managers if managers is not None else managers_of([*mentors, mentee])
         weights = program.terms["matching_policy"]["weights"]
@@ -103,6 +110,8 @@ class MatchingApplication(ServiceApplication):
         attempt = request.attempts + 1
         terms = program.terms
         mentor_member = load_sync(self, choice.mentor.participant_id, PoolMember, "participant")
+        if mentor_member.has_left:  # the pool's lists had not caught up with their leaving yet
+            raise RuleViolated("participant-left", f"participant {mentor_member.id} left the program")
         proposal = MatchProposal(
             id=proposal_id_for(request.id, attempt), request_id=request.id, program_id=request.program_id,
             organization_id=request.organization_id, mentee_id=mentee.participant_id,
@@ -152,6 +161,11 @@ class MatchingApplication(ServiceApplication):
             save_sync(self, proposal)
             return proposal
         request = load_sync(self, proposal.request_id, MatchRequest, "request")
+        if self._someone_left(proposal):
+            proposal.cancel(A_PARTICIPANT_LEFT)
+            request.note_proposal_ended(proposal.id, declined_mentor=None)
+            save_sync(self, proposal, request)
+            return proposal
         mentor_seats = load_sync(self, seats_id(proposal.mentor_id, "mentor"), Seats, "seats")
         mentee_seats = load_sync(self, seats_id(proposal.mentee_id, "mentee"), Seats, "seats")
         try:
@@ -168,6 +182,11 @@ class MatchingApplication(ServiceApplication):
         # last seat conflicts on the seats' version and loses.
         save_sync(self, proposal, request, mentor_seats, mentee_seats)
         return proposal
+
+    def _someone_left(self, proposal: MatchProposal) -> bool:
+        """Never confirm for someone who left, even if their leaving has not reached the proposal."""
+        return any((member := find_sync(self, person, PoolMember)) is not None and member.has_left
+                   for person in (proposal.mentee_id, proposal.mentor_id))
 
     def decline(self, proposal_id: UUID, by: str, reason: str, at: datetime) -> MatchProposal:
         proposal = load_sync(self, proposal_id, MatchProposal, "match")

@@ -12,6 +12,11 @@ from services.matching.domain.match_request import MatchRequest
 from services.matching.domain.proposal import MatchProposal
 from services.matching.domain.replicas import PoolMember, ProgramPolicy
 from services.matching.domain.seats import Seats, seats_id
+from services.matching.participants_leaving import when_participant_left
+from services.matching.seat_release import free_seats_of
+
+# Intake owns "the request is over"; a confirmation that raced the withdrawal is undone.
+WITHDRAWN_BEFORE_START = "the request was withdrawn before the match started"
 
 ROLES_WITH_SEATS = {"mentor": ("mentor",), "mentee": ("mentee",), "both": ("mentor", "mentee")}
 
@@ -75,13 +80,24 @@ def handlers(app: MatchingApplication) -> dict[type[EventContract], Handler]:
     def request_withdrawn(fact: facts.MentorshipRequestWithdrawn, _: CloudEvent) -> list[Any]:
         request = load_sync(app, fact.request_id, MatchRequest, "request")
         changed: list[Any] = [request]
-        if request.current_proposal is not None:
+        if request.current_proposal is not None and request.status != "withdrawn":
             proposal = load_sync(app, request.current_proposal, MatchProposal, "match")
             if proposal.is_open:
                 proposal.cancel("the request was withdrawn")
                 changed.append(proposal)
+            elif proposal.status == "confirmed":
+                # Confirmed while intake withdrew it: cancel the match and free its seats in
+                # this save; sessions closes the relationship on the published cancellation.
+                proposal.cancel_confirmed(WITHDRAWN_BEFORE_START)
+                changed += [proposal, *free_seats_of(app, proposal)]
         request.withdraw()
         return changed
+
+    def participant_left(status: str) -> Handler:
+        def handle(fact: Any, _: CloudEvent) -> list[Any]:
+            return when_participant_left(app, fact.participant_id, status)
+
+        return handle
 
     return {
         facts.ProgramOpened: program_opened,
@@ -89,8 +105,8 @@ def handlers(app: MatchingApplication) -> dict[type[EventContract], Handler]:
         facts.ParticipantEnrolled: participant_enrolled,
         facts.ParticipantProfileUpdated: profile_updated,
         facts.ParticipantAvailabilityChanged: status_learned(lambda f: "active" if f.available else "paused"),
-        facts.ParticipantWithdrew: status_learned(lambda f: "withdrawn"),
-        facts.ParticipantErased: status_learned(lambda f: "withdrawn"),
+        facts.ParticipantWithdrew: participant_left("withdrawn"),
+        facts.ParticipantErased: participant_left("erased"),
         facts.MentorshipRequested: request_received,
         facts.MentorshipRequestUpdated: request_updated,
         facts.MentorshipRequestWithdrawn: request_withdrawn,

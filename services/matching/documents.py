@@ -18,7 +18,13 @@ def to_document(aggregate: Any) -> Document | None:
                               f"request:{aggregate.request_id}", *organization_tags(aggregate)])
     if isinstance(aggregate, MatchRequest):
         return Document("request", aggregate.id, aggregate.organization_id, aggregate.status, aggregate.version,
-                        aggregate.created_on, request_view(aggregate), program_id=aggregate.program_id)
+                        aggregate.created_on, request_view(aggregate), program_id=aggregate.program_id,
+                        tags=[f"participant:{person}" for person in askers(aggregate)])
+    if isinstance(aggregate, PoolMember) and aggregate.has_left:
+        # Only the id and why: no tags either, so no list or pool query finds them.
+        return Document("member", aggregate.id, aggregate.organization_id, aggregate.status, aggregate.version,
+                        aggregate.created_on, {"id": str(aggregate.id), "status": aggregate.status},
+                        program_id=aggregate.program_id)
     if isinstance(aggregate, PoolMember):
         roles = ["mentor", "mentee"] if aggregate.profile["roles"] == "both" else [aggregate.profile["roles"]]
         body = {"id": str(aggregate.id), "profile": aggregate.profile, "profile_version": aggregate.profile_version}
@@ -40,6 +46,12 @@ def to_document(aggregate: Any) -> Document | None:
                         {"id": str(aggregate.id), "objective": aggregate.objective, **aggregate.summary},
                         program_id=aggregate.program_id)
     return None
+
+
+def askers(request: MatchRequest) -> list[str]:
+    """The mentee and any co-mentee: their leaving ends the request."""
+    co_mentee = request.details.get("co_mentee_id")
+    return [str(request.mentee_id), *([str(co_mentee)] if co_mentee else [])]
 
 
 def request_view(request: MatchRequest) -> dict[str, Any]:

@@ -50,7 +50,8 @@ def proposal_contract(name: str, event: Any, proposal: MatchProposal) -> Any:
     if name == "MatchExpiryReminderDue":
         return contracts.MatchExpiryReminderDue(**ids, expires_at=proposal.expires_at)
     if name == "MatchCancelled":
-        return contracts.MatchCancelled(**ids, reason=event.reason)
+        return contracts.MatchCancelled(**ids, reason=event.reason,
+                                        after_confirmation=getattr(event, "after_confirmation", False))
     if name == "MatchConfirmed":
         terms = proposal.terms
         return contracts.MatchConfirmed(

@@ -15,7 +15,7 @@ from shared.store_access import find_sync
 from services.matching.application import MatchingApplication
 from services.matching.domain.match_request import MatchRequest
 from services.matching.domain.proposal import MatchProposal
-from services.matching.domain.seats import Seats, seats_id
+from services.matching.seat_release import free_seats_of
 
 
 def handlers(app: MatchingApplication) -> dict[type[EventContract], Handler]:
@@ -27,12 +27,6 @@ def handlers(app: MatchingApplication) -> dict[type[EventContract], Handler]:
         proposal = find_sync(app, request.current_proposal, MatchProposal)
         if proposal is None:
             return []
-        freed = []
-        for person, role in ((proposal.mentor_id, "mentor"), (proposal.mentee_id, "mentee")):
-            seats = find_sync(app, seats_id(person, role), Seats)
-            if seats is not None and proposal.id in seats.held:
-                seats.release(proposal.id)
-                freed.append(seats)
-        return freed
+        return free_seats_of(app, proposal)
 
     return {facts.RelationshipClosed: relationship_closed}

@@ -1,6 +1,7 @@
 """What sessions learns: the request and its proposals for the timeline, a
-confirmed match, which starts the relationship exactly once, and a participant who
-withdrew or was erased, whose relationships close (and, if erased, whose keys go)."""
+confirmed match, which starts the relationship exactly once, a confirmed match
+cancelled after all, which ends it, and a participant who withdrew or was erased,
+whose relationships close (and, if erased, whose keys go)."""
 
 from typing import Any
 
@@ -38,7 +39,18 @@ def handlers(app: SessionsApplication) -> dict[type[EventContract], Handler]:
         changed: list[Any] = [facts]
         if isinstance(fact, matching.MatchConfirmed):
             changed += start_relationship(fact, envelope)
+        if isinstance(fact, matching.MatchCancelled) and fact.after_confirmation:
+            changed += end_cancelled_relationship(fact, envelope)
         return changed
+
+    def end_cancelled_relationship(fact: matching.MatchCancelled, envelope: CloudEvent) -> list[Any]:
+        """Matching undid a confirmation (the request was withdrawn meanwhile, and intake
+        owns that): a relationship it started ends, closed in the mentee's name, who asked."""
+        relationship = find_sync(app, fact.request_id, Relationship)
+        if relationship is None or relationship.status == "closed":
+            return []
+        relationship.close(relationship.mentee_ids[0], "ended_early", fact.reason, envelope.time)
+        return [relationship]
 
     def start_relationship(fact: matching.MatchConfirmed, envelope: CloudEvent) -> list[Any]:
         if find_sync(app, fact.request_id, Relationship) is not None:

@@ -73,6 +73,9 @@ class MatchCancelled(MatchingEvent):
     request_id: UUID
     program_id: UUID
     reason: str
+    after_confirmation: bool = Field(default=False, description=(
+        "the match had been confirmed (the request was withdrawn meanwhile): a relationship it started "
+        "ends with this reason; absent from events published before compensations existed"))
 
 
 class MatchConfirmed(MatchingEvent):

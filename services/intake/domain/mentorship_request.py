@@ -62,6 +62,10 @@ class MentorshipRequest(Aggregate):
         self._withdrawn()
 
     def mark_matched(self, mentor_id: UUID) -> None:
+        if self.status == "withdrawn":
+            # Confirmed while the mentee withdrew: intake owns "the request is over", so the
+            # withdrawal stands and matching cancels its confirmation (docs/adr/0004).
+            return
         if self.status != "pending":
             raise RuleViolated("request-not-pending", f"the request is {self.status}")
         self._matched(mentor_id=mentor_id)

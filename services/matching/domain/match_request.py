@@ -18,6 +18,8 @@ NO_MENTOR_AVAILABLE = "no-mentor-available"
 NO_PAIR_AGREED = "no-pair-agreed"
 DIRECT_ASK_REFUSED = "direct-ask-refused"
 NO_MENTOR_FITS = "no-mentor-fits"
+PARTICIPANT_LEFT = "participant-left"
+A_PARTICIPANT_LEFT = "a participant left the program"
 
 
 class MatchRequest(Aggregate):

@@ -88,6 +88,13 @@ class MatchProposal(Aggregate):
             raise RuleViolated("proposal-not-open", f"the proposal is {self.status}")
         self._cancelled(reason=reason)
 
+    def cancel_confirmed(self, reason: str) -> None:
+        """The compensation: intake owns whether a request is over, and it was withdrawn
+        while this match was being confirmed. The caller frees the seats in the same save."""
+        if self.status != "confirmed":
+            raise RuleViolated("proposal-not-confirmed", f"the proposal is {self.status}, not confirmed")
+        self._cancelled(reason=reason, after_confirmation=True)
+
     def _refuse_unless_open(self, at: datetime) -> None:
         if not self.is_open:
             raise RuleViolated("proposal-not-open", f"the proposal is {self.status}")
@@ -118,6 +125,7 @@ class MatchProposal(Aggregate):
         self.reminded = True
 
     @event("MatchCancelled")
-    def _cancelled(self, reason: str) -> None:
+    def _cancelled(self, reason: str, after_confirmation: bool = False) -> None:
+        # after_confirmation: absent from cancellations recorded before compensations existed.
         self.status = "cancelled"
         self.ended_reason = reason

@@ -9,7 +9,11 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
+from shared.errors import RuleViolated
 from services.matching.domain.pool import Candidate, Window
+
+# Statuses of a person who left the program: matching keeps only their id and this.
+LEFT = ("withdrawn", "erased")
 
 
 class ProgramPolicy(Aggregate):
@@ -40,13 +44,26 @@ class PoolMember(Aggregate):
         self.profile_version = profile_version
         self.status = "active"
 
+    @property
+    def has_left(self) -> bool:
+        return self.status in LEFT
+
     def learn_profile(self, profile: dict[str, Any], profile_version: int) -> None:
-        if profile_version > self.profile_version:
+        if profile_version > self.profile_version and not self.has_left:
             self._profile_learned(profile=profile, profile_version=profile_version)
 
     def learn_status(self, status: str) -> None:
-        if self.status != status and self.status != "withdrawn":
+        """Paused or active again; someone who left stays gone."""
+        if self.status != status and not self.has_left:
             self._status_learned(status=status)
+
+    def leave(self, status: str) -> None:
+        """Withdrew or was erased: the profile goes, so no list or run can show or match it.
+        Withdrawn may still become erased; erased is final."""
+        if status not in LEFT:
+            raise RuleViolated("unknown-leaving", f"a person leaves as {' or '.join(LEFT)}")
+        if self.status != status and self.status != "erased":
+            self._left(status=status)
 
     @event("PoolMemberProfileLearned")
     def _profile_learned(self, profile: dict[str, Any], profile_version: int) -> None:
@@ -57,7 +74,14 @@ class PoolMember(Aggregate):
     def _status_learned(self, status: str) -> None:
         self.status = status
 
+    @event("PoolMemberLeft")
+    def _left(self, status: str) -> None:
+        self.status = status
+        self.profile = {}
+
     def as_candidate(self, load: int = 0) -> Candidate:
+        if not self.profile:  # left, and forgotten; those who left before that stay inactive candidates
+            raise RuleViolated("participant-left", f"participant {self.id} left the program")
         return candidate_from(self.id, self.program_id, self.profile, self.profile_version,
                               self.status == "active", load)
 

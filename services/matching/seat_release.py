@@ -1,0 +1,20 @@
+"""Freeing the seats a confirmed match held: one rule for every ending that frees them
+(sessions' RelationshipClosed, matching's own cancellation of a confirmed match)."""
+
+from typing import Any
+
+from shared.store_access import find_sync
+from services.matching.application import MatchingApplication
+from services.matching.domain.proposal import MatchProposal
+from services.matching.domain.seats import Seats, seats_id
+
+
+def free_seats_of(app: MatchingApplication, proposal: MatchProposal) -> list[Any]:
+    """The ledgers changed; the caller saves them with whatever else the ending changed."""
+    freed = []
+    for person, role in ((proposal.mentor_id, "mentor"), (proposal.mentee_id, "mentee")):
+        seats = find_sync(app, seats_id(person, role), Seats)
+        if seats is not None and proposal.id in seats.held:
+            seats.release(proposal.id)
+            freed.append(seats)
+    return freed
