@@ -28,7 +28,7 @@ def handlers(app: MatchingApplication) -> dict[type[EventContract], Handler]:
         if proposal is None:
             return []
         freed = []
-        for person, role in ((proposal.mentor_id, "mentor"), (proposal.mentee_id, "mentee")):
+        for person, role in proposal.seat_roles:
             seats = find_sync(app, seats_id(person, role), Seats)
             if seats is not None and proposal.id in seats.held:
                 seats.release(proposal.id)
