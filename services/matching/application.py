@@ -4,7 +4,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid4, uuid5
 
-from shared.errors import ConcurrentWrite, RuleViolated
+from shared.errors import ConcurrentWrite, NotFound, RuleViolated
 from shared.eventstore import ServiceApplication
 from shared.store_access import find_sync, load_sync, save_sync
 from services.matching.domain.candidate_edges import CandidatePool
@@ -14,8 +14,9 @@ from services.matching.domain.match_request import (A_PARTICIPANT_LEFT, DIRECT_A
 from services.matching.domain.no_fit import NoFit, direct_ask_refusal, why_no_mentor_fits
 from services.matching.domain.matching_run import MatchingRun
 from services.matching.domain.pool_run import ALGORITHMS, solve
-from services.matching.domain.pool import Candidate
+from services.matching.domain.pool import Candidate, OpenRequest
 from services.matching.domain.proposal import MatchProposal
+from services.matching.domain.reciprocal_pair import check_named_pair, is_named_pair, names_the_pair
 from services.matching.domain.replicas import PoolMember, ProgramPolicy
 from services.matching.domain.reporting_line import managers_of
 from services.matching.domain.seats import Seats, seats_id
@@ -47,6 +48,10 @@ class MatchingApplication(ServiceApplication):
         if request.status != "awaiting":
             return None
         program = load_sync(self, request.program_id, ProgramPolicy, "program")
+        open_request = request.as_open_request()
+        if is_named_pair(open_request):
+            # No search, so no run to wait for: the two named people are the only pair.
+            return self._propose_named_pair(request, program, open_request, managers, at)
         if program.terms.get("matching_mode") == "batch":
             return None  # the program matches its pool in runs only
         mentee_member = load_sync(self, request.mentee_id, PoolMember, "participant")
@@ -56,7 +61,6 @@ class MatchingApplication(ServiceApplication):
             save_sync(self, request)
             return None
         mentee = mentee_member.as_candidate()
-        open_request = request.as_open_request()
         managers = managers if managers is not None else managers_of([*mentors, mentee])
         weights = program.terms["matching_policy"]["weights"]
         if request.attempts > program.terms["matching_policy"]["max_reproposals"]:
@@ -79,6 +83,21 @@ class MatchingApplication(ServiceApplication):
                                 NO_MENTOR_FITS, at)
         return self._propose(request, program, mentee, ranked[0], "on_demand", at)
 
+    def _propose_named_pair(self, request: MatchRequest, program: ProgramPolicy, open_request: OpenRequest,
+                            managers: Managers | None, at: datetime) -> MatchProposal | None:
+        """A reciprocal request: propose the requester and the co-mentee to each other, or say why not."""
+        requester = load_sync(self, request.mentee_id, PoolMember, "participant").as_candidate()
+        assert open_request.co_mentee_id is not None
+        co_mentee = self.find_candidate(open_request.co_mentee_id)
+        people = [requester, *([co_mentee] if co_mentee else [])]
+        managers = managers if managers is not None else managers_of(people)
+        weights = program.terms["matching_policy"]["weights"]
+        outcome = check_named_pair(open_request, requester, co_mentee, managers, weights)
+        if isinstance(outcome, NoFit):
+            code = NO_PAIR_AGREED if open_request.declined_mentor_ids else NO_MENTOR_FITS
+            return self._no_fit(request, program, outcome, code, at)
+        return self._propose(request, program, requester, outcome, "on_demand", at)
+
     def _no_fit(self, request: MatchRequest, program: ProgramPolicy, no_fit: NoFit, code: str,
                 at: datetime) -> None:
         if no_fit.can_wait:
@@ -99,8 +118,16 @@ class MatchingApplication(ServiceApplication):
         mentee = load_sync(self, request.mentee_id, PoolMember, "participant").as_candidate()
         mentor = self.candidate(mentor_id)
         managers = managers if managers is not None else managers_of([mentor, mentee])
-        outcome = check_pair(request.as_open_request(), mentee, mentor, managers,
-                             program.terms["matching_policy"]["weights"])
+        open_request = request.as_open_request()
+        weights = program.terms["matching_policy"]["weights"]
+        if not names_the_pair(open_request, mentor_id):
+            raise RuleViolated("pair-not-allowed", "a reciprocal request pairs the two people it names")
+        if is_named_pair(open_request):
+            named = check_named_pair(open_request, mentee, mentor, managers, weights)
+            if isinstance(named, NoFit):
+                raise RuleViolated("pair-not-allowed", named.reason)
+            return self._propose(request, program, mentee, named, origin, at, algorithm)
+        outcome = check_pair(open_request, mentee, mentor, managers, weights)
         if isinstance(outcome, str):
             raise RuleViolated("pair-not-allowed", outcome)
         return self._propose(request, program, mentee, outcome, origin, at, algorithm)
@@ -141,6 +168,11 @@ class MatchingApplication(ServiceApplication):
         seats = find_sync(self, seats_id(participant_id, "mentor"), Seats)
         return member.as_candidate(load=len(seats.held) if seats else 0)
 
+    def find_candidate(self, participant_id: UUID) -> Candidate | None:
+        if find_sync(self, participant_id, PoolMember) is None:
+            return None
+        return self.candidate(participant_id)
+
     def mentor_capacity(self, mentor_id: UUID) -> tuple[str, dict[str, Any], int] | None:
         """The mentor's organization, their seats (held by running relationships) and the ledger's version."""
         member = find_sync(self, mentor_id, PoolMember)
@@ -166,11 +198,10 @@ class MatchingApplication(ServiceApplication):
             request.note_proposal_ended(proposal.id, declined_mentor=None)
             save_sync(self, proposal, request)
             return proposal
-        mentor_seats = load_sync(self, seats_id(proposal.mentor_id, "mentor"), Seats, "seats")
-        mentee_seats = load_sync(self, seats_id(proposal.mentee_id, "mentee"), Seats, "seats")
+        ledgers = self._ledgers_for(proposal)
         try:
-            mentor_seats.reserve(proposal.id)
-            mentee_seats.reserve(proposal.id)
+            for seats in ledgers:
+                seats.reserve(proposal.id)
         except RuleViolated as full:
             proposal.cancel(full.detail)
             request.note_proposal_ended(proposal.id, declined_mentor=proposal.mentor_id)
@@ -180,13 +211,25 @@ class MatchingApplication(ServiceApplication):
         request.note_matched(proposal.id)
         # Seats, proposal and request in one save: a concurrent confirm for the same
         # last seat conflicts on the seats' version and loses.
-        save_sync(self, proposal, request, mentor_seats, mentee_seats)
+        save_sync(self, proposal, request, *ledgers)
         return proposal
 
     def _someone_left(self, proposal: MatchProposal) -> bool:
         """Never confirm for someone who left, even if their leaving has not reached the proposal."""
         return any((member := find_sync(self, person, PoolMember)) is not None and member.has_left
                    for person in (proposal.mentee_id, proposal.mentor_id))
+
+    def _ledgers_for(self, proposal: MatchProposal) -> list[Seats]:
+        """The seats a confirmation takes (MatchProposal.seat_roles). A one-way pair's two must exist.
+        A co-mentor holds one in each role they enrolled in: someone enrolled only as a mentee
+        has no mentor ledger, but each of the two must hold at least one seat."""
+        found = {(person, role): find_sync(self, seats_id(person, role), Seats) for person, role in proposal.seat_roles}
+        for (person, role), seats in found.items():
+            held_elsewhere = proposal.is_co_mentoring and any(
+                other is not None for (holder, _), other in found.items() if holder == person)
+            if seats is None and not held_elsewhere:
+                raise NotFound("seats", seats_id(person, role))
+        return [seats for seats in found.values() if seats is not None]
 
     def decline(self, proposal_id: UUID, by: str, reason: str, at: datetime) -> MatchProposal:
         proposal = load_sync(self, proposal_id, MatchProposal, "match")
@@ -227,9 +270,10 @@ class PoolRun:
         program = load_sync(self.app, program_id, ProgramPolicy, "program")
         objective = objective or program.terms["matching_policy"]["objective"]
         requests = [load_sync(self.app, ident, MatchRequest, "request") for ident in request_ids]
+        # A reciprocal request is no part of the search: it is proposed as the pair it names.
         pairs_in = [
             (request.as_open_request(), load_sync(self.app, request.mentee_id, PoolMember, "participant").as_candidate())
-            for request in requests if request.status == "awaiting"
+            for request in requests if request.status == "awaiting" and not is_named_pair(request.as_open_request())
         ]
         managers = managers if managers is not None else managers_of([*mentors, *(m for _, m in pairs_in)])
         candidates = CandidatePool(pairs_in, mentors, managers, program.terms["matching_policy"]["weights"])
@@ -240,6 +284,12 @@ class PoolRun:
         result = {"objective": objective, "dry_run": dry_run, "summary": outcome.summary, "pairs": pairs}
         if dry_run:
             return result
+        for request in requests:
+            if request.status == "awaiting" and is_named_pair(request.as_open_request()):
+                try:
+                    self.app.propose_next(request.id, [], at, managers)
+                except ConcurrentWrite:
+                    continue  # the request moved on while the run was computed
         for request_id, mentor_id in outcome.pairs.items():
             try:
                 self.app.propose_pair(request_id, mentor_id, "matching_run", at, ALGORITHMS[objective], managers)

@@ -12,7 +12,7 @@ from services.matching.domain.seats import Seats, seats_id
 def free_seats_of(app: MatchingApplication, proposal: MatchProposal) -> list[Any]:
     """The ledgers changed; the caller saves them with whatever else the ending changed."""
     freed = []
-    for person, role in ((proposal.mentor_id, "mentor"), (proposal.mentee_id, "mentee")):
+    for person, role in proposal.seat_roles:  # a co-mentoring pair holds more than two
         seats = find_sync(app, seats_id(person, role), Seats)
         if seats is not None and proposal.id in seats.held:
             seats.release(proposal.id)

@@ -74,12 +74,18 @@ def handlers(app: SessionsApplication) -> dict[type[EventContract], Handler]:
 
 
 def relationship_parties(fact: matching.MatchConfirmed) -> list[dict[str, Any]]:
-    """Co-mentoring makes both people mentor and mentee at once."""
+    """Co-mentoring makes both people mentor and mentee at once. A co-mentee who is not the
+    proposal's mentor (matches confirmed before reciprocal requests paired the named two) is
+    still a party: they asked to be in the relationship."""
     mentor_org = fact.mentor_organization_id or fact.organization_id
     reciprocal = fact.format == "reciprocal"
-    return [
+    parties = [
         {"participant_id": str(fact.mentee_id), "role": "both" if reciprocal else "mentee",
          "organization_id": fact.organization_id},
         {"participant_id": str(fact.mentor_id), "role": "both" if reciprocal else "mentor",
          "organization_id": mentor_org},
     ]
+    if fact.co_mentee_id is not None and fact.co_mentee_id not in (fact.mentee_id, fact.mentor_id):
+        parties.append({"participant_id": str(fact.co_mentee_id), "role": "both",
+                        "organization_id": fact.organization_id})
+    return parties

@@ -47,6 +47,18 @@ class MatchProposal(Aggregate):
         missing = [side for side in SIDES if side not in self.accepted_by]
         return missing[0] if len(missing) == 1 else None
 
+    @property
+    def is_co_mentoring(self) -> bool:
+        """A reciprocal pair the request named: each of the two mentors the other."""
+        return self.terms.get("format") == "reciprocal" and str(self.terms.get("co_mentee_id")) == str(self.mentor_id)
+
+    @property
+    def seat_roles(self) -> list[tuple[UUID, str]]:
+        """Whose seat, in which role, a confirmation takes and a closed relationship gives back."""
+        if self.is_co_mentoring:
+            return [(person, role) for person in (self.mentee_id, self.mentor_id) for role in SIDES]
+        return [(self.mentor_id, "mentor"), (self.mentee_id, "mentee")]
+
     def side_of(self, participant_id: UUID) -> str | None:
         if participant_id == self.mentee_id:
             return "mentee"
