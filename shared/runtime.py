@@ -71,7 +71,6 @@ class ServiceRuntime:
         self.projector: Projector | None = None
         self.runners: list[ConsumerRunner] = []
         self.producer: Any = None
-        self._broker_ready = asyncio.Event()
         self._tasks: list[asyncio.Task[Any]] = []
         self._closers: list[Callable[[], Awaitable[Any]]] = []
 
@@ -118,7 +117,6 @@ class ServiceRuntime:
         self._supervise("relay", self.relay.run)
         for spec in self.consumers:
             self._supervise(f"consumer:{spec.name}", self._consumer_loop(spec))
-        self._broker_ready.set()
 
     def _consumer_loop(self, spec: ConsumerSpec) -> Callable[[], Awaitable[None]]:
         async def run() -> None:
