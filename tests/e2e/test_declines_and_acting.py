@@ -67,6 +67,8 @@ def test_partners_act_for_their_own_people_only_and_strangers_see_nothing(stack)
                     for name, org in (("matching", "acme"), ("matching", "globex")))
     proposal = eventually(lambda: acme.get("/v1/matches", params={"request": request["id"]}).json()["items"],
                           what="a proposal")[0]
+    unnamed = acme.post(f"/v1/matches/{proposal['id']}/accept", {})
+    assert unnamed.status_code == 422 and unnamed.json()["errors"][0]["field"] == "body.acting_as"
     wrong_side = acme.post(f"/v1/matches/{proposal['id']}/accept", {"acting_as": "mentor"})
     assert wrong_side.status_code == 403 and wrong_side.json()["type"].endswith("/not-your-participant")
     acme.post(f"/v1/matches/{proposal['id']}/accept", {"acting_as": "mentee"})
@@ -75,6 +77,9 @@ def test_partners_act_for_their_own_people_only_and_strangers_see_nothing(stack)
     base = f"/v1/relationships/{request['id']}"
     acme_sessions = Caller(services["sessions"].url, token(settings, "acme", "partner"))
     eventually(lambda: acme_sessions.get(base).status_code == 200, what="the relationship")
+    for acting_for in ({}, {"acting_for": str(uuid4())}):
+        unnamed = acme_sessions.post(f"{base}/ground-rules/acknowledge", params=acting_for)
+        assert unnamed.status_code == 422 and unnamed.json()["errors"][0]["field"] == "query.acting_for"
     for_mentor = acme_sessions.post(f"{base}/ground-rules/acknowledge", params={"acting_for": str(people["mentor"])})
     assert for_mentor.status_code == 403 and for_mentor.json()["type"].endswith("/not-your-participant")
     for_mentee = acme_sessions.post(f"{base}/ground-rules/acknowledge", params={"acting_for": str(people["mentee"])})

@@ -7,10 +7,11 @@ from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from shared import clock
-from shared.errors import NotFound, NotPermitted, RuleViolated
+from shared.errors import NotFound, NotPermitted
 from shared.eventstore import run_blocking
 from shared.http.aggregates import load, public_history
 from shared.http.auth import CurrentPrincipal, Principal, require_roles
+from shared.http.problems import Problem
 from shared.http.responses import page, resource
 from shared.http.service_app import Runtime, as_problem_responses
 from shared.http.validated import Filter, Text
@@ -127,7 +128,9 @@ def answering_side(principal: Principal, proposal: MatchProposal, acting_as: str
     if own_side is not None:
         return own_side
     if acting_as is None:
-        raise RuleViolated("side-required", "say acting_as: mentee or mentor when answering for someone")
+        # A missing field, not a state of the match: 422 naming it, like any other.
+        raise Problem(422, "validation-failed", "body.acting_as: say mentee or mentor when answering for someone",
+                      errors=[{"field": "body.acting_as", "reason": "required when answering for someone"}])
     organization = proposal.organization_id if acting_as == "mentee" else proposal.terms.get("mentor_organization_id")
     if principal.is_operator or ("partner" in principal.roles and principal.tenant == organization):
         return acting_as

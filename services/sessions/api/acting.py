@@ -15,6 +15,7 @@ from shared import clock
 from shared.errors import NotFound, NotPermitted
 from shared.http.aggregates import change, load
 from shared.http.auth import Principal
+from shared.http.problems import Problem
 from shared.http.responses import resource
 from shared.runtime import ServiceRuntime
 from services.sessions.documents import relationship_view
@@ -51,7 +52,9 @@ def acting_person(principal: Principal, relationship: Relationship, acting_for: 
         assert principal.participant_id is not None
         return principal.participant_id
     if acting_for is None or relationship.role_of(acting_for) is None:
-        raise NotPermitted("acting-for-required", "name one of the relationship's people in acting_for")
+        reason = "required when acting for someone" if acting_for is None else "not one of the relationship's people"
+        raise Problem(422, "validation-failed", f"query.acting_for: {reason}",
+                      errors=[{"field": "query.acting_for", "reason": reason}])
     if principal.is_operator or principal.tenant == party_organization(relationship, acting_for):
         return acting_for
     raise NotPermitted("not-your-participant", "a partner acts only for its own people")
