@@ -108,30 +108,29 @@ def dlq_list(
 @dlq_app.command("show")
 def dlq_show(address: Annotated[str, typer.Argument(help="topic:partition:offset as `dlq list` prints it")]) -> None:
     """One dead letter in full: its reason, headers and the message itself."""
-    topic, partition, offset = parse_address(address)
-    for letter in asyncio.run(dead_letters.dead_letters(get_settings(), topic)):
-        if (letter.partition, letter.offset) == (partition, offset):
-            body: object
-            try:
-                body = json.loads(letter.value)
-            except ValueError:
-                body = letter.value.decode(errors="replace")
-            typer.echo(json.dumps({"address": letter.address, "consumer": letter.consumer, "origin": letter.origin,
-                                   "reason": letter.reason, "message": body}, indent=2))
-            return
-    typer.echo(f"no dead letter at {address}", err=True)
-    raise typer.Exit(1)
+    letter = dead_letter_at(address)
+    body: object
+    try:
+        body = json.loads(letter.value)
+    except ValueError:
+        body = letter.value.decode(errors="replace")
+    typer.echo(json.dumps({"address": letter.address, "consumer": letter.consumer, "origin": letter.origin,
+                           "reason": letter.reason, "message": body}, indent=2))
 
 
 @dlq_app.command("redrive")
 def dlq_redrive(address: Annotated[str, typer.Argument(help="topic:partition:offset as `dlq list` prints it")]) -> None:
     """Send a dead letter back to its topic, for the consumer that refused it, after a fix."""
+    letter = dead_letter_at(address)
+    origin = asyncio.run(redrive.redrive(get_settings(), letter))
+    typer.echo(f"redriven to {origin} for {letter.consumer}")
+
+
+def dead_letter_at(address: str) -> dead_letters.DeadLetter:
     topic, partition, offset = parse_address(address)
     for letter in asyncio.run(dead_letters.dead_letters(get_settings(), topic)):
         if (letter.partition, letter.offset) == (partition, offset):
-            origin = asyncio.run(redrive.redrive(get_settings(), letter))
-            typer.echo(f"redriven to {origin} for {letter.consumer}")
-            return
+            return letter
     typer.echo(f"no dead letter at {address}", err=True)
     raise typer.Exit(1)
 

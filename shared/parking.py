@@ -54,6 +54,13 @@ async def parked_records(pool: asyncpg.Pool, state: str | None = PARKED) -> list
     return [ParkedRecord(**dict(row)) for row in rows]
 
 
+async def is_parked(pool: asyncpg.Pool, follower: str, address: str) -> bool:
+    found: bool = await pool.fetchval(
+        "SELECT EXISTS (SELECT 1 FROM parked_records WHERE follower = $1 AND address = $2 AND state = 'parked')",
+        follower, address)
+    return found
+
+
 async def parked_count(pool: asyncpg.Pool, follower: str) -> int:
     count: int = await pool.fetchval(
         "SELECT count(*) FROM parked_records WHERE follower = $1 AND state = 'parked'", follower)

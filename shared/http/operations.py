@@ -6,9 +6,10 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 
+from shared.eventstore import run_blocking
 from shared.http.auth import CurrentPrincipal, require_roles
 from shared.http.problems import Problem
-from shared.parking import SKIPPED, parked_records, resolve
+from shared.parking import SKIPPED, is_parked, parked_records, resolve
 from shared.runtime import ServiceRuntime
 from shared.transient import reason_of
 
@@ -46,9 +47,7 @@ async def retry_parked(runtime: OperatorRuntime, follower: Follower, address: Ad
         if not await resolve(runtime.pool, follower, address, "retried"):
             raise Problem(404, "not-parked", f"nothing is parked at {follower} {address}")
         return {"state": "retried"}
-    if follower not in log_followers or not address.isdigit():
-        raise Problem(404, "not-parked", f"nothing is parked at {follower} {address}")
-    if not any(r.address == address and r.follower == follower for r in await parked_records(runtime.pool)):
+    if follower not in log_followers or not address.isdigit() or not await is_parked(runtime.pool, follower, address):
         raise Problem(404, "not-parked", f"nothing is parked at {follower} {address}")
     try:
         await log_followers[follower].retry_parked(int(address))
@@ -76,7 +75,7 @@ async def _rewind(runtime: ServiceRuntime, name: str, to: int) -> dict[str, Any]
     if follower is None or not follower.holding:
         raise Problem(409, "not-held-here", f"this replica does not run the {name}; ask the one that does")
     follower.request_rewind(to)
-    newest = await follower.lag() + follower.done_up_to
+    newest = await run_blocking(follower.app.recorder.max_notification_id) or 0
     return {"notifications": newest - to}
 
 
