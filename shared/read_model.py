@@ -53,6 +53,10 @@ class Document:
 
 ToDocument = Callable[[Any], Document | None]
 
+# Sent in the projector's transaction (so on commit) with the kinds written, comma
+# separated: timers that read documents wake on it instead of waiting for their poll.
+DOCUMENTS_WRITTEN = "documents_written"
+
 
 async def create_read_model_tables(pool: asyncpg.Pool) -> None:
     await pool.execute(CREATE_TABLES)
@@ -81,6 +85,9 @@ class Projector(LogFollower):
                 )
             if not retrying:
                 await self.position.save(connection, notifications[-1].id)
+            if documents:
+                kinds = ",".join(sorted({kind for kind, _ in documents}))
+                await connection.execute("SELECT pg_notify($1, $2)", DOCUMENTS_WRITTEN, kinds)
 
     async def on_rewind(self, connection: asyncpg.Connection, to: int) -> None:
         if to != 0:

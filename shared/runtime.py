@@ -22,7 +22,7 @@ from shared.kafka_clients import ensure_topics, group_consumer, idempotent_produ
 from shared.log_follower import LogFollower
 from shared.parking import create_parking_table, parked_count
 from shared.publishing import PublicMapper
-from shared.read_model import Projector, ToDocument, create_read_model_tables
+from shared.read_model import DOCUMENTS_WRITTEN, Projector, ToDocument, create_read_model_tables
 from shared.relay import OutboxRelay
 from shared.settings import Settings
 from shared.topics import dead_letter_topic
@@ -37,6 +37,9 @@ STOP_SECONDS = 10.0
 # A follower held here that fails this many times in a row, for reasons that are not
 # the infrastructure's, is stuck: readiness says so (parking should make it rare).
 STUCK_AFTER_FAILURES = 3
+# After a woken tick, a pause before the next woken one: a burst of writes (a whole
+# cohort enrolling) costs a few ticks a second, not one per write.
+WOKEN_TICK_GAP_SECONDS = 0.05
 
 
 @dataclass
@@ -53,6 +56,9 @@ class TimerSpec:
     name: str
     fire: Callable[[], Awaitable[int]]
     every_seconds: float
+    # Document kinds whose projection wakes the timer at once: the poll stays as the
+    # backstop (and the only clock for deadlines), the wake takes new work to it promptly.
+    woken_by: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -73,6 +79,7 @@ class ServiceRuntime:
         self.producer: Any = None
         self._tasks: list[asyncio.Task[Any]] = []
         self._closers: list[Callable[[], Awaitable[Any]]] = []
+        self._wakes: dict[str, asyncio.Event] = {}
 
     async def start(self) -> None:
         settings = self.settings
@@ -92,7 +99,29 @@ class ServiceRuntime:
         pool = self.pool
         forget = TimerSpec("idempotency-keys", lambda: forget_old_keys(pool, settings.idempotency_ttl_hours), 3600)
         for timer in [*self.timers, forget]:
+            self._wakes[timer.name] = asyncio.Event()
             self._supervise(f"timer:{timer.name}", self._timer_loop(timer))
+        if any(timer.woken_by for timer in self.timers):
+            self._supervise("documents-listener", self._listen_for_documents)
+
+    async def _listen_for_documents(self) -> None:
+        assert self.pool is not None
+
+        def written(_: Any, __: Any, ___: Any, payload: str) -> None:
+            kinds = set(payload.split(","))
+            for timer in self.timers:
+                if timer.woken_by & kinds:
+                    self._wakes[timer.name].set()
+
+        async with self.pool.acquire() as connection:
+            await connection.add_listener(DOCUMENTS_WRITTEN, written)
+            try:
+                for timer in self.timers:  # what was written while not listening
+                    if timer.woken_by:
+                        self._wakes[timer.name].set()
+                await asyncio.Future()  # until cancelled or the connection breaks
+            finally:
+                await connection.remove_listener(DOCUMENTS_WRITTEN, written)
 
     async def _connect_broker(self, options: dict[str, Any]) -> None:
         """Topics and producer once the broker answers, then the relay and consumers."""
@@ -134,11 +163,17 @@ class ServiceRuntime:
 
     def _timer_loop(self, timer: TimerSpec) -> Callable[[], Awaitable[None]]:
         async def run() -> None:
+            wake = self._wakes[timer.name]
             while True:
+                wake.clear()  # a wake while firing is kept: it may be for work this tick missed
                 fired = await timer.fire()
                 if fired:
                     log.info("timers fired", extra={"timer": timer.name, "count": fired})
-                await asyncio.sleep(timer.every_seconds)
+                try:
+                    await asyncio.wait_for(wake.wait(), timer.every_seconds)
+                except TimeoutError:
+                    continue
+                await asyncio.sleep(WOKEN_TICK_GAP_SECONDS)
 
         return run
 

@@ -23,5 +23,8 @@ class RetryGate:
         return [request for request in awaiting
                 if request.wait_over or self._tried_against.get(request.request_id) != request.pool_stamp]
 
+    def never_tried(self, awaiting: list[AwaitingRequest]) -> list[AwaitingRequest]:
+        return [request for request in awaiting if request.request_id not in self._tried_against]
+
     def tried(self, request: AwaitingRequest) -> None:
         self._tried_against[request.request_id] = request.pool_stamp

@@ -2,6 +2,8 @@
 so nothing is lost across restarts and every firing shows in the history."""
 
 import logging
+import math
+import time
 from typing import Any
 from uuid import UUID
 
@@ -20,11 +22,20 @@ def matching_timers(runtime: ServiceRuntime, every_seconds: float) -> list[Timer
     app = runtime.app
 
     gate = RetryGate()
+    last_full_tick = [-math.inf]
 
     async def propose_for_awaiting_requests() -> int:
         mentors_by_program: dict[UUID, list[Any]] = {}
         now = clock.now()
-        due = gate.worth_trying(await pool_queries.awaiting_requests(runtime.pool, now))
+        awaiting = await pool_queries.awaiting_requests(runtime.pool, now)
+        # A woken tick between polls takes only requests never tried: with thousands
+        # waiting for a mentor, each new proposal changes a seat, and retrying them all
+        # on every wake would cost a whole-pool pass per request.
+        if time.monotonic() - last_full_tick[0] >= every_seconds:
+            last_full_tick[0] = time.monotonic()
+            due = gate.worth_trying(awaiting)
+        else:
+            due = gate.never_tried(awaiting)
         if not due:
             return 0
         managers = await pool_queries.reporting_lines(runtime.pool)
@@ -63,7 +74,8 @@ def matching_timers(runtime: ServiceRuntime, every_seconds: float) -> list[Timer
                                   lambda ident: run_blocking(app.cancel, ident, reason))
 
     return [
-        TimerSpec("matchmaker", propose_for_awaiting_requests, every_seconds),
+        # A new request is tried as soon as it is projected; the rest on the poll.
+        TimerSpec("matchmaker", propose_for_awaiting_requests, every_seconds, woken_by=frozenset({"request"})),
         TimerSpec("deadlines", reminders_then_expiry, every_seconds),
         TimerSpec("absent-people", cancel_for_absent_people, every_seconds),
     ]
