@@ -50,8 +50,13 @@ class HealthBook:
 
     def programs(self) -> dict[str, dict[str, Any]]:
         """Every program seen: its name when ProgramOpened/Changed was, and its organizations."""
-        return {pid: {**about, "organizations": sorted(self.directory.program_organizations.get(pid, ()))}
-                for pid, about in self.directory.programs.items()}
+        return {
+            pid: {
+                **about,
+                "organizations": sorted(self.directory.program_organizations.get(pid, ())),
+            }
+            for pid, about in self.directory.programs.items()
+        }
 
     def program(self, program_id: str, as_of: datetime | None = None) -> dict[str, Any]:
         program_id = str(program_id)
@@ -70,8 +75,12 @@ class HealthBook:
         for program_id in sorted(self.directory.programs):
             scope = Scope(self.directory, self._moment(as_of), program=program_id)
             for metric in self.metrics:
-                yield from family_gauges(metric.name, metric.read(scope)["overall"],
-                                         {"program_id": program_id}, metric.gauge_labels)
+                yield from family_gauges(
+                    metric.name,
+                    metric.read(scope)["overall"],
+                    {"program_id": program_id},
+                    metric.gauge_labels,
+                )
 
     def _moment(self, as_of: datetime | None) -> datetime:
         if as_of is not None:
@@ -86,5 +95,9 @@ class HealthBook:
             overall[metric.name] = split["overall"]
             for month, figures in split["by_month"].items():
                 by_month.setdefault(month, {})[metric.name] = figures
-        return {**head, "as_of": scope.as_of.isoformat(), "overall": overall,
-                "by_month": dict(sorted(by_month.items()))}
+        return {
+            **head,
+            "as_of": scope.as_of.isoformat(),
+            "overall": overall,
+            "by_month": dict(sorted(by_month.items())),
+        }

@@ -6,6 +6,7 @@ effect's, else the program's from MatchConfirmed. By month: the calendar month."
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import ClassVar
 
 from shared.contracts import matching, sessions
 from services.insights.health.facts import Fact
@@ -30,10 +31,16 @@ class Rhythm:
         if not scope.seen(self.activated_at) or self.program_cadence is None:
             return {}
         end = self.closed_at if scope.seen(self.closed_at) else scope.as_of
-        cadences = [(at, self.proposed_cadences.get(v) or self.program_cadence) for at, v in self.in_effect]
+        cadences = [
+            (at, self.proposed_cadences.get(v) or self.program_cadence) for at, v in self.in_effect
+        ]
         expected = expected_sessions_by_month(
-            self.activated_at, end, [p for p in self.pauses if scope.seen(p[0])],
-            [c for c in cadences if scope.seen(c[0])], self.program_cadence)
+            self.activated_at,
+            end,
+            [p for p in self.pauses if scope.seen(p[0])],
+            [c for c in cadences if scope.seen(c[0])],
+            self.program_cadence,
+        )
         held: dict[str, int] = {}
         for moment in filter(scope.seen, self.held):
             held[month_of(moment)] = held.get(month_of(moment), 0) + 1
@@ -42,7 +49,7 @@ class Rhythm:
 
 class Cadence:
     name = "cadence"
-    gauge_labels: dict[str, str] = {}
+    gauge_labels: ClassVar[dict[str, str]] = {}
 
     def __init__(self) -> None:
         self.rhythms: dict[str, Rhythm] = {}
@@ -71,16 +78,22 @@ class Cadence:
         return self.rhythms.setdefault(str(relationship), Rhythm(str(program)))
 
     def read(self, scope: Scope) -> Split:
-        months = [(month, held, expected) for rid, r in self.rhythms.items()
-                  if scope.has_relationship(rid, r.program)
-                  for month, (held, expected) in r.months(scope).items()]
+        months = [
+            (month, held, expected)
+            for rid, r in self.rhythms.items()
+            if scope.has_relationship(rid, r.program)
+            for month, (held, expected) in r.months(scope).items()
+        ]
 
         def summarise(group: list[tuple[str, int, float]]) -> Figures:
             held = sum(g[1] for g in group)
             expected = sum(g[2] for g in group)
-            return {"sessions_held": held, "relationship_months": len(group),
-                    "sessions_per_relationship_month": rate(held, len(group)),
-                    "expected_per_relationship_month": rate(expected, len(group)),
-                    "cadence_adherence": rate(sum(min(g[1], g[2]) for g in group), expected)}
+            return {
+                "sessions_held": held,
+                "relationship_months": len(group),
+                "sessions_per_relationship_month": rate(held, len(group)),
+                "expected_per_relationship_month": rate(expected, len(group)),
+                "cadence_adherence": rate(sum(min(g[1], g[2]) for g in group), expected),
+            }
 
         return split_by_month(months, lambda g: g[0], summarise)

@@ -3,6 +3,7 @@ averaged. By month: the month of the check-in."""
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import ClassVar
 
 from shared.contracts import sessions
 from services.insights.health.facts import Fact
@@ -21,7 +22,7 @@ class CheckIn:
 
 class CheckIns:
     name = "check_ins"
-    gauge_labels: dict[str, str] = {}
+    gauge_labels: ClassVar[dict[str, str]] = {}
 
     def __init__(self) -> None:
         self.check_ins: dict[str, CheckIn] = {}
@@ -29,15 +30,22 @@ class CheckIns:
     def apply(self, fact: Fact) -> None:
         data = fact.data
         if isinstance(data, sessions.CheckInRecorded):
-            self.check_ins[fact.id] = CheckIn(str(data.program_id), str(data.relationship_id), fact.time,
-                                              data.fit, data.progress)
+            self.check_ins[fact.id] = CheckIn(
+                str(data.program_id), str(data.relationship_id), fact.time, data.fit, data.progress
+            )
 
     def read(self, scope: Scope) -> Split:
-        check_ins = [c for c in self.check_ins.values()
-                     if scope.seen(c.at) and scope.has_relationship(c.relationship, c.program)]
+        check_ins = [
+            c
+            for c in self.check_ins.values()
+            if scope.seen(c.at) and scope.has_relationship(c.relationship, c.program)
+        ]
 
         def summarise(group: list[CheckIn]) -> Figures:
-            return {"check_ins": len(group), "fit_average": mean(c.fit for c in group),
-                    "progress_average": mean(c.progress for c in group)}
+            return {
+                "check_ins": len(group),
+                "fit_average": mean(c.fit for c in group),
+                "progress_average": mean(c.progress for c in group),
+            }
 
         return split_by_month(check_ins, lambda c: month_of(c.at), summarise)

@@ -35,7 +35,10 @@ class Directory:
             self.relationships[str(data.request_id)] |= orgs
             self._seen(fact.program, *orgs)
         elif isinstance(data, sessions.RelationshipStarted):
-            orgs = {data.organization_id, *(p.organization_id for p in data.parties if p.organization_id)}
+            orgs = {
+                data.organization_id,
+                *(p.organization_id for p in data.parties if p.organization_id),
+            }
             self.relationships[str(data.relationship_id)] |= orgs
             self._seen(fact.program, *orgs)
 
@@ -44,7 +47,11 @@ class Directory:
             self.program_organizations[program].update(organizations)
 
     def organizations(self) -> set[str]:
-        return set().union(*self.program_organizations.values()) if self.program_organizations else set()
+        return (
+            set().union(*self.program_organizations.values())
+            if self.program_organizations
+            else set()
+        )
 
     def request_organization(self, request_id: str) -> str | None:
         return self.requests.get(request_id)

@@ -15,8 +15,18 @@ from services.insights.health.requests import Requests
 from services.insights.health.two_way_learning import TwoWayLearning
 
 FAMILIES: tuple[type[Metric], ...] = (
-    Participants, Requests, Proposals, MatchingQuality, Relationships, RelationshipTiming,
-    Cadence, Attendance, CheckIns, TwoWayLearning, FitAndRematch, PayItForward,
+    Participants,
+    Requests,
+    Proposals,
+    MatchingQuality,
+    Relationships,
+    RelationshipTiming,
+    Cadence,
+    Attendance,
+    CheckIns,
+    TwoWayLearning,
+    FitAndRematch,
+    PayItForward,
 )
 
 

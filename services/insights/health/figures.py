@@ -47,15 +47,18 @@ def month_of(moment: datetime) -> str:
     return f"{moment.year:04d}-{moment.month:02d}"
 
 
-def split_by_month(items: Iterable[Item], month: Callable[[Item], str],
-                   summarise: Callable[[list[Item]], Figures]) -> Split:
+def split_by_month(
+    items: Iterable[Item], month: Callable[[Item], str], summarise: Callable[[list[Item]], Figures]
+) -> Split:
     """The same summary over all items and over each month's items."""
     items = list(items)
     months: dict[str, list[Item]] = defaultdict(list)
     for item in items:
         months[month(item)].append(item)
-    return {"overall": summarise(items),
-            "by_month": {key: summarise(group) for key, group in sorted(months.items())}}
+    return {
+        "overall": summarise(items),
+        "by_month": {key: summarise(group) for key, group in sorted(months.items())},
+    }
 
 
 def counts(keys: Iterable[str]) -> dict[str, int]:

@@ -6,6 +6,7 @@ By month: the month each relationship started."""
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import ClassVar
 
 from shared.contracts import sessions
 from services.insights.health.facts import Fact
@@ -15,7 +16,12 @@ from services.insights.health.scope import Scope
 
 # The new request is recorded by intake just after sessions' event; allow for clocks apart.
 CLOCK_SKEW = timedelta(minutes=5)
-OUTCOME = {"matched": "rematched", "open": "waiting", "unmatched": "unmatched", "withdrawn": "withdrawn"}
+OUTCOME = {
+    "matched": "rematched",
+    "open": "waiting",
+    "unmatched": "unmatched",
+    "withdrawn": "withdrawn",
+}
 
 
 @dataclass
@@ -29,7 +35,7 @@ class Fit:
 
 class FitAndRematch:
     name = "fit_and_rematch"
-    gauge_labels = {"rematch_outcomes": "outcome"}
+    gauge_labels: ClassVar[dict[str, str]] = {"rematch_outcomes": "outcome"}
 
     def __init__(self) -> None:
         self.fits: dict[str, Fit] = {}
@@ -52,9 +58,15 @@ class FitAndRematch:
 
     def _new_request(self, fit: Fit, scope: Scope) -> RequestRecord | None:
         at, mentee, excluded = fit.rematch  # type: ignore[misc]
-        candidates = [r for r in self.requests.requests.values()
-                      if r.mentee == mentee and r.program == fit.program and scope.seen(r.requested_at)
-                      and f"participant:{excluded}" in r.avoided and r.requested_at >= at - CLOCK_SKEW]
+        candidates = [
+            r
+            for r in self.requests.requests.values()
+            if r.mentee == mentee
+            and r.program == fit.program
+            and scope.seen(r.requested_at)
+            and f"participant:{excluded}" in r.avoided
+            and r.requested_at >= at - CLOCK_SKEW
+        ]
         return min(candidates, key=lambda r: r.requested_at, default=None)  # type: ignore[arg-type]
 
     def _rematch_outcome(self, fit: Fit, scope: Scope) -> str:
@@ -62,18 +74,31 @@ class FitAndRematch:
         return "awaiting_request" if request is None else OUTCOME[request.status(scope)]
 
     def read(self, scope: Scope) -> Split:
-        fits = [f for rid, f in self.fits.items()
-                if scope.seen(f.started_at) and scope.has_relationship(rid, f.program)]
+        fits = [
+            f
+            for rid, f in self.fits.items()
+            if scope.seen(f.started_at) and scope.has_relationship(rid, f.program)
+        ]
 
         def summarise(group: list[Fit]) -> Figures:
             not_fit = sum(1 for f in group if scope.seen(f.not_a_good_fit_at))
             rematches = [f for f in group if f.rematch is not None and scope.seen(f.rematch[0])]
-            outcomes = {"rematched": 0, "waiting": 0, "unmatched": 0, "withdrawn": 0, "awaiting_request": 0,
-                        **counts(self._rematch_outcome(f, scope) for f in rematches)}
-            return {"relationships": len(group), "not_a_good_fit_reported": not_fit,
-                    "not_a_good_fit_rate": rate(not_fit, len(group)),
-                    "closed_no_fit": sum(1 for f in group if scope.seen(f.closed_no_fit_at)),
-                    "rematches_requested": len(rematches), "rematch_outcomes": outcomes,
-                    "rematched_rate": rate(outcomes["rematched"], len(rematches))}
+            outcomes = {
+                "rematched": 0,
+                "waiting": 0,
+                "unmatched": 0,
+                "withdrawn": 0,
+                "awaiting_request": 0,
+                **counts(self._rematch_outcome(f, scope) for f in rematches),
+            }
+            return {
+                "relationships": len(group),
+                "not_a_good_fit_reported": not_fit,
+                "not_a_good_fit_rate": rate(not_fit, len(group)),
+                "closed_no_fit": sum(1 for f in group if scope.seen(f.closed_no_fit_at)),
+                "rematches_requested": len(rematches),
+                "rematch_outcomes": outcomes,
+                "rematched_rate": rate(outcomes["rematched"], len(rematches)),
+            }
 
         return split_by_month(fits, lambda f: month_of(f.started_at), summarise)

@@ -15,8 +15,12 @@ def _number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
-def family_gauges(family: str, figures: Mapping[str, Any], labels: Mapping[str, str],
-                  gauge_labels: Mapping[str, str]) -> Iterator[Gauge]:
+def family_gauges(
+    family: str,
+    figures: Mapping[str, Any],
+    labels: Mapping[str, str],
+    gauge_labels: Mapping[str, str],
+) -> Iterator[Gauge]:
     for key, value in figures.items():
         name = f"{PREFIX}_{family}_{key}"
         if _number(value):

@@ -5,6 +5,7 @@ By month: the month each pair was confirmed."""
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import ClassVar
 
 from shared.contracts import intake, matching
 from services.insights.health.facts import Fact
@@ -25,7 +26,7 @@ class Pair:
 
 class MatchingQuality:
     name = "matching_quality"
-    gauge_labels: dict[str, str] = {}
+    gauge_labels: ClassVar[dict[str, str]] = {}
 
     def __init__(self) -> None:
         self.pairs: dict[str, Pair] = {}
@@ -38,9 +39,13 @@ class MatchingQuality:
             self.scores[str(data.proposal_id)] = data.score
         elif isinstance(data, matching.MatchConfirmed) and str(data.request_id) not in self.pairs:
             self.pairs[str(data.request_id)] = Pair(
-                str(data.program_id), fact.time, str(data.proposal_id), data.format == "reciprocal",
+                str(data.program_id),
+                fact.time,
+                str(data.proposal_id),
+                data.format == "reciprocal",
                 (data.organization_id, data.mentor_organization_id or data.organization_id),
-                (str(data.mentee_id), str(data.mentor_id)))
+                (str(data.mentee_id), str(data.mentor_id)),
+            )
         elif isinstance(data, matching.MatchCancelled) and data.after_confirmation:
             pair = self.pairs.get(str(data.request_id))
             if pair is not None:
@@ -59,16 +64,27 @@ class MatchingQuality:
         return bool(mentee and mentor and mentee != mentor)
 
     def read(self, scope: Scope) -> Split:
-        pairs = [p for rid, p in self.pairs.items() if scope.seen(p.confirmed_at)
-                 and not scope.seen(p.unconfirmed_at) and scope.has_relationship(rid, p.program)]
+        pairs = [
+            p
+            for rid, p in self.pairs.items()
+            if scope.seen(p.confirmed_at)
+            and not scope.seen(p.unconfirmed_at)
+            and scope.has_relationship(rid, p.program)
+        ]
 
         def summarise(group: list[Pair]) -> Figures:
-            return {"confirmed_pairs": len(group),
-                    "mean_score": mean(self.scores[p.proposal] for p in group if p.proposal in self.scores),
-                    "reciprocal_share": rate(sum(p.reciprocal for p in group), len(group)),
-                    "cross_organization_share": rate(
-                        sum(p.organizations[0] != p.organizations[1] for p in group), len(group)),
-                    "cross_organization_or_department_share": rate(
-                        sum(self._apart(p) for p in group), len(group))}
+            return {
+                "confirmed_pairs": len(group),
+                "mean_score": mean(
+                    self.scores[p.proposal] for p in group if p.proposal in self.scores
+                ),
+                "reciprocal_share": rate(sum(p.reciprocal for p in group), len(group)),
+                "cross_organization_share": rate(
+                    sum(p.organizations[0] != p.organizations[1] for p in group), len(group)
+                ),
+                "cross_organization_or_department_share": rate(
+                    sum(self._apart(p) for p in group), len(group)
+                ),
+            }
 
         return split_by_month(pairs, lambda p: month_of(p.confirmed_at), summarise)

@@ -3,6 +3,7 @@ becomes `both`), and how many left. By month: the month each person enrolled."""
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import ClassVar
 
 from shared.contracts import intake
 from services.insights.health.facts import Fact
@@ -23,15 +24,20 @@ class Person:
 
 class Participants:
     name = "participants"
-    gauge_labels = {"enrolled_by_role": "role"}
+    gauge_labels: ClassVar[dict[str, str]] = {"enrolled_by_role": "role"}
 
     def __init__(self) -> None:
         self.people: dict[str, Person] = {}
 
     def apply(self, fact: Fact) -> None:
         data = fact.data
-        if not isinstance(data, intake.ParticipantEnrolled | intake.ParticipantProfileUpdated
-                          | intake.ParticipantWithdrew | intake.ParticipantErased):
+        if not isinstance(
+            data,
+            intake.ParticipantEnrolled
+            | intake.ParticipantProfileUpdated
+            | intake.ParticipantWithdrew
+            | intake.ParticipantErased,
+        ):
             return
         person = self.people.setdefault(str(data.participant_id), Person(str(data.program_id)))
         if isinstance(data, intake.ParticipantEnrolled):
@@ -42,13 +48,22 @@ class Participants:
             person.left_at = fact.time
 
     def read(self, scope: Scope) -> Split:
-        people = [(pid, p) for pid, p in self.people.items()
-                  if scope.seen(p.enrolled_at) and scope.has_participant(pid, p.program)]
+        people = [
+            (pid, p)
+            for pid, p in self.people.items()
+            if scope.seen(p.enrolled_at) and scope.has_participant(pid, p.program)
+        ]
 
         def summarise(group: list[tuple[str, Person]]) -> Figures:
-            return {"enrolled": len(group),
-                    "enrolled_by_role": {"mentor": 0, "mentee": 0, "both": 0,
-                                         **counts(p.role(scope) for _, p in group)},
-                    "left": sum(1 for _, p in group if scope.seen(p.left_at))}
+            return {
+                "enrolled": len(group),
+                "enrolled_by_role": {
+                    "mentor": 0,
+                    "mentee": 0,
+                    "both": 0,
+                    **counts(p.role(scope) for _, p in group),
+                },
+                "left": sum(1 for _, p in group if scope.seen(p.left_at)),
+            }
 
         return split_by_month(people, lambda item: month_of(item[1].enrolled_at), summarise)

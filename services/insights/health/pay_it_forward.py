@@ -4,6 +4,7 @@ became_mentors / offers. By month: the month of the offer."""
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import ClassVar
 
 from shared.contracts import intake, sessions
 from services.insights.health.facts import Fact
@@ -23,7 +24,7 @@ class Offer:
 
 class PayItForward:
     name = "pay_it_forward"
-    gauge_labels: dict[str, str] = {}
+    gauge_labels: ClassVar[dict[str, str]] = {}
 
     def __init__(self) -> None:
         self.offers: dict[str, Offer] = {}
@@ -36,22 +37,38 @@ class PayItForward:
         elif isinstance(data, intake.MentorEnrolmentPending):
             offer = self.offers.setdefault(str(data.participant_id), Offer(str(data.program_id)))
             offer.pending_at = offer.pending_at or fact.time
-        elif isinstance(data, intake.ParticipantProfileUpdated) and data.profile.roles in MENTOR_ROLES:
+        elif (
+            isinstance(data, intake.ParticipantProfileUpdated)
+            and data.profile.roles in MENTOR_ROLES
+        ):
             # Intake keeps one person's events in order: the update after the pending offer is
             # its confirmation (nobody else turns a mentee with a pending offer into a mentor).
             offer = self.offers.get(str(data.participant_id))
-            if offer is not None and offer.pending_at is not None and offer.became_mentor_at is None:
+            if (
+                offer is not None
+                and offer.pending_at is not None
+                and offer.became_mentor_at is None
+            ):
                 offer.became_mentor_at = fact.time
 
     def read(self, scope: Scope) -> Split:
-        offers = [o for pid, o in self.offers.items()
-                  if scope.seen(o.offered_at or o.pending_at) and scope.has_participant(pid, o.program)]
+        offers = [
+            o
+            for pid, o in self.offers.items()
+            if scope.seen(o.offered_at or o.pending_at) and scope.has_participant(pid, o.program)
+        ]
 
         def summarise(group: list[Offer]) -> Figures:
             became = sum(1 for o in group if scope.seen(o.became_mentor_at))
-            return {"offers": len(group),
-                    "awaiting_confirmation": sum(1 for o in group if scope.seen(o.pending_at)
-                                                 and not scope.seen(o.became_mentor_at)),
-                    "became_mentors": became, "conversion_rate": rate(became, len(group))}
+            return {
+                "offers": len(group),
+                "awaiting_confirmation": sum(
+                    1
+                    for o in group
+                    if scope.seen(o.pending_at) and not scope.seen(o.became_mentor_at)
+                ),
+                "became_mentors": became,
+                "conversion_rate": rate(became, len(group)),
+            }
 
         return split_by_month(offers, lambda o: month_of(o.offered_at or o.pending_at), summarise)

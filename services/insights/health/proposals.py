@@ -5,6 +5,7 @@ By month: the month each proposal was made."""
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import ClassVar
 
 from shared.contracts import matching
 from services.insights.health.facts import Fact
@@ -32,19 +33,31 @@ class Proposal:
 
 class Proposals:
     name = "proposals"
-    gauge_labels = {"accepted_by_side": "side", "declined_by_side": "side",
-                    "acceptance_rate_by_side": "side", "decline_rate_by_side": "side"}
+    gauge_labels: ClassVar[dict[str, str]] = {
+        "accepted_by_side": "side",
+        "declined_by_side": "side",
+        "acceptance_rate_by_side": "side",
+        "decline_rate_by_side": "side",
+    }
 
     def __init__(self) -> None:
         self.proposals: dict[str, Proposal] = {}
 
     def apply(self, fact: Fact) -> None:
         data = fact.data
-        if not isinstance(data, matching.MatchProposed | matching.MatchAccepted | matching.MatchDeclined
-                          | matching.MatchExpired | matching.MatchCancelled | matching.MatchConfirmed):
+        if not isinstance(
+            data,
+            matching.MatchProposed
+            | matching.MatchAccepted
+            | matching.MatchDeclined
+            | matching.MatchExpired
+            | matching.MatchCancelled
+            | matching.MatchConfirmed,
+        ):
             return
-        proposal = self.proposals.setdefault(str(data.proposal_id),
-                                             Proposal(str(data.program_id), str(data.request_id)))
+        proposal = self.proposals.setdefault(
+            str(data.proposal_id), Proposal(str(data.program_id), str(data.request_id))
+        )
         if isinstance(data, matching.MatchProposed):
             proposal.proposed_at = fact.time
         elif isinstance(data, matching.MatchAccepted):
@@ -59,21 +72,32 @@ class Proposals:
             proposal.confirmed_at = proposal.confirmed_at or fact.time
 
     def read(self, scope: Scope) -> Split:
-        proposals = [p for p in self.proposals.values()
-                     if scope.seen(p.proposed_at) and scope.has_request(p.request, p.program)]
+        proposals = [
+            p
+            for p in self.proposals.values()
+            if scope.seen(p.proposed_at) and scope.has_request(p.request, p.program)
+        ]
 
         def summarise(group: list[Proposal]) -> Figures:
             settled = [p for p in group if p.settled(scope)]
-            accepted = {side: sum(1 for p in settled if scope.seen(p.accepted.get(side))) for side in SIDES}
-            declined = {side: sum(1 for p in settled if scope.seen(p.declined.get(side))) for side in SIDES}
+            accepted = {
+                side: sum(1 for p in settled if scope.seen(p.accepted.get(side))) for side in SIDES
+            }
+            declined = {
+                side: sum(1 for p in settled if scope.seen(p.declined.get(side))) for side in SIDES
+            }
             expired = sum(1 for p in settled if scope.seen(p.expired_at))
-            return {"proposed": len(group), "settled": len(settled),
-                    "confirmed": sum(1 for p in settled if scope.seen(p.confirmed_at)),
-                    "expired": expired,
-                    "cancelled": sum(1 for p in settled if scope.seen(p.cancelled_at)),
-                    "accepted_by_side": accepted, "declined_by_side": declined,
-                    "acceptance_rate_by_side": {s: rate(accepted[s], len(settled)) for s in SIDES},
-                    "decline_rate_by_side": {s: rate(declined[s], len(settled)) for s in SIDES},
-                    "expiry_rate": rate(expired, len(settled))}
+            return {
+                "proposed": len(group),
+                "settled": len(settled),
+                "confirmed": sum(1 for p in settled if scope.seen(p.confirmed_at)),
+                "expired": expired,
+                "cancelled": sum(1 for p in settled if scope.seen(p.cancelled_at)),
+                "accepted_by_side": accepted,
+                "declined_by_side": declined,
+                "acceptance_rate_by_side": {s: rate(accepted[s], len(settled)) for s in SIDES},
+                "decline_rate_by_side": {s: rate(declined[s], len(settled)) for s in SIDES},
+                "expiry_rate": rate(expired, len(settled)),
+            }
 
         return split_by_month(proposals, lambda p: month_of(p.proposed_at), summarise)

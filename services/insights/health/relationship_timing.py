@@ -3,6 +3,7 @@ by everyone) -> first session held, p50/p90 in seconds. By month: the confirmati
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import ClassVar
 
 from shared.contracts import matching, sessions
 from services.insights.health.facts import Fact
@@ -24,7 +25,7 @@ def _earliest(current: datetime | None, moment: datetime) -> datetime:
 
 class RelationshipTiming:
     name = "relationship_timing"
-    gauge_labels: dict[str, str] = {}
+    gauge_labels: ClassVar[dict[str, str]] = {}
 
     def __init__(self) -> None:
         self.starts: dict[str, Start] = {}
@@ -42,18 +43,27 @@ class RelationshipTiming:
                 start.first_held_at = _earliest(start.first_held_at, fact.time)
 
     def read(self, scope: Scope) -> Split:
-        starts = [s for rid, s in self.starts.items()
-                  if scope.seen(s.confirmed_at) and scope.has_relationship(rid, s.program)]
+        starts = [
+            s
+            for rid, s in self.starts.items()
+            if scope.seen(s.confirmed_at) and scope.has_relationship(rid, s.program)
+        ]
 
         def spans(group: list[Start], begin: str, end: str) -> list[float]:
             pairs = ((getattr(s, begin), getattr(s, end)) for s in group)
             return [(b - a).total_seconds() for a, b in pairs if scope.seen(a) and scope.seen(b)]
 
         def summarise(group: list[Start]) -> Figures:
-            return {"confirmation_to_agreement_seconds": p50_p90(spans(group, "confirmed_at", "in_effect_at")),
-                    "agreement_to_first_session_seconds": p50_p90(
-                        spans(group, "in_effect_at", "first_held_at")),
-                    "confirmation_to_first_session_seconds": p50_p90(
-                        spans(group, "confirmed_at", "first_held_at"))}
+            return {
+                "confirmation_to_agreement_seconds": p50_p90(
+                    spans(group, "confirmed_at", "in_effect_at")
+                ),
+                "agreement_to_first_session_seconds": p50_p90(
+                    spans(group, "in_effect_at", "first_held_at")
+                ),
+                "confirmation_to_first_session_seconds": p50_p90(
+                    spans(group, "confirmed_at", "first_held_at")
+                ),
+            }
 
         return split_by_month(starts, lambda s: month_of(s.confirmed_at), summarise)

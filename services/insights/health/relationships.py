@@ -4,6 +4,7 @@ since) or closed, by outcome. By month: the month each relationship started."""
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import ClassVar
 
 from shared.contracts import sessions
 from services.insights.health.facts import Fact
@@ -40,7 +41,7 @@ class Life:
 
 class Relationships:
     name = "relationships"
-    gauge_labels = {"closed_by_outcome": "outcome"}
+    gauge_labels: ClassVar[dict[str, str]] = {"closed_by_outcome": "outcome"}
 
     def __init__(self) -> None:
         self.lives: dict[str, Life] = {}
@@ -64,14 +65,24 @@ class Relationships:
             life.closed_at, life.outcome = fact.time, data.outcome
 
     def read(self, scope: Scope) -> Split:
-        lives = [life for rid, life in self.lives.items()
-                 if scope.seen(life.started_at) and scope.has_relationship(rid, life.program)]
+        lives = [
+            life
+            for rid, life in self.lives.items()
+            if scope.seen(life.started_at) and scope.has_relationship(rid, life.program)
+        ]
 
         def summarise(group: list[Life]) -> Figures:
             states = [life.state(scope) for life in group]
-            return {"started": len(group), **{s: 0 for s in STATES}, **counts(states),
-                    "closed_by_outcome": {"completed": 0, "ended_early": 0, "no_fit": 0,
-                                          **counts(life.outcome for life in group
-                                                   if life.state(scope) == "closed")}}
+            return {
+                "started": len(group),
+                **{s: 0 for s in STATES},
+                **counts(states),
+                "closed_by_outcome": {
+                    "completed": 0,
+                    "ended_early": 0,
+                    "no_fit": 0,
+                    **counts(life.outcome for life in group if life.state(scope) == "closed"),
+                },
+            }
 
         return split_by_month(lives, lambda life: month_of(life.started_at), summarise)

@@ -18,13 +18,19 @@ def month_starts_between(start: datetime, end: datetime) -> Iterator[tuple[datet
         start = following
 
 
-def expected_sessions_by_month(activated_at: datetime, end: datetime,
-                               pauses: list[tuple[datetime, bool]],
-                               cadences: list[tuple[datetime, int]], first_cadence: int) -> dict[str, float]:
+def expected_sessions_by_month(
+    activated_at: datetime,
+    end: datetime,
+    pauses: list[tuple[datetime, bool]],
+    cadences: list[tuple[datetime, int]],
+    first_cadence: int,
+) -> dict[str, float]:
     """pauses: (when, paused?); cadences: (when it took effect, days). Both up to `end`."""
-    changes = sorted([(at, "pause", paused) for at, paused in pauses if activated_at <= at < end]
-                     + [(at, "cadence", days) for at, days in cadences if at < end],
-                     key=lambda change: change[0])
+    changes = sorted(
+        [(at, "pause", paused) for at, paused in pauses if activated_at <= at < end]
+        + [(at, "cadence", days) for at, days in cadences if at < end],
+        key=lambda change: change[0],
+    )
     running, cadence, since = True, first_cadence, activated_at
     expected: dict[str, float] = defaultdict(float)
     for at, kind, value in [*changes, (end, "end", None)]:
@@ -32,7 +38,9 @@ def expected_sessions_by_month(activated_at: datetime, end: datetime,
         if running and at > since:
             for month_start, month_end in month_starts_between(since, at):
                 key = f"{month_start.year:04d}-{month_start.month:02d}"
-                expected[key] += (month_end - month_start).total_seconds() / SECONDS_PER_DAY / cadence
+                expected[key] += (
+                    (month_end - month_start).total_seconds() / SECONDS_PER_DAY / cadence
+                )
         since = at
         if kind == "pause":
             running = not value

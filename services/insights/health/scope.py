@@ -25,13 +25,18 @@ class Scope:
 
     def has_participant(self, participant_id: str, program: str | None) -> bool:
         return self._in_program(program) and (
-            self.organization is None or self.directory.participants.get(participant_id) == self.organization)
+            self.organization is None
+            or self.directory.participants.get(participant_id) == self.organization
+        )
 
     def has_request(self, request_id: str, program: str | None) -> bool:
         return self._in_program(program) and (
-            self.organization is None or self.directory.request_organization(request_id) == self.organization)
+            self.organization is None
+            or self.directory.request_organization(request_id) == self.organization
+        )
 
     def has_relationship(self, relationship_id: str, program: str | None) -> bool:
         return self._in_program(program) and (
             self.organization is None
-            or self.organization in self.directory.relationship_organizations(relationship_id))
+            or self.organization in self.directory.relationship_organizations(relationship_id)
+        )

@@ -4,6 +4,7 @@ that learning went both ways. By month: the month the session was held."""
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import ClassVar
 
 from shared.contracts import sessions
 from services.insights.health.facts import Fact
@@ -21,7 +22,7 @@ class HeldSession:
 
 class TwoWayLearning:
     name = "two_way_learning"
-    gauge_labels: dict[str, str] = {}
+    gauge_labels: ClassVar[dict[str, str]] = {}
 
     def __init__(self) -> None:
         self.held: dict[str, HeldSession] = {}
@@ -29,18 +30,28 @@ class TwoWayLearning:
     def apply(self, fact: Fact) -> None:
         data = fact.data
         if isinstance(data, sessions.SessionHeld):
-            learners = sum(1 for labels in data.learned.values() if any(label.strip() for label in labels))
-            self.held.setdefault(str(data.session_id), HeldSession(
-                str(data.program_id), str(data.relationship_id), fact.time, learners))
+            learners = sum(
+                1 for labels in data.learned.values() if any(label.strip() for label in labels)
+            )
+            self.held.setdefault(
+                str(data.session_id),
+                HeldSession(str(data.program_id), str(data.relationship_id), fact.time, learners),
+            )
 
     def read(self, scope: Scope) -> Split:
-        held = [h for h in self.held.values()
-                if scope.seen(h.at) and scope.has_relationship(h.relationship, h.program)]
+        held = [
+            h
+            for h in self.held.values()
+            if scope.seen(h.at) and scope.has_relationship(h.relationship, h.program)
+        ]
 
         def summarise(group: list[HeldSession]) -> Figures:
             two_way = sum(1 for h in group if h.learners >= 2)
-            return {"sessions_held": len(group), "two_way_sessions": two_way,
-                    "sessions_with_any_learning": sum(1 for h in group if h.learners >= 1),
-                    "two_way_learning_share": rate(two_way, len(group))}
+            return {
+                "sessions_held": len(group),
+                "two_way_sessions": two_way,
+                "sessions_with_any_learning": sum(1 for h in group if h.learners >= 1),
+                "two_way_learning_share": rate(two_way, len(group)),
+            }
 
         return split_by_month(held, lambda h: month_of(h.at), summarise)

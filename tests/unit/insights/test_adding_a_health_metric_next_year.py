@@ -3,6 +3,7 @@ gives its figure for the whole history, including events from before it existed.
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import ClassVar
 
 from shared.contracts import sessions
 from services.insights.health.facts import Fact
@@ -26,7 +27,7 @@ class MinutesMentored:
     """Next year's metric: total minutes of sessions held."""
 
     name = "minutes_mentored"
-    gauge_labels: dict[str, str] = {}
+    gauge_labels: ClassVar[dict[str, str]] = {}
 
     def __init__(self) -> None:
         self.sessions: dict[str, Minutes] = {}
@@ -34,11 +35,18 @@ class MinutesMentored:
     def apply(self, fact: Fact) -> None:
         if isinstance(fact.data, sessions.SessionHeld):
             self.sessions[str(fact.data.session_id)] = Minutes(
-                str(fact.data.program_id), str(fact.data.relationship_id), fact.time, fact.data.minutes)
+                str(fact.data.program_id),
+                str(fact.data.relationship_id),
+                fact.time,
+                fact.data.minutes,
+            )
 
     def read(self, scope: Scope) -> Split:
-        held = [s for s in self.sessions.values()
-                if scope.seen(s.at) and scope.has_relationship(s.relationship, s.program)]
+        held = [
+            s
+            for s in self.sessions.values()
+            if scope.seen(s.at) and scope.has_relationship(s.relationship, s.program)
+        ]
 
         def summarise(group: list[Minutes]) -> Figures:
             return {"minutes": sum(s.minutes for s in group)}
@@ -61,6 +69,12 @@ def test_a_metric_added_later_covers_the_whole_recorded_history() -> None:
     report = rebuilt.program(str(story.program))
     assert report["overall"]["minutes_mentored"] == {"minutes": 3 * 55}
     assert report["by_month"]["2027-02"]["minutes_mentored"] == {"minutes": 55}
-    assert report["overall"]["requests"] == this_year.program(str(story.program))["overall"]["requests"]
-    assert ("mentoring_program_minutes_mentored_minutes", {"program_id": str(story.program)}, 165.0) \
-        in list(rebuilt.gauges())
+    assert (
+        report["overall"]["requests"]
+        == this_year.program(str(story.program))["overall"]["requests"]
+    )
+    assert (
+        "mentoring_program_minutes_mentored_minutes",
+        {"program_id": str(story.program)},
+        165.0,
+    ) in list(rebuilt.gauges())

@@ -19,24 +19,72 @@ def life() -> dict:
     held(story, pair, T0 + 8 * DAY, both_learned=True)
     held(story, pair, T0 + 15 * DAY, both_learned=False)
     missed, cancelled = uuid4(), uuid4()
-    story.fact("SessionScheduled", pair.request, T0 + 16 * DAY, session_id=missed, starts_at=T0 + 22 * DAY,
-               minutes=60, mode="video")
-    story.fact("SessionMissed", pair.request, T0 + 22 * DAY + HOUR, session_id=missed, missed_by=[pair.mentor])
-    story.fact("SessionScheduled", pair.request, T0 + 23 * DAY, session_id=cancelled,
-               starts_at=T0 + 29 * DAY, minutes=60, mode="video")
-    story.fact("SessionCancelled", pair.request, T0 + 29 * DAY - 2 * HOUR, session_id=cancelled,
-               cancelled_by=pair.mentee, notice_hours=2.0, late=True)
+    story.fact(
+        "SessionScheduled",
+        pair.request,
+        T0 + 16 * DAY,
+        session_id=missed,
+        starts_at=T0 + 22 * DAY,
+        minutes=60,
+        mode="video",
+    )
+    story.fact(
+        "SessionMissed",
+        pair.request,
+        T0 + 22 * DAY + HOUR,
+        session_id=missed,
+        missed_by=[pair.mentor],
+    )
+    story.fact(
+        "SessionScheduled",
+        pair.request,
+        T0 + 23 * DAY,
+        session_id=cancelled,
+        starts_at=T0 + 29 * DAY,
+        minutes=60,
+        mode="video",
+    )
+    story.fact(
+        "SessionCancelled",
+        pair.request,
+        T0 + 29 * DAY - 2 * HOUR,
+        session_id=cancelled,
+        cancelled_by=pair.mentee,
+        notice_hours=2.0,
+        late=True,
+    )
     story.fact("CheckInRecorded", pair.request, T0 + 9 * DAY, by=pair.mentee, fit=5, progress=3)
     story.fact("CheckInRecorded", pair.request, T0 + 9 * DAY, by=pair.mentor, fit=4, progress=4)
     story.fact("PairingFitReported", pair.request, T0 + 9 * DAY, by=pair.mentee, answer="good_fit")
-    story.fact("RelationshipClosed", pair.request, T0 + 30 * DAY, outcome="completed", closed_by=pair.mentee)
-    story.fact("PayItForwardOffered", pair.request, T0 + 31 * DAY, participant_id=pair.mentee,
-               organization_id="acme")
-    story.emit(intake.MentorEnrolmentPending(participant_id=pair.mentee, program_id=story.program,
-                                             relationship_id=pair.request), T0 + 31 * DAY)
-    story.emit(intake.ParticipantProfileUpdated(participant_id=pair.mentee, program_id=story.program,
-                                                profile_version=2, profile=profile("both", "acme")),
-               T0 + 32 * DAY)
+    story.fact(
+        "RelationshipClosed",
+        pair.request,
+        T0 + 30 * DAY,
+        outcome="completed",
+        closed_by=pair.mentee,
+    )
+    story.fact(
+        "PayItForwardOffered",
+        pair.request,
+        T0 + 31 * DAY,
+        participant_id=pair.mentee,
+        organization_id="acme",
+    )
+    story.emit(
+        intake.MentorEnrolmentPending(
+            participant_id=pair.mentee, program_id=story.program, relationship_id=pair.request
+        ),
+        T0 + 31 * DAY,
+    )
+    story.emit(
+        intake.ParticipantProfileUpdated(
+            participant_id=pair.mentee,
+            program_id=story.program,
+            profile_version=2,
+            profile=profile("both", "acme"),
+        ),
+        T0 + 32 * DAY,
+    )
     book = folded(story.events)
     return book.program(str(story.program))["overall"]
 
@@ -80,8 +128,11 @@ def test_the_start_is_timed_from_confirmation_to_agreement_to_first_session(life
 
 def test_no_shows_and_late_cancellations_are_rates_of_sessions(life: dict) -> None:
     attendance = life["attendance"]
-    assert (attendance["sessions_held"], attendance["sessions_missed"], attendance["late_cancellations"]) \
-        == (2, 1, 1)
+    assert (
+        attendance["sessions_held"],
+        attendance["sessions_missed"],
+        attendance["late_cancellations"],
+    ) == (2, 1, 1)
     assert attendance["no_show_rate"] == round(1 / 3, 4)
     assert attendance["late_cancellation_rate"] == 0.25
 
@@ -97,14 +148,21 @@ def test_two_way_learning_counts_sessions_where_both_learned(life: dict) -> None
 
 def test_the_agreed_weekly_cadence_is_what_sessions_are_held_against(life: dict) -> None:
     cadence = life["cadence"]
-    # Active from Jan 5 11:00 to the close on Feb 3 09:00 at the agreed 7 days (not the program's 14):
+    # Active from Jan 5 11:00 to the close on Feb 3 09:00 at the agreed 7 days (not the program's
+    # 14):
     # January 26.54 running days, February 2.375; both sessions were held in January.
     running_days = 26 + 13 / 24 + 2 + 9 / 24
     assert cadence["sessions_held"] == 2 and cadence["relationship_months"] == 2
-    assert cadence["expected_per_relationship_month"] == pytest.approx(running_days / 7 / 2, abs=1e-3)
+    assert cadence["expected_per_relationship_month"] == pytest.approx(
+        running_days / 7 / 2, abs=1e-3
+    )
     assert cadence["cadence_adherence"] == pytest.approx(2 / (running_days / 7), abs=1e-3)
 
 
 def test_the_mentee_who_paid_it_forward_became_a_mentor(life: dict) -> None:
-    assert life["pay_it_forward"] == {"offers": 1, "awaiting_confirmation": 0, "became_mentors": 1,
-                                      "conversion_rate": 1.0}
+    assert life["pay_it_forward"] == {
+        "offers": 1,
+        "awaiting_confirmation": 0,
+        "became_mentors": 1,
+        "conversion_rate": 1.0,
+    }

@@ -12,12 +12,23 @@ def test_a_not_a_good_fit_close_with_a_rematch_follows_the_new_request_to_its_ou
     agreed_and_active(story, pair, T0 + DAY)
     fine = matched_pair(story, T0)
     started(story, fine, T0 + 3 * HOUR)
-    story.fact("PairingFitReported", pair.request, T0 + 10 * DAY, by=pair.mentee, answer="not_a_good_fit")
-    story.fact("RelationshipClosed", pair.request, T0 + 11 * DAY, outcome="no_fit", closed_by=pair.mentee)
-    story.fact("RematchRequested", pair.request, T0 + 11 * DAY, mentee_id=pair.mentee,
-               excluded_mentor_id=pair.mentor)
+    story.fact(
+        "PairingFitReported", pair.request, T0 + 10 * DAY, by=pair.mentee, answer="not_a_good_fit"
+    )
+    story.fact(
+        "RelationshipClosed", pair.request, T0 + 11 * DAY, outcome="no_fit", closed_by=pair.mentee
+    )
+    story.fact(
+        "RematchRequested",
+        pair.request,
+        T0 + 11 * DAY,
+        mentee_id=pair.mentee,
+        excluded_mentor_id=pair.mentor,
+    )
     # Intake opens the new request with the same goals, avoiding the previous mentor.
-    again = story.request(pair.mentee, "acme", T0 + 11 * DAY + HOUR, avoid=(f"participant:{pair.mentor}",))
+    again = story.request(
+        pair.mentee, "acme", T0 + 11 * DAY + HOUR, avoid=(f"participant:{pair.mentor}",)
+    )
     other_mentor = story.enrol("mentor", "acme", T0 + 11 * DAY)
     proposal = story.propose(again, pair.mentee, other_mentor, T0 + 12 * DAY)
     story.answer("accept", proposal, again, T0 + 12 * DAY, by="mentee")
@@ -50,7 +61,11 @@ def test_a_paused_relationship_and_a_stalled_one_until_a_session_is_held_again()
 
     def states(day: int) -> dict:
         figures = book.program(program, as_of=T0 + day * DAY)["overall"]["relationships"]
-        return {state: figures[state] for state in ("forming", "active", "paused", "stalled") if figures[state]}
+        return {
+            state: figures[state]
+            for state in ("forming", "active", "paused", "stalled")
+            if figures[state]
+        }
 
     assert states(2) == {"active": 2}
     assert states(30) == {"paused": 1, "stalled": 1}
@@ -64,7 +79,9 @@ def test_a_pause_is_not_running_time_for_the_cadence() -> None:
     agreed_and_active(story, pair, T0 + DAY)  # active Jan 5 11:00
     story.fact("RelationshipPaused", pair.request, T0 + 8 * DAY, by=pair.mentee)  # Jan 12 09:00
     story.fact("RelationshipResumed", pair.request, T0 + 15 * DAY, by=pair.mentee)  # Jan 19 09:00
-    story.fact("RelationshipClosed", pair.request, T0 + 22 * DAY, outcome="ended_early")  # Jan 26 09:00
+    story.fact(
+        "RelationshipClosed", pair.request, T0 + 22 * DAY, outcome="ended_early"
+    )  # Jan 26 09:00
 
     cadence = folded(story.events).program(str(story.program))["overall"]["cadence"]
 

@@ -31,7 +31,12 @@ def test_a_withdrawn_request_is_neither_matched_nor_unmatched() -> None:
 
     requests = folded(story.events).program(str(story.program))["overall"]["requests"]
 
-    assert (requests["withdrawn"], requests["open"], requests["matched"], requests["unmatched"]) == (1, 0, 0, 0)
+    assert (
+        requests["withdrawn"],
+        requests["open"],
+        requests["matched"],
+        requests["unmatched"],
+    ) == (1, 0, 0, 0)
     assert requests["match_rate"] is None, "nothing settled by matching: a null, not 0"
 
 
@@ -39,9 +44,16 @@ def test_a_confirmation_that_raced_a_withdrawal_leaves_the_request_withdrawn_and
     story = ProgramStory()
     pair = matched_pair(story, T0)
     story.withdraw(pair.request, T0 + 3 * HOUR)
-    story.emit(matching.MatchCancelled(
-        proposal_id=uuid4(), request_id=pair.request, program_id=story.program,
-        reason="request withdrawn", after_confirmation=True), T0 + 4 * HOUR)
+    story.emit(
+        matching.MatchCancelled(
+            proposal_id=uuid4(),
+            request_id=pair.request,
+            program_id=story.program,
+            reason="request withdrawn",
+            after_confirmation=True,
+        ),
+        T0 + 4 * HOUR,
+    )
 
     overall = folded(story.events).program(str(story.program))["overall"]
 
@@ -51,7 +63,9 @@ def test_a_confirmation_that_raced_a_withdrawal_leaves_the_request_withdrawn_and
 
 def test_a_declined_then_an_expired_proposal_are_rated_by_side() -> None:
     story = ProgramStory()
-    mentee, first, second = (story.enrol(role, "acme", T0) for role in ("mentee", "mentor", "mentor"))
+    mentee, first, second = (
+        story.enrol(role, "acme", T0) for role in ("mentee", "mentor", "mentor")
+    )
     request = story.request(mentee, "acme", T0)
     declined = story.propose(request, mentee, first, T0 + HOUR)
     story.answer("accept", declined, request, T0 + 2 * HOUR, by="mentee")

@@ -18,7 +18,7 @@ def two_programs() -> tuple:
         matched_pair(second, T0 + DAY, organization="initech", mentor_organization="initech")
     # The topics interleave: the two programs' events arrive mixed.
     log = [event for pair in zip(first.events, second.events, strict=False) for event in pair]
-    log += first.events[len(second.events):] + second.events[len(first.events):]
+    log += first.events[len(second.events) :] + second.events[len(first.events) :]
     return folded(log), first, second
 
 
@@ -31,7 +31,9 @@ def test_each_program_counts_only_its_own_requests(two_programs: tuple) -> None:
     assert book.program(str(second.program))["name"] == "Second"
 
 
-def test_an_organization_sees_its_own_requests_and_every_pair_it_has_a_party_in(two_programs: tuple) -> None:
+def test_an_organization_sees_its_own_requests_and_every_pair_it_has_a_party_in(
+    two_programs: tuple,
+) -> None:
     book, *_ = two_programs
     acme, globex = book.organization("acme")["overall"], book.organization("globex")["overall"]
 

@@ -16,8 +16,16 @@ def test_malformed_events_are_skipped_and_counted_and_the_rest_still_counts() ->
     no_time = {**good, "id": "b", "time": "yesterday"}
     missing_time = {key: value for key, value in good.items() if key != "time"}
     no_id = {**good, "id": ""}
-    log = [*story.events, no_payload, no_time, missing_time, no_id, "not even a mapping", {"data": {}},
-           {**good, "id": "c", "data": None}]
+    log = [
+        *story.events,
+        no_payload,
+        no_time,
+        missing_time,
+        no_id,
+        "not even a mapping",
+        {"data": {}},
+        {**good, "id": "c", "data": None},
+    ]
 
     book = folded(log)
 
@@ -28,8 +36,12 @@ def test_malformed_events_are_skipped_and_counted_and_the_rest_still_counts() ->
 def test_unknown_types_and_versions_are_ignored_without_counting_as_malformed() -> None:
     story = ProgramStory()
     matched_pair(story, T0)
-    future = {**story.events[-1], "id": "v2", "type": "mentoring.matching.MatchConfirmed.v2",
-              "data": {"anything": "new"}}
+    future = {
+        **story.events[-1],
+        "id": "v2",
+        "type": "mentoring.matching.MatchConfirmed.v2",
+        "data": {"anything": "new"},
+    }
     foreign = {**story.events[-1], "id": "x", "type": "com.example.SomethingElse"}
 
     book = folded([*story.events, future, foreign])
