@@ -11,13 +11,14 @@ from pydantic import BaseModel
 
 from shared.eventstore import run_blocking
 from shared.http.auth import CurrentPrincipal, require_roles
+from shared.http.problem_docs import problem_responses
 from shared.http.problems import Problem
 from shared.http.responses import json_body
 from shared.parking import SKIPPED, is_parked, parked_records, resolve
 from shared.runtime import ServiceRuntime
 from shared.transient import reason_of
 
-router = APIRouter(prefix="/v1/operations", tags=["operations"])
+router = APIRouter(prefix="/v1/operations", tags=["operations"], responses=problem_responses(403, 404, 409))
 Follower = Annotated[str, Path(max_length=200, pattern=r"^[\w:.\-|]+$")]
 Address = Annotated[str, Path(max_length=200, pattern=r"^[\w:.\-]+$")]
 
