@@ -12,6 +12,8 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
+from shared.http.contract_headers import SECURITY_SCHEMES, document_headers
+from shared.http.contract_links import document_links
 from shared.http.problem_docs import FieldError, ProblemDetails, problem_response_doc
 
 EVERY_OPERATION = (400, 401, 413, 422, 503)
@@ -35,8 +37,11 @@ def finish(document: dict[str, Any]) -> dict[str, Any]:
     for name in FASTAPI_VALIDATION_SCHEMAS:
         schemas.pop(name, None)
     schemas.update(model_schemas(ProblemDetails, FieldError))
+    document["components"]["securitySchemes"] = SECURITY_SCHEMES
     for method, operation in operations(document):
         document_problems(method, operation)
+        document_headers(method, operation, schemas, write=method in WRITES)
+    document_links(document)
     return document
 
 

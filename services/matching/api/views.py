@@ -43,6 +43,8 @@ class MatchPage(Page[MatchView]):
 
 
 class CapacityView(View):
+    # Sent with the seats ledger's version as its ETag, though the body has no version.
+    model_config = ConfigDict(extra="allow", json_schema_extra={"x-etag": True})
     mentor_id: UUID
     capacity: int
     held: int
