@@ -4,7 +4,7 @@ from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictInt
 
 from shared.contracts.vocabulary import Goal, MeetingMode, Topic
 from shared.http.auth import CurrentPrincipal
@@ -34,7 +34,7 @@ class AgreementTerms(BaseModel):
     model_config = ConfigDict(extra="forbid")
     goals: dict[UUID, list[GoalInput]] = Field(description="each person's own specific goals, by participant id")
     end_date: EndDate = Field(description="after today and within 5 years")
-    cadence_days: int = Field(ge=1, le=90)
+    cadence_days: StrictInt = Field(ge=1, le=90)
     logistics: Logistics
 
 
@@ -45,7 +45,7 @@ class NewGroundRule(BaseModel):
 
 class Signature(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    version: int = Field(ge=1)
+    version: StrictInt = Field(ge=1)
 
 
 @router.post("/agreement", response_model=RelationshipView, summary="Propose an agreement version (either party)")

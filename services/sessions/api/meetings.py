@@ -4,7 +4,7 @@ from typing import Literal
 from uuid import UUID, uuid4
 
 from fastapi import APIRouter
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
 from shared.contracts.vocabulary import MeetingMode
 from shared.http.auth import CurrentPrincipal
@@ -24,7 +24,7 @@ class Strict(BaseModel):
 class NewSession(Strict):
     session_id: UUID = Field(default_factory=uuid4)
     starts_at: PlannedMoment = Field(description="with its UTC offset; within 5 years")
-    minutes: int = Field(ge=10, le=480)
+    minutes: StrictInt = Field(ge=10, le=480)
     mode: MeetingMode
     agenda: Text = Field(default="", max_length=1000)
 
@@ -34,8 +34,8 @@ class Reschedule(Strict):
 
 
 class Held(Strict):
-    minutes: int = Field(ge=1, le=480)
-    goals_touched: list[int] = Field(default_factory=list)
+    minutes: StrictInt = Field(ge=1, le=480)
+    goals_touched: list[StrictInt] = Field(default_factory=list)
     learned: dict[UUID, list[Text]] = Field(
         default_factory=dict, description="what EACH person learned (short public labels): mentoring is two-way")
 
@@ -49,8 +49,8 @@ class Note(Strict):
 
 
 class CheckIn(Strict):
-    fit: int = Field(ge=1, le=5)
-    progress: int = Field(ge=1, le=5)
+    fit: StrictInt = Field(ge=1, le=5)
+    progress: StrictInt = Field(ge=1, le=5)
     comment: Text | None = Field(default=None, max_length=2000, description="private to its author")
 
 
