@@ -6,7 +6,7 @@ return (a datetime keeps its `+00:00`, a field nobody modelled is not dropped).
 """
 
 from datetime import datetime
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Literal, TypeVar
 
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse
@@ -41,12 +41,23 @@ def json_body(view: Any, status: int = 200) -> JSONResponse:
     return JSONResponse(jsonable_encoder(view), status_code=status)
 
 
-class HistoryEntry(BaseModel):
-    type: str
-    version: int
-    at: datetime
+class PublicEventItem(BaseModel):
+    """One public event as the service's topic carries it (a CloudEvent 1.0); `data`
+    validates against the JSON Schema that `dataschema` names (docs/events/)."""
+
+    specversion: Literal["1.0"]
+    id: str = Field(description="the same id as on Kafka: dedupe by it")
+    source: str
+    type: str = Field(description="mentoring.<service>.<Event>.v<n>")
+    subject: str
+    subjectversion: int = Field(description="the subject's version after this event (its ETag's number)")
+    time: datetime
+    datacontenttype: Literal["application/json"]
+    dataschema: str
+    program: str | None
+    relationship: str | None
     data: dict[str, Any]
 
 
 class History(BaseModel):
-    items: list[HistoryEntry]
+    items: list[PublicEventItem]

@@ -106,7 +106,7 @@ async def participant_history(participant_id: UUID, runtime: Runtime, principal:
     require_api_caller(principal)
     person = await load(runtime.app, participant_id, Participant, "participant")
     check_acts_for_participant(principal, person)
-    return json_body({"items": await run_blocking(public_history, runtime.app, participant_id)})
+    return json_body({"items": await run_blocking(public_history, runtime.app, participant_id, runtime.to_public)})
 
 
 async def _act(participant_id, command, runtime, principal, if_match, require_if_match=False):

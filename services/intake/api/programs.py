@@ -86,4 +86,4 @@ async def program_history(program_id: UUID, runtime: Runtime, principal: Current
     require_api_caller(principal)
     program = await load(runtime.app, program_id, Program, "program")
     check_sees_program(principal, program)
-    return json_body({"items": await run_blocking(public_history, runtime.app, program_id)})
+    return json_body({"items": await run_blocking(public_history, runtime.app, program_id, runtime.to_public)})

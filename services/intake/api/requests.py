@@ -115,4 +115,4 @@ async def request_history(request_id: UUID, runtime: Runtime, principal: Current
     require_api_caller(principal)
     found = await load(runtime.app, request_id, MentorshipRequest, "request")
     check_acts_for_request(principal, found)
-    return json_body({"items": await run_blocking(public_history, runtime.app, request_id)})
+    return json_body({"items": await run_blocking(public_history, runtime.app, request_id, runtime.to_public)})

@@ -113,7 +113,7 @@ async def propose_by_hand(body: OperatorPair, runtime: Runtime, principal: Curre
 async def match_history(match_id: UUID, runtime: Runtime, request: Request, principal: CurrentPrincipal):
     proposal = await load(runtime.app, match_id, MatchProposal, "match")
     check_sees(principal, proposal)
-    return json_body({"items": await run_blocking(public_history, runtime.app, match_id)})
+    return json_body({"items": await run_blocking(public_history, runtime.app, match_id, runtime.to_public)})
 
 
 async def _visible(match_id: UUID, runtime: Runtime, principal: Principal) -> MatchProposal:
