@@ -49,7 +49,8 @@ async def read_program(program_id: UUID, runtime: Runtime, principal: CurrentPri
     return resource(program_view(program), program.version)
 
 
-@router.put("/{program_id}", response_model=ProgramView, summary="Change a program's settings (operator; If-Match)")
+@router.put("/{program_id}", response_model=ProgramView,
+            summary="Change a program's settings (operator; If-Match)")
 async def change_program(program_id: UUID, body: ProgramSettings, runtime: Runtime,
                          principal: CurrentPrincipal, if_match: IfMatch = None):
     require_roles(principal, "operator")
@@ -60,17 +61,20 @@ async def change_program(program_id: UUID, body: ProgramSettings, runtime: Runti
     return resource(program_view(program), program.version)
 
 
-@router.post("/{program_id}/pause", response_model=ProgramView, summary="Pause a program (operator)")
+@router.post("/{program_id}/pause", response_model=ProgramView,
+             summary="Pause a program (operator)")
 async def pause_program(program_id: UUID, runtime: Runtime, principal: CurrentPrincipal, if_match: IfMatch = None):
     return await _program_action(program_id, Program.pause, runtime, principal, if_match)
 
 
-@router.post("/{program_id}/reopen", response_model=ProgramView, summary="Reopen a paused program (operator)")
+@router.post("/{program_id}/reopen", response_model=ProgramView,
+             summary="Reopen a paused program (operator)")
 async def reopen_program(program_id: UUID, runtime: Runtime, principal: CurrentPrincipal, if_match: IfMatch = None):
     return await _program_action(program_id, Program.reopen, runtime, principal, if_match)
 
 
-@router.post("/{program_id}/close", response_model=ProgramView, summary="Close a program for good (operator)")
+@router.post("/{program_id}/close", response_model=ProgramView,
+             summary="Close a program for good (operator)")
 async def close_program(program_id: UUID, runtime: Runtime, principal: CurrentPrincipal, if_match: IfMatch = None):
     return await _program_action(program_id, Program.close, runtime, principal, if_match)
 

@@ -14,7 +14,8 @@ from services.matching.api.views import CapacityView
 router = APIRouter(prefix="/v1/mentors", tags=["capacity"], responses=as_problem_responses(401, 403, 404))
 
 
-@router.get("/{mentor_id}/capacity", response_model=CapacityView, summary="Seats held and free, following running relationships")
+@router.get("/{mentor_id}/capacity", response_model=CapacityView,
+            summary="Seats held and free, following running relationships")
 async def read_capacity(mentor_id: UUID, runtime: Runtime, principal: CurrentPrincipal):
     """Operators see every mentor; a partner its own organization's mentors; a mentor themself.
     Anyone else is told the mentor does not exist, as for proposals."""

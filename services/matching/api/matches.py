@@ -62,7 +62,8 @@ def own_side_of(principal: Principal, proposal: MatchProposal) -> str | None:
     return side
 
 
-@router.get("", response_model=MatchPage, summary="List proposals (filters: request, participant, program, status)")
+@router.get("", response_model=MatchPage,
+            summary="List proposals (filters: request, participant, program, status)")
 async def list_matches(runtime: Runtime, principal: CurrentPrincipal, request: UUID | None = None,
                        participant: UUID | None = None, program: UUID | None = None, status: Filter | None = None,
                        cursor: str | None = None, limit: Annotated[int, Query(ge=1, le=200)] = 50):
@@ -76,7 +77,8 @@ async def list_matches(runtime: Runtime, principal: CurrentPrincipal, request: U
                                      tags=[t for t in tags if t], cursor=cursor, limit=limit))
 
 
-@router.get("/{match_id}", response_model=MatchView, summary="Read a proposal with its score breakdown and explanation")
+@router.get("/{match_id}", response_model=MatchView,
+            summary="Read a proposal with its score breakdown and explanation")
 async def read_match(match_id: UUID, runtime: Runtime, principal: CurrentPrincipal):
     require_roles(principal, "partner", "participant", "operator")
     proposal = await load(runtime.app, match_id, MatchProposal, "match")
@@ -84,7 +86,8 @@ async def read_match(match_id: UUID, runtime: Runtime, principal: CurrentPrincip
     return resource(match_view(proposal), proposal.version)
 
 
-@router.post("/{match_id}/accept", response_model=MatchView, summary="Accept: the match is confirmed when both have")
+@router.post("/{match_id}/accept", response_model=MatchView,
+             summary="Accept: the match is confirmed when both have")
 async def accept(match_id: UUID, runtime: Runtime, principal: CurrentPrincipal, body: Answer | None = None):
     proposal = await _visible(match_id, runtime, principal)
     side = answering_side(principal, proposal, (body or Answer()).acting_as)
@@ -92,7 +95,8 @@ async def accept(match_id: UUID, runtime: Runtime, principal: CurrentPrincipal, 
     return resource(match_view(answered), answered.version)
 
 
-@router.post("/{match_id}/decline", response_model=MatchView, summary="Decline, with a reason; the next candidate is proposed")
+@router.post("/{match_id}/decline", response_model=MatchView,
+             summary="Decline, with a reason; the next candidate is proposed")
 async def decline(match_id: UUID, body: Decline, runtime: Runtime, principal: CurrentPrincipal):
     proposal = await _visible(match_id, runtime, principal)
     side = answering_side(principal, proposal, body.acting_as)
@@ -100,7 +104,8 @@ async def decline(match_id: UUID, body: Decline, runtime: Runtime, principal: Cu
     return resource(match_view(answered), answered.version)
 
 
-@router.post("", status_code=201, response_model=MatchView, summary="Propose a pair by hand (operator); the hard rules still apply")
+@router.post("", status_code=201, response_model=MatchView,
+             summary="Propose a pair by hand (operator); the hard rules still apply")
 async def propose_by_hand(body: OperatorPair, runtime: Runtime, principal: CurrentPrincipal):
     require_roles(principal, "operator")
     managers = await pool_queries.reporting_lines(runtime.pool)

@@ -24,7 +24,8 @@ class RunRequest(BaseModel):
     dry_run: bool = False
 
 
-@router.post("/{program_id}/matching-runs", response_model=RunResult, summary="Match every open request of a program at once (operator)")
+@router.post("/{program_id}/matching-runs", response_model=RunResult,
+             summary="Match every open request of a program at once (operator)")
 async def run_matching(program_id: UUID, body: RunRequest, runtime: Runtime, principal: CurrentPrincipal):
     """With `dry_run`, returns the pairs and figures (matched share, mean and minimum
     score, blocking pairs) and writes nothing: what-if matching."""

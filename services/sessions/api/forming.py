@@ -48,7 +48,8 @@ class Signature(BaseModel):
     version: StrictInt = Field(ge=1)
 
 
-@router.post("/agreement", response_model=RelationshipView, summary="Propose an agreement version (either party)")
+@router.post("/agreement", response_model=RelationshipView,
+             summary="Propose an agreement version (either party)")
 async def propose_agreement(relationship_id: UUID, body: AgreementTerms, runtime: Runtime,
                             principal: CurrentPrincipal, acting_for: ActingFor = None):
     terms = body.model_dump(mode="json")
@@ -56,21 +57,24 @@ async def propose_agreement(relationship_id: UUID, body: AgreementTerms, runtime
                      lambda r, by, at: r.propose_agreement(by, terms, at))
 
 
-@router.post("/agreement/sign", response_model=RelationshipView, summary="Sign the latest agreement version; it takes effect when all have")
+@router.post("/agreement/sign", response_model=RelationshipView,
+             summary="Sign the latest agreement version; it takes effect when all have")
 async def sign_agreement(relationship_id: UUID, body: Signature, runtime: Runtime, principal: CurrentPrincipal,
                          acting_for: ActingFor = None):
     return await act(runtime, relationship_id, principal, acting_for,
                      lambda r, by, at: r.sign_agreement(by, body.version, at))
 
 
-@router.post("/ground-rules", response_model=RelationshipView, summary="Add one of the pair's own ground rules (before starting)")
+@router.post("/ground-rules", response_model=RelationshipView,
+             summary="Add one of the pair's own ground rules (before starting)")
 async def add_ground_rule(relationship_id: UUID, body: NewGroundRule, runtime: Runtime,
                           principal: CurrentPrincipal, acting_for: ActingFor = None):
     return await act(runtime, relationship_id, principal, acting_for,
                      lambda r, by, at: r.add_ground_rule(by, body.rule, at))
 
 
-@router.post("/ground-rules/acknowledge", response_model=RelationshipView, summary="Acknowledge the ground rules")
+@router.post("/ground-rules/acknowledge", response_model=RelationshipView,
+             summary="Acknowledge the ground rules")
 async def acknowledge(relationship_id: UUID, runtime: Runtime, principal: CurrentPrincipal,
                       acting_for: ActingFor = None):
     return await act(runtime, relationship_id, principal, acting_for,

@@ -57,14 +57,16 @@ async def close(relationship_id: UUID, body: Close, runtime: Runtime, principal:
                      lambda r, by, at: r.close(by, body.outcome, body.reason, at))
 
 
-@router.post("/end-for-no-fit", response_model=RelationshipView, summary="End after 'not a good fit', optionally asking for a new match")
+@router.post("/end-for-no-fit", response_model=RelationshipView,
+             summary="End after 'not a good fit', optionally asking for a new match")
 async def end_for_no_fit(relationship_id: UUID, body: NoFit, runtime: Runtime, principal: CurrentPrincipal,
                          acting_for: ActingFor = None):
     return await act(runtime, relationship_id, principal, acting_for,
                      lambda r, by, at: r.end_for_no_fit(by, body.rematch, at))
 
 
-@router.post("/reflection", response_model=RelationshipView, summary="A private closing reflection and public goal outcomes")
+@router.post("/reflection", response_model=RelationshipView,
+             summary="A private closing reflection and public goal outcomes")
 async def reflect(relationship_id: UUID, body: Reflection, runtime: Runtime, principal: CurrentPrincipal,
                   acting_for: ActingFor = None):
     author = await author_of(relationship_id, runtime, principal, acting_for)
@@ -73,7 +75,8 @@ async def reflect(relationship_id: UUID, body: Reflection, runtime: Runtime, pri
                      lambda r, by, at: r.record_reflection(by, sealed, body.goal_outcomes, at))
 
 
-@router.post("/pay-it-forward", response_model=RelationshipView, summary="A mentee who completed offers to mentor others")
+@router.post("/pay-it-forward", response_model=RelationshipView,
+             summary="A mentee who completed offers to mentor others")
 async def pay_it_forward(relationship_id: UUID, runtime: Runtime, principal: CurrentPrincipal,
                          acting_for: ActingFor = None):
     return await act(runtime, relationship_id, principal, acting_for,

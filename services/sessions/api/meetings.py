@@ -58,28 +58,32 @@ class FitAnswer(Strict):
     answer: Literal["good_fit", "still_deciding", "not_a_good_fit"]
 
 
-@router.post("/sessions", response_model=RelationshipView, summary="Schedule a session (only once the relationship is active)")
+@router.post("/sessions", response_model=RelationshipView,
+             summary="Schedule a session (only once the relationship is active)")
 async def schedule(relationship_id: UUID, body: NewSession, runtime: Runtime, principal: CurrentPrincipal,
                    acting_for: ActingFor = None):
     return await act(runtime, relationship_id, principal, acting_for, lambda r, by, at: r.schedule_session(
         by, body.session_id, body.starts_at, body.minutes, body.mode, body.agenda, at))
 
 
-@router.post("/sessions/{session_id}/reschedule", response_model=RelationshipView, summary="Move a scheduled session")
+@router.post("/sessions/{session_id}/reschedule", response_model=RelationshipView,
+             summary="Move a scheduled session")
 async def reschedule(relationship_id: UUID, session_id: UUID, body: Reschedule, runtime: Runtime,
                      principal: CurrentPrincipal, acting_for: ActingFor = None):
     return await act(runtime, relationship_id, principal, acting_for,
                      lambda r, by, at: r.reschedule_session(by, session_id, body.starts_at, at))
 
 
-@router.post("/sessions/{session_id}/cancel", response_model=RelationshipView, summary="Cancel; short notice is recorded as late")
+@router.post("/sessions/{session_id}/cancel", response_model=RelationshipView,
+             summary="Cancel; short notice is recorded as late")
 async def cancel(relationship_id: UUID, session_id: UUID, runtime: Runtime, principal: CurrentPrincipal,
                  acting_for: ActingFor = None):
     return await act(runtime, relationship_id, principal, acting_for,
                      lambda r, by, at: r.cancel_session(by, session_id, at))
 
 
-@router.post("/sessions/{session_id}/held", response_model=RelationshipView, summary="Record a held session and what each person learned")
+@router.post("/sessions/{session_id}/held", response_model=RelationshipView,
+             summary="Record a held session and what each person learned")
 async def held(relationship_id: UUID, session_id: UUID, body: Held, runtime: Runtime, principal: CurrentPrincipal,
                acting_for: ActingFor = None):
     learned = {str(person): labels for person, labels in body.learned.items()}
@@ -87,14 +91,16 @@ async def held(relationship_id: UUID, session_id: UUID, body: Held, runtime: Run
         by, session_id, body.minutes, body.goals_touched, learned, at))
 
 
-@router.post("/sessions/{session_id}/missed", response_model=RelationshipView, summary="Record a no-show")
+@router.post("/sessions/{session_id}/missed", response_model=RelationshipView,
+             summary="Record a no-show")
 async def missed(relationship_id: UUID, session_id: UUID, body: Missed, runtime: Runtime,
                  principal: CurrentPrincipal, acting_for: ActingFor = None):
     return await act(runtime, relationship_id, principal, acting_for,
                      lambda r, by, at: r.mark_session_missed(by, session_id, body.missed_by, at))
 
 
-@router.post("/sessions/{session_id}/notes", response_model=RelationshipView, summary="Add a private note, readable only by its author")
+@router.post("/sessions/{session_id}/notes", response_model=RelationshipView,
+             summary="Add a private note, readable only by its author")
 async def add_note(relationship_id: UUID, session_id: UUID, body: Note, runtime: Runtime,
                    principal: CurrentPrincipal, acting_for: ActingFor = None):
     author = await author_of(relationship_id, runtime, principal, acting_for)
@@ -103,7 +109,8 @@ async def add_note(relationship_id: UUID, session_id: UUID, body: Note, runtime:
                      lambda r, by, at: r.add_private_note(by, session_id, sealed, at))
 
 
-@router.post("/check-ins", response_model=RelationshipView, summary="Rate fit and progress from 1 to 5, with an optional private comment")
+@router.post("/check-ins", response_model=RelationshipView,
+             summary="Rate fit and progress from 1 to 5, with an optional private comment")
 async def check_in(relationship_id: UUID, body: CheckIn, runtime: Runtime, principal: CurrentPrincipal,
                    acting_for: ActingFor = None):
     author = await author_of(relationship_id, runtime, principal, acting_for)
@@ -112,7 +119,8 @@ async def check_in(relationship_id: UUID, body: CheckIn, runtime: Runtime, princ
                      lambda r, by, at: r.record_check_in(by, body.fit, body.progress, sealed, at))
 
 
-@router.post("/pairing-fit", response_model=RelationshipView, summary="After the first session: good fit, still deciding, or not a good fit")
+@router.post("/pairing-fit", response_model=RelationshipView,
+             summary="After the first session: good fit, still deciding, or not a good fit")
 async def pairing_fit(relationship_id: UUID, body: FitAnswer, runtime: Runtime, principal: CurrentPrincipal,
                       acting_for: ActingFor = None):
     return await act(runtime, relationship_id, principal, acting_for,

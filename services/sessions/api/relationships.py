@@ -27,7 +27,8 @@ READERS = ("partner", "participant", "operator")
 AsOf = Annotated[Moment | None, Query(description="the moment to show it as of, with its UTC offset")]
 
 
-@router.get("", response_model=RelationshipPage, summary="List relationships (filters: participant, program, status)")
+@router.get("", response_model=RelationshipPage,
+            summary="List relationships (filters: participant, program, status)")
 async def list_relationships(runtime: Runtime, principal: CurrentPrincipal, participant: UUID | None = None,
                              program: UUID | None = None, status: Filter | None = None, cursor: str | None = None,
                              limit: Annotated[int, Query(ge=1, le=200)] = 50):
@@ -41,7 +42,8 @@ async def list_relationships(runtime: Runtime, principal: CurrentPrincipal, part
                                      status=status, tags=tags, cursor=cursor, limit=limit))
 
 
-@router.get("/{relationship_id}", response_model=RelationshipView, summary="A relationship's current state")
+@router.get("/{relationship_id}", response_model=RelationshipView,
+            summary="A relationship's current state")
 async def read_relationship(relationship_id: UUID, runtime: Runtime, principal: CurrentPrincipal):
     require_roles(principal, *READERS)
     relationship = await load(runtime.app, relationship_id, Relationship, "relationship")
@@ -49,7 +51,8 @@ async def read_relationship(relationship_id: UUID, runtime: Runtime, principal: 
     return resource(relationship_view(relationship), relationship.version)
 
 
-@router.get("/{relationship_id}/timeline", response_model=Timeline, summary="Every event of the relationship, across services, in order")
+@router.get("/{relationship_id}/timeline", response_model=Timeline,
+            summary="Every event of the relationship, across services, in order")
 async def timeline(relationship_id: UUID, runtime: Runtime, principal: CurrentPrincipal,
                    as_of: AsOf = None):
     require_roles(principal, *READERS)
