@@ -4,7 +4,7 @@ from datetime import time
 from typing import Annotated, Literal
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, StringConstraints
 
 Topic = Annotated[str, StringConstraints(strip_whitespace=True, to_lower=True, min_length=1, max_length=80)]
 Level = Literal["basic", "intermediate", "expert"]
@@ -12,6 +12,10 @@ Role = Literal["mentor", "mentee", "both"]
 MeetingMode = Literal["in_person", "video", "phone", "chat"]
 Format = Literal["one_to_one", "reciprocal", "peer", "group"]
 LanguageCode = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}$")]
+
+
+# Counts are StrictInt: JSON `true` is not 1. Facts stored earlier hold plain ints
+# (what was accepted was stored as it was coerced), so they still load.
 
 
 class Value(BaseModel):
@@ -26,7 +30,7 @@ class Expertise(Value):
 class AvailabilityWindow(Value):
     """A weekly window in the participant's own time zone; weekday 0 is Monday."""
 
-    weekday: int = Field(ge=0, le=6)
+    weekday: StrictInt = Field(ge=0, le=6)
     start: time
     end: time
 
@@ -52,7 +56,7 @@ class MatchableProfile(Value):
     roles: Role
     offers: list[Expertise] = Field(default_factory=list, max_length=30)
     wants: list[Topic] = Field(default_factory=list, max_length=30)
-    years_experience: int = Field(ge=0, le=70)
+    years_experience: StrictInt = Field(ge=0, le=70)
     career_stage: Literal["student", "early", "mid", "senior", "executive"]
     organization: str = Field(min_length=1, max_length=120)
     department: str = Field(default="", max_length=120)
@@ -65,7 +69,7 @@ class MatchableProfile(Value):
     meeting_modes: list[MeetingMode] = Field(min_length=1)
     availability: list[AvailabilityWindow] = Field(default_factory=list, max_length=50)
     languages: list[LanguageCode] = Field(min_length=1)
-    capacity: int = Field(ge=1, le=20, description="concurrent mentees (mentor) or mentors (mentee)")
+    capacity: StrictInt = Field(ge=1, le=20, description="concurrent mentees (mentor) or mentors (mentee)")
 
 
 FACTORS = ("learning", "reciprocity", "logistics", "language", "career_gap", "outside_circle")
@@ -81,7 +85,7 @@ class MatchingPolicy(Value):
         }
     )
     objective: Literal["stable", "max_total_score"] = "stable"
-    max_reproposals: int = Field(default=3, ge=0, le=20)
+    max_reproposals: StrictInt = Field(default=3, ge=0, le=20)
 
 
 class GroundRulesTemplate(Value):
@@ -91,8 +95,8 @@ class GroundRulesTemplate(Value):
     positive_tone: str = "We keep a positive, constructive tone."
     no_wasted_time: str = "We come prepared, keep to time and avoid venting without purpose."
     feedback: str = "We ask for feedback, listen without defending, and give it with care."
-    cancellation_notice_hours: int = Field(default=24, ge=0, le=336)
-    response_time_hours: int = Field(default=48, ge=1, le=336)
+    cancellation_notice_hours: StrictInt = Field(default=24, ge=0, le=336)
+    response_time_hours: StrictInt = Field(default=48, ge=1, le=336)
 
 
 class ProgramTerms(Value):
@@ -101,12 +105,12 @@ class ProgramTerms(Value):
     name: str = Field(min_length=1, max_length=200)
     formats: list[Format] = Field(min_length=1)
     organizations: list[str] = Field(min_length=1, description="partner organizations taking part")
-    length_weeks: int = Field(default=26, ge=1, le=260)
-    cadence_days: int = Field(default=14, ge=1, le=90)
-    acceptance_window_hours: int = Field(default=72, ge=1, le=720)
-    unmatched_after_days: int = Field(default=14, ge=1, le=365,
+    length_weeks: StrictInt = Field(default=26, ge=1, le=260)
+    cadence_days: StrictInt = Field(default=14, ge=1, le=90)
+    acceptance_window_hours: StrictInt = Field(default=72, ge=1, le=720)
+    unmatched_after_days: StrictInt = Field(default=14, ge=1, le=365,
                                       description="how long a request waits for a mentor before it ends unmatched")
-    max_open_requests_per_mentee: int = Field(default=3, ge=1, le=10)
+    max_open_requests_per_mentee: StrictInt = Field(default=3, ge=1, le=10)
     ground_rules: GroundRulesTemplate = Field(default_factory=GroundRulesTemplate)
     matching_policy: MatchingPolicy = Field(default_factory=MatchingPolicy)
     matching_mode: Literal["on_demand", "batch"] = Field(

@@ -7,14 +7,15 @@ from uuid import NAMESPACE_URL, UUID, uuid4, uuid5
 from eventsourcing.domain import Aggregate
 from fastapi import Request
 
+from shared.envelope import event_id
 from shared.eventstore import ServiceApplication, run_blocking
 from shared.http.auth import Principal
 from shared.http.idempotency import idempotency_scope
 from shared.http.versions import check_if_match
+from shared.publishing import PublicMapper
 from shared.store_access import load_sync, save_sync
 
 A = TypeVar("A", bound=Aggregate)
-PRIVATE_MARKERS = ("ciphertext",)
 
 
 def new_id_for(request: Request, principal: Principal) -> UUID:
@@ -54,19 +55,35 @@ async def change(
     return await run_blocking(run)
 
 
-def public_history(app: ServiceApplication, aggregate_id: UUID) -> list[dict[str, Any]]:
-    """The aggregate's events, oldest first, without any sealed text."""
+def public_history(app: ServiceApplication, aggregate_id: UUID, to_public: PublicMapper) -> list[dict[str, Any]]:
+    """The aggregate's public events, oldest first, as CloudEvents shaped as on Kafka.
+
+    Each domain event is mapped with the state it produced, by the mapper the relay
+    uses, so an item is exactly what the topic carried (same id, type and data); events
+    the mapper keeps internal are left out, so no internal event becomes public API.
+    Transport fields (sequence, correlation and trace ids) are the topic's, not here;
+    `subjectversion` (an extension) is the subject's version after the event, its ETag.
+    """
     history = []
+    aggregate = None
     for event in app.events.get(aggregate_id):
-        data = {
-            key: value for key, value in vars(event).items()
-            if key not in {"originator_id", "originator_version", "timestamp", "originator_topic"}
-            and not any(marker in key for marker in PRIVATE_MARKERS)
-        }
+        aggregate = event.mutate(aggregate)
+        public = to_public(event, aggregate)
+        if public is None:
+            continue
+        event_type = public.contract.cloudevent_type()
         history.append({
-            "type": type(event).__name__,
-            "version": event.originator_version,
-            "at": event.timestamp,
-            "data": data,
+            "specversion": "1.0",
+            "id": event_id(event.originator_id, event.originator_version),
+            "source": f"/mentoring/{app.service}",
+            "type": event_type,
+            "subject": str(event.originator_id),
+            "subjectversion": event.originator_version,
+            "time": event.timestamp,
+            "datacontenttype": "application/json",
+            "dataschema": f"https://mentoring.example/events/{event_type}.json",
+            "program": str(public.program) if public.program else None,
+            "relationship": str(public.relationship) if public.relationship else None,
+            "data": public.contract.model_dump(mode="json"),
         })
     return history

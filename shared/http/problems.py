@@ -13,6 +13,8 @@ from shared.tracing import current_trace
 
 PROBLEM_BASE = "https://mentoring.example/problems/"
 PROBLEM_CONTENT_TYPE = "application/problem+json"
+# RFC 9110 requires a 401 to name the scheme; RFC 6750 says how for bearer tokens.
+WWW_AUTHENTICATE = 'Bearer realm="mentoring"'
 
 
 class Problem(Exception):
@@ -39,7 +41,8 @@ def problem_response(status: int, kind: str, detail: str, instance: str | None =
     if instance:
         body["instance"] = instance
     body.update(extra)
-    return JSONResponse(body, status_code=status, media_type=PROBLEM_CONTENT_TYPE)
+    headers = {"WWW-Authenticate": WWW_AUTHENTICATE} if status == 401 else None
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_CONTENT_TYPE, headers=headers)
 
 
 def invalid_fields(errors: list[dict[str, Any]]) -> list[dict[str, str]]:

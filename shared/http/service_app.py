@@ -13,7 +13,9 @@ from shared.http.body_limit import BodySizeLimit
 from shared.http.header_guard import HeaderGuard
 from shared.http.idempotency import IdempotencyMiddleware
 from shared.http.observability import CorrelationMiddleware, configure_logging
+from shared.http.openapi_document import install_openapi
 from shared.http.operations import router as operations_router
+from shared.http.problem_docs import problem_responses
 from shared.http.problems import install_problem_handlers
 from shared.http.unavailable import DependencyUnavailable
 from shared.runtime import ServiceRuntime
@@ -60,6 +62,7 @@ def create_service_app(runtime: ServiceRuntime, routers: list[APIRouter], descri
 
     for router in [*routers, operations_router]:
         app.include_router(router)
+    install_openapi(app)
     return app
 
 
@@ -73,4 +76,4 @@ Runtime = Annotated[ServiceRuntime, Depends(runtime_of)]
 
 def as_problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     """OpenAPI entries saying these statuses answer with problem+json."""
-    return {status: {"content": {"application/problem+json": {}}, "description": "problem"} for status in statuses}
+    return problem_responses(*statuses)

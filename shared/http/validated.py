@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AfterValidator, AwareDatetime, StringConstraints
+from pydantic import AfterValidator, AwareDatetime, Field, StringConstraints
 
 from shared import clock
 
@@ -80,7 +80,11 @@ def within_bound_ahead(value: datetime) -> datetime:
 
 # A date something ends on: after today, at most a few years away.
 EndDate = Annotated[date, AfterValidator(future_date_within_bound)]
+# What the schema says of a moment: RFC 3339 with its offset, so a client generated
+# from the document cannot send the naive moment the server refuses.
+WITH_OFFSET = r"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([Zz]|[+-]\d{2}:\d{2})$"
 # A moment with its UTC offset (naive ones are refused), in a plausible range.
-Moment = Annotated[AwareDatetime, AfterValidator(plausible_moment)]
+Moment = Annotated[AwareDatetime, AfterValidator(plausible_moment),
+                   Field(json_schema_extra={"pattern": WITH_OFFSET})]
 # A moment something is planned for: aware, at most a few years ahead.
 PlannedMoment = Annotated[Moment, AfterValidator(within_bound_ahead)]

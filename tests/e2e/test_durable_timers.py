@@ -46,7 +46,8 @@ def test_a_proposal_expires_when_its_window_passed_while_matching_was_down(stack
 
     expired = eventually(lambda: (lambda p: p if p["status"] == "expired" else None)(
         operator.get(f"/v1/matches/{proposal['id']}").json()), what="the expiry")
-    history = [entry["type"] for entry in operator.get(f"/v1/matches/{proposal['id']}/events").json()["items"]]
+    history = [entry["type"].split(".")[2] for entry in
+               operator.get(f"/v1/matches/{proposal['id']}/events").json()["items"]]
     assert history[0] == "MatchProposed" and "MatchExpiryReminderDue" in history and history[-1] == "MatchExpired"
     assert expired["ended_reason"] == "the acceptance window passed"
     services["matching"].restart(CLOCK_OFFSET_SECONDS="0")

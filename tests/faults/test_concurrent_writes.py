@@ -74,7 +74,7 @@ def test_one_writer_wins_each_version_and_the_history_has_no_gaps(stack):
         etag = next(a for a in answers if a.status_code == 200).headers["etag"]
 
     history = partner.get(f"/v1/participants/{person}/events").json()["items"]
-    versions = [item["version"] for item in history]
+    versions = [item["subjectversion"] for item in history]
     print(f"\nconcurrent writes ({WRITERS} per round): {'; '.join(figures)}; history versions {versions}")
     assert versions == list(range(1, len(rounds) + 2)), "one event per won round, no gaps"
     assert partner.get(f"/v1/participants/{person}").headers["etag"] == etag

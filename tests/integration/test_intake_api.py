@@ -160,7 +160,8 @@ def test_erasure_makes_personal_data_unreadable_but_keeps_the_history(api):
     after = client.get(f"/v1/participants/{person['id']}", headers=api["acme"]).json()
     assert "personal" not in after
     history = client.get(f"/v1/participants/{person['id']}/events", headers=api["acme"]).json()["items"]
-    assert [entry["type"] for entry in history] == ["ParticipantEnrolled", "ParticipantErased"]
+    assert [entry["type"] for entry in history] == ["mentoring.intake.ParticipantEnrolled.v1",
+                                                     "mentoring.intake.ParticipantErased.v1"]
     assert all("ciphertext" not in key for entry in history for key in entry["data"])
 
 
@@ -180,7 +181,8 @@ def test_retrying_an_erase_whose_key_deletion_failed_deletes_the_key(api):
     again = client.post(f"/v1/participants/{person['id']}/erase", headers=api["acme"])
     assert again.status_code == 200 and again.json()["version"] == retried.json()["version"]
     history = client.get(f"/v1/participants/{person['id']}/events", headers=api["acme"]).json()["items"]
-    assert [entry["type"] for entry in history] == ["ParticipantEnrolled", "ParticipantErased"]
+    assert [entry["type"] for entry in history] == ["mentoring.intake.ParticipantEnrolled.v1",
+                                                     "mentoring.intake.ParticipantErased.v1"]
 
 
 def test_another_tenant_cannot_erase_a_participant_and_their_key_stays(api):
@@ -256,7 +258,7 @@ def test_operators_change_pause_and_reopen_programs_and_partners_see_only_theirs
     assert client.post(f"{path}/pause", headers=operator).json()["status"] == "paused"
     assert client.post(f"{path}/reopen", headers=operator).json()["status"] == "open"
     history = [e["type"] for e in client.get(f"{path}/events", headers=operator).json()["items"]]
-    assert history == ["ProgramOpened", "ProgramSettingsChanged", "ProgramStatusChanged", "ProgramStatusChanged"]
+    assert history == ["mentoring.intake.ProgramOpened.v1", *["mentoring.intake.ProgramChanged.v1"] * 3]
     assert client.get(path, headers=api["acme"]).status_code == 404, "acme does not take part"
     assert client.get(path, headers=api["globex"]).status_code == 200
     visible = eventually(lambda: (lambda ids: ids if program["id"] in ids else None)(
@@ -281,7 +283,8 @@ def test_a_request_is_edited_with_if_match_withdrawn_and_its_history_kept(api):
     again = client.post(f"{path}/withdraw", headers=acme)
     assert again.status_code == 409 and again.json()["type"].endswith("/request-not-pending")
     history = [e["type"] for e in client.get(f"{path}/events", headers=acme).json()["items"]]
-    assert history == ["MentorshipRequested", "MentorshipRequestUpdated", "MentorshipRequestWithdrawn"]
+    assert history == [f"mentoring.intake.{name}.v1" for name in
+                       ("MentorshipRequested", "MentorshipRequestUpdated", "MentorshipRequestWithdrawn")]
     assert client.get(path, headers=api["globex"]).status_code == 404
     mine = api["as"]("acme", "participant", mentee["id"])
     listed = eventually(lambda: client.get("/v1/requests", headers=mine, params={"status": "withdrawn"})

@@ -9,11 +9,12 @@ from fastapi import APIRouter, Header, Query, Request
 from shared.eventstore import run_blocking
 from shared.http.aggregates import change, load, new_id_for, public_history
 from shared.http.auth import CurrentPrincipal, require_roles
-from shared.http.responses import page, resource
+from shared.http.responses import History, json_body, page, resource
 from shared.http.service_app import Runtime, as_problem_responses
 from shared.http.validated import Filter
 from shared.read_model import list_documents
 from services.intake.api.access import check_acts_for_participant, check_sees_program, require_api_caller
+from services.intake.api.views import ParticipantPage, ParticipantView, ParticipantWithPersonalData
 from services.intake.documents import participant_view
 from services.intake.domain.participant import Participant
 from services.intake.domain.program import Program
@@ -24,7 +25,8 @@ router = APIRouter(prefix="/v1/participants", tags=["participants"],
 IfMatch = Annotated[str | None, Header()]
 
 
-@router.post("", status_code=201, summary="Enrol a person into a program (partner)")
+@router.post("", status_code=201, response_model=ParticipantView,
+             summary="Enrol a person into a program (partner)")
 async def enrol(body: Enrolment, request: Request, runtime: Runtime, principal: CurrentPrincipal):
     require_roles(principal, "partner")
     check_sees_program(principal, await load(runtime.app, body.program_id, Program, "program"))
@@ -38,7 +40,8 @@ async def enrol(body: Enrolment, request: Request, runtime: Runtime, principal: 
     return resource(participant_view(person), person.version, 201, f"/v1/participants/{person.id}")
 
 
-@router.get("", summary="List participants (filters: program, role, status, topic)")
+@router.get("", response_model=ParticipantPage,
+            summary="List participants (filters: program, role, status, topic)")
 async def list_participants(
     runtime: Runtime, principal: CurrentPrincipal, program: UUID | None = None,
     role: Filter | None = None, status: Filter | None = None, topic: Filter | None = None,
@@ -51,7 +54,8 @@ async def list_participants(
                                      status=status, tags=tags, cursor=cursor, limit=limit))
 
 
-@router.get("/{participant_id}", summary="Read a participant, with their own personal data")
+@router.get("/{participant_id}", response_model=ParticipantWithPersonalData,
+            summary="Read a participant, with their own personal data")
 async def read_participant(participant_id: UUID, runtime: Runtime, principal: CurrentPrincipal):
     require_api_caller(principal)
     person = await load(runtime.app, participant_id, Participant, "participant")
@@ -62,29 +66,34 @@ async def read_participant(participant_id: UUID, runtime: Runtime, principal: Cu
     return resource(view, person.version)
 
 
-@router.put("/{participant_id}/profile", summary="Replace the profile (If-Match)")
+@router.put("/{participant_id}/profile", response_model=ParticipantView,
+            summary="Replace the profile (If-Match)")
 async def update_profile(participant_id: UUID, body: ProfileUpdate, runtime: Runtime,
                          principal: CurrentPrincipal, if_match: IfMatch = None):
     profile = body.profile.model_dump(mode="json")
     return await _act(participant_id, lambda p: p.update_profile(profile), runtime, principal, if_match, True)
 
 
-@router.post("/{participant_id}/pause", summary="Pause availability")
+@router.post("/{participant_id}/pause", response_model=ParticipantView,
+             summary="Pause availability")
 async def pause(participant_id: UUID, runtime: Runtime, principal: CurrentPrincipal, if_match: IfMatch = None):
     return await _act(participant_id, Participant.pause, runtime, principal, if_match)
 
 
-@router.post("/{participant_id}/resume", summary="Resume availability")
+@router.post("/{participant_id}/resume", response_model=ParticipantView,
+             summary="Resume availability")
 async def resume(participant_id: UUID, runtime: Runtime, principal: CurrentPrincipal, if_match: IfMatch = None):
     return await _act(participant_id, Participant.resume, runtime, principal, if_match)
 
 
-@router.post("/{participant_id}/withdraw", summary="Withdraw from the program")
+@router.post("/{participant_id}/withdraw", response_model=ParticipantView,
+             summary="Withdraw from the program")
 async def withdraw(participant_id: UUID, runtime: Runtime, principal: CurrentPrincipal, if_match: IfMatch = None):
     return await _act(participant_id, Participant.withdraw, runtime, principal, if_match)
 
 
-@router.post("/{participant_id}/erase", summary="Erase personal data (right to be forgotten)")
+@router.post("/{participant_id}/erase", response_model=ParticipantView,
+             summary="Erase personal data (right to be forgotten)")
 async def erase(participant_id: UUID, runtime: Runtime, principal: CurrentPrincipal):
     require_api_caller(principal)
     person = await run_blocking(runtime.app.erase_participant, participant_id,
@@ -95,17 +104,19 @@ async def erase(participant_id: UUID, runtime: Runtime, principal: CurrentPrinci
     return resource(participant_view(person), person.version)
 
 
-@router.post("/{participant_id}/mentor-enrolment/confirm", summary="Confirm a pay-it-forward offer to mentor")
+@router.post("/{participant_id}/mentor-enrolment/confirm", response_model=ParticipantView,
+             summary="Confirm a pay-it-forward offer to mentor")
 async def confirm_mentor(participant_id: UUID, runtime: Runtime, principal: CurrentPrincipal):
     return await _act(participant_id, Participant.confirm_mentor_enrolment, runtime, principal, None)
 
 
-@router.get("/{participant_id}/events", summary="The participant's history (no personal data)")
+@router.get("/{participant_id}/events", response_model=History,
+            summary="The participant's history (no personal data)")
 async def participant_history(participant_id: UUID, runtime: Runtime, principal: CurrentPrincipal):
     require_api_caller(principal)
     person = await load(runtime.app, participant_id, Participant, "participant")
     check_acts_for_participant(principal, person)
-    return {"items": await run_blocking(public_history, runtime.app, participant_id)}
+    return json_body({"items": await run_blocking(public_history, runtime.app, participant_id, runtime.to_public)})
 
 
 async def _act(participant_id, command, runtime, principal, if_match, require_if_match=False):

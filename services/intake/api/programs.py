@@ -8,11 +8,12 @@ from fastapi import APIRouter, Header, Query, Request
 from shared.eventstore import run_blocking
 from shared.http.aggregates import change, load, new_id_for, public_history
 from shared.http.auth import CurrentPrincipal, require_roles
-from shared.http.responses import page, resource
+from shared.http.responses import History, json_body, page, resource
 from shared.http.service_app import Runtime, as_problem_responses
 from shared.http.validated import Filter
 from shared.read_model import list_documents
 from services.intake.api.access import check_sees_program, require_api_caller
+from services.intake.api.views import ProgramPage, ProgramView
 from services.intake.documents import program_view
 from services.intake.domain.program import Program
 from services.intake.schemas import ProgramSettings
@@ -22,7 +23,7 @@ router = APIRouter(prefix="/v1/programs", tags=["programs"],
 IfMatch = Annotated[str | None, Header()]
 
 
-@router.post("", status_code=201, summary="Open a program (operator)")
+@router.post("", status_code=201, response_model=ProgramView, summary="Open a program (operator)")
 async def open_program(body: ProgramSettings, request: Request, runtime: Runtime, principal: CurrentPrincipal):
     require_roles(principal, "operator")
     program = await run_blocking(
@@ -31,7 +32,7 @@ async def open_program(body: ProgramSettings, request: Request, runtime: Runtime
     return resource(program_view(program), program.version, 201, f"/v1/programs/{program.id}")
 
 
-@router.get("", summary="List programs")
+@router.get("", response_model=ProgramPage, summary="List programs")
 async def list_programs(runtime: Runtime, principal: CurrentPrincipal, status: Filter | None = None,
                         cursor: str | None = None, limit: Annotated[int, Query(ge=1, le=200)] = 50):
     require_api_caller(principal)
@@ -40,7 +41,7 @@ async def list_programs(runtime: Runtime, principal: CurrentPrincipal, status: F
                                      tags=tenant_tag, cursor=cursor, limit=limit))
 
 
-@router.get("/{program_id}", summary="Read a program")
+@router.get("/{program_id}", response_model=ProgramView, summary="Read a program")
 async def read_program(program_id: UUID, runtime: Runtime, principal: CurrentPrincipal):
     require_api_caller(principal)
     program = await load(runtime.app, program_id, Program, "program")
@@ -48,7 +49,8 @@ async def read_program(program_id: UUID, runtime: Runtime, principal: CurrentPri
     return resource(program_view(program), program.version)
 
 
-@router.put("/{program_id}", summary="Change a program's settings (operator; If-Match)")
+@router.put("/{program_id}", response_model=ProgramView,
+            summary="Change a program's settings (operator; If-Match)")
 async def change_program(program_id: UUID, body: ProgramSettings, runtime: Runtime,
                          principal: CurrentPrincipal, if_match: IfMatch = None):
     require_roles(principal, "operator")
@@ -59,17 +61,20 @@ async def change_program(program_id: UUID, body: ProgramSettings, runtime: Runti
     return resource(program_view(program), program.version)
 
 
-@router.post("/{program_id}/pause", summary="Pause a program (operator)")
+@router.post("/{program_id}/pause", response_model=ProgramView,
+             summary="Pause a program (operator)")
 async def pause_program(program_id: UUID, runtime: Runtime, principal: CurrentPrincipal, if_match: IfMatch = None):
     return await _program_action(program_id, Program.pause, runtime, principal, if_match)
 
 
-@router.post("/{program_id}/reopen", summary="Reopen a paused program (operator)")
+@router.post("/{program_id}/reopen", response_model=ProgramView,
+             summary="Reopen a paused program (operator)")
 async def reopen_program(program_id: UUID, runtime: Runtime, principal: CurrentPrincipal, if_match: IfMatch = None):
     return await _program_action(program_id, Program.reopen, runtime, principal, if_match)
 
 
-@router.post("/{program_id}/close", summary="Close a program for good (operator)")
+@router.post("/{program_id}/close", response_model=ProgramView,
+             summary="Close a program for good (operator)")
 async def close_program(program_id: UUID, runtime: Runtime, principal: CurrentPrincipal, if_match: IfMatch = None):
     return await _program_action(program_id, Program.close, runtime, principal, if_match)
 
@@ -80,9 +85,9 @@ async def _program_action(program_id, command, runtime, principal, if_match):
     return resource(program_view(program), program.version)
 
 
-@router.get("/{program_id}/events", summary="The program's history")
+@router.get("/{program_id}/events", response_model=History, summary="The program's history")
 async def program_history(program_id: UUID, runtime: Runtime, principal: CurrentPrincipal):
     require_api_caller(principal)
     program = await load(runtime.app, program_id, Program, "program")
     check_sees_program(principal, program)
-    return {"items": await run_blocking(public_history, runtime.app, program_id)}
+    return json_body({"items": await run_blocking(public_history, runtime.app, program_id, runtime.to_public)})

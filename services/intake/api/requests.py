@@ -9,7 +9,7 @@ from shared import clock
 from shared.eventstore import run_blocking
 from shared.http.aggregates import change, load, new_id_for, public_history
 from shared.http.auth import CurrentPrincipal
-from shared.http.responses import page, resource
+from shared.http.responses import History, json_body, page, resource
 from shared.http.service_app import Runtime, as_problem_responses
 from shared.http.validated import Filter
 from shared.http.versions import check_if_match
@@ -23,6 +23,7 @@ from services.intake.api.access import (
     require_api_caller,
 )
 from services.intake.documents import request_view
+from services.intake.api.views import RequestPage, RequestView
 from services.intake.domain.mentorship_request import MentorshipRequest
 from services.intake.domain.participant import Participant
 from services.intake.domain.program import Program
@@ -33,7 +34,8 @@ router = APIRouter(prefix="/v1/requests", tags=["requests"],
 IfMatch = Annotated[str | None, Header()]
 
 
-@router.post("", status_code=201, summary="Request mentoring, with 1 to 5 specific goals")
+@router.post("", status_code=201, response_model=RequestView,
+             summary="Request mentoring, with 1 to 5 specific goals")
 async def request_mentorship(body: NewRequest, request: Request, runtime: Runtime, principal: CurrentPrincipal):
     require_api_caller(principal)
     mentee = await load(runtime.app, body.mentee_id, Participant, "participant")
@@ -56,7 +58,8 @@ async def request_mentorship(body: NewRequest, request: Request, runtime: Runtim
     return resource(request_view(created), created.version, 201, f"/v1/requests/{created.id}")
 
 
-@router.get("", summary="List requests (filters: program, status, topic, participant)")
+@router.get("", response_model=RequestPage,
+            summary="List requests (filters: program, status, topic, participant)")
 async def list_requests(
     runtime: Runtime, principal: CurrentPrincipal, program: UUID | None = None, status: Filter | None = None,
     topic: Filter | None = None, participant: UUID | None = None,
@@ -72,7 +75,7 @@ async def list_requests(
                                      status=status, tags=tags, cursor=cursor, limit=limit))
 
 
-@router.get("/{request_id}", summary="Read a request")
+@router.get("/{request_id}", response_model=RequestView, summary="Read a request")
 async def read_request(request_id: UUID, runtime: Runtime, principal: CurrentPrincipal):
     require_api_caller(principal)
     found = await load(runtime.app, request_id, MentorshipRequest, "request")
@@ -80,7 +83,8 @@ async def read_request(request_id: UUID, runtime: Runtime, principal: CurrentPri
     return resource(request_view(found), found.version)
 
 
-@router.put("/{request_id}", summary="Edit a pending request's goals and preferences (If-Match)")
+@router.put("/{request_id}", response_model=RequestView,
+            summary="Edit a pending request's goals and preferences (If-Match)")
 async def update_request(request_id: UUID, body: RequestUpdate, runtime: Runtime,
                          principal: CurrentPrincipal, if_match: IfMatch = None):
     require_api_caller(principal)
@@ -92,7 +96,8 @@ async def update_request(request_id: UUID, body: RequestUpdate, runtime: Runtime
     return resource(request_view(updated), updated.version)
 
 
-@router.post("/{request_id}/withdraw", summary="Withdraw a pending request")
+@router.post("/{request_id}/withdraw", response_model=RequestView,
+             summary="Withdraw a pending request")
 async def withdraw_request(request_id: UUID, runtime: Runtime, principal: CurrentPrincipal,
                            if_match: IfMatch = None):
     require_api_caller(principal)
@@ -109,9 +114,10 @@ async def withdraw_request(request_id: UUID, runtime: Runtime, principal: Curren
     return resource(request_view(withdrawn), withdrawn.version)
 
 
-@router.get("/{request_id}/events", summary="The request's history (no sealed text)")
+@router.get("/{request_id}/events", response_model=History,
+            summary="The request's history (no sealed text)")
 async def request_history(request_id: UUID, runtime: Runtime, principal: CurrentPrincipal):
     require_api_caller(principal)
     found = await load(runtime.app, request_id, MentorshipRequest, "request")
     check_acts_for_request(principal, found)
-    return {"items": await run_blocking(public_history, runtime.app, request_id)}
+    return json_body({"items": await run_blocking(public_history, runtime.app, request_id, runtime.to_public)})

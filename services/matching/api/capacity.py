@@ -9,11 +9,13 @@ from shared.eventstore import run_blocking
 from shared.http.auth import CurrentPrincipal, require_roles
 from shared.http.responses import resource
 from shared.http.service_app import Runtime, as_problem_responses
+from services.matching.api.views import CapacityView
 
 router = APIRouter(prefix="/v1/mentors", tags=["capacity"], responses=as_problem_responses(401, 403, 404))
 
 
-@router.get("/{mentor_id}/capacity", summary="Seats held and free, following running relationships")
+@router.get("/{mentor_id}/capacity", response_model=CapacityView,
+            summary="Seats held and free, following running relationships")
 async def read_capacity(mentor_id: UUID, runtime: Runtime, principal: CurrentPrincipal):
     """Operators see every mentor; a partner its own organization's mentors; a mentor themself.
     Anyone else is told the mentor does not exist, as for proposals."""

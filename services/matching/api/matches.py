@@ -12,12 +12,13 @@ from shared.eventstore import run_blocking
 from shared.http.aggregates import load, public_history
 from shared.http.auth import CurrentPrincipal, Principal, require_roles
 from shared.http.problems import Problem
-from shared.http.responses import page, resource
+from shared.http.responses import History, json_body, page, resource
 from shared.http.service_app import Runtime, as_problem_responses
 from shared.http.validated import Filter, Text
 from shared.read_model import list_documents
 from services.matching import pool_queries
 from services.matching.documents import match_view
+from services.matching.api.views import MatchPage, MatchView
 from services.matching.domain.proposal import MatchProposal
 
 router = APIRouter(prefix="/v1/matches", tags=["matches"],
@@ -61,7 +62,8 @@ def own_side_of(principal: Principal, proposal: MatchProposal) -> str | None:
     return side
 
 
-@router.get("", summary="List proposals (filters: request, participant, program, status)")
+@router.get("", response_model=MatchPage,
+            summary="List proposals (filters: request, participant, program, status)")
 async def list_matches(runtime: Runtime, principal: CurrentPrincipal, request: UUID | None = None,
                        participant: UUID | None = None, program: UUID | None = None, status: Filter | None = None,
                        cursor: str | None = None, limit: Annotated[int, Query(ge=1, le=200)] = 50):
@@ -75,7 +77,8 @@ async def list_matches(runtime: Runtime, principal: CurrentPrincipal, request: U
                                      tags=[t for t in tags if t], cursor=cursor, limit=limit))
 
 
-@router.get("/{match_id}", summary="Read a proposal with its score breakdown and explanation")
+@router.get("/{match_id}", response_model=MatchView,
+            summary="Read a proposal with its score breakdown and explanation")
 async def read_match(match_id: UUID, runtime: Runtime, principal: CurrentPrincipal):
     require_roles(principal, "partner", "participant", "operator")
     proposal = await load(runtime.app, match_id, MatchProposal, "match")
@@ -83,7 +86,8 @@ async def read_match(match_id: UUID, runtime: Runtime, principal: CurrentPrincip
     return resource(match_view(proposal), proposal.version)
 
 
-@router.post("/{match_id}/accept", summary="Accept: the match is confirmed when both have")
+@router.post("/{match_id}/accept", response_model=MatchView,
+             summary="Accept: the match is confirmed when both have")
 async def accept(match_id: UUID, runtime: Runtime, principal: CurrentPrincipal, body: Answer | None = None):
     proposal = await _visible(match_id, runtime, principal)
     side = answering_side(principal, proposal, (body or Answer()).acting_as)
@@ -91,7 +95,8 @@ async def accept(match_id: UUID, runtime: Runtime, principal: CurrentPrincipal, 
     return resource(match_view(answered), answered.version)
 
 
-@router.post("/{match_id}/decline", summary="Decline, with a reason; the next candidate is proposed")
+@router.post("/{match_id}/decline", response_model=MatchView,
+             summary="Decline, with a reason; the next candidate is proposed")
 async def decline(match_id: UUID, body: Decline, runtime: Runtime, principal: CurrentPrincipal):
     proposal = await _visible(match_id, runtime, principal)
     side = answering_side(principal, proposal, body.acting_as)
@@ -99,7 +104,8 @@ async def decline(match_id: UUID, body: Decline, runtime: Runtime, principal: Cu
     return resource(match_view(answered), answered.version)
 
 
-@router.post("", status_code=201, summary="Propose a pair by hand (operator); the hard rules still apply")
+@router.post("", status_code=201, response_model=MatchView,
+             summary="Propose a pair by hand (operator); the hard rules still apply")
 async def propose_by_hand(body: OperatorPair, runtime: Runtime, principal: CurrentPrincipal):
     require_roles(principal, "operator")
     managers = await pool_queries.reporting_lines(runtime.pool)
@@ -108,11 +114,11 @@ async def propose_by_hand(body: OperatorPair, runtime: Runtime, principal: Curre
     return resource(match_view(proposal), proposal.version, 201, f"/v1/matches/{proposal.id}")
 
 
-@router.get("/{match_id}/events", summary="The proposal's history")
+@router.get("/{match_id}/events", response_model=History, summary="The proposal's history")
 async def match_history(match_id: UUID, runtime: Runtime, request: Request, principal: CurrentPrincipal):
     proposal = await load(runtime.app, match_id, MatchProposal, "match")
     check_sees(principal, proposal)
-    return {"items": await run_blocking(public_history, runtime.app, match_id)}
+    return json_body({"items": await run_blocking(public_history, runtime.app, match_id, runtime.to_public)})
 
 
 async def _visible(match_id: UUID, runtime: Runtime, principal: Principal) -> MatchProposal:

@@ -9,8 +9,10 @@ from pydantic import BaseModel, ConfigDict
 from shared import clock
 from shared.eventstore import run_blocking
 from shared.http.auth import CurrentPrincipal, require_roles
+from shared.http.responses import json_body
 from shared.http.service_app import Runtime, as_problem_responses
 from services.matching import pool_queries
+from services.matching.api.views import RunResult
 from services.matching.application import PoolRun
 
 router = APIRouter(prefix="/v1/programs", tags=["matching runs"], responses=as_problem_responses(401, 403, 404, 422))
@@ -22,7 +24,8 @@ class RunRequest(BaseModel):
     dry_run: bool = False
 
 
-@router.post("/{program_id}/matching-runs", summary="Match every open request of a program at once (operator)")
+@router.post("/{program_id}/matching-runs", response_model=RunResult,
+             summary="Match every open request of a program at once (operator)")
 async def run_matching(program_id: UUID, body: RunRequest, runtime: Runtime, principal: CurrentPrincipal):
     """With `dry_run`, returns the pairs and figures (matched share, mean and minimum
     score, blocking pairs) and writes nothing: what-if matching."""
@@ -30,5 +33,5 @@ async def run_matching(program_id: UUID, body: RunRequest, runtime: Runtime, pri
     mentors = await pool_queries.mentors_of(runtime.pool, program_id)
     request_ids = await pool_queries.awaiting_requests_of(runtime.pool, program_id)
     managers = await pool_queries.reporting_lines(runtime.pool)
-    return await run_blocking(PoolRun(runtime.app).run, program_id, request_ids, mentors, body.objective,
-                              body.dry_run, clock.now(), managers)
+    return json_body(await run_blocking(PoolRun(runtime.app).run, program_id, request_ids, mentors, body.objective,
+                                        body.dry_run, clock.now(), managers))

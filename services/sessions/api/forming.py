@@ -4,13 +4,14 @@ from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictInt
 
 from shared.contracts.vocabulary import Goal, MeetingMode, Topic
 from shared.http.auth import CurrentPrincipal
 from shared.http.service_app import Runtime, as_problem_responses
 from shared.http.validated import EndDate, Text, TimeZoneName, storable
 from services.sessions.api.acting import ActingFor, act
+from services.sessions.api.views import RelationshipView
 
 router = APIRouter(prefix="/v1/relationships/{relationship_id}", tags=["agreement and ground rules"],
                    responses=as_problem_responses(401, 403, 404, 409, 422))
@@ -33,7 +34,7 @@ class AgreementTerms(BaseModel):
     model_config = ConfigDict(extra="forbid")
     goals: dict[UUID, list[GoalInput]] = Field(description="each person's own specific goals, by participant id")
     end_date: EndDate = Field(description="after today and within 5 years")
-    cadence_days: int = Field(ge=1, le=90)
+    cadence_days: StrictInt = Field(ge=1, le=90)
     logistics: Logistics
 
 
@@ -44,10 +45,11 @@ class NewGroundRule(BaseModel):
 
 class Signature(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    version: int = Field(ge=1)
+    version: StrictInt = Field(ge=1)
 
 
-@router.post("/agreement", summary="Propose an agreement version (either party)")
+@router.post("/agreement", response_model=RelationshipView,
+             summary="Propose an agreement version (either party)")
 async def propose_agreement(relationship_id: UUID, body: AgreementTerms, runtime: Runtime,
                             principal: CurrentPrincipal, acting_for: ActingFor = None):
     terms = body.model_dump(mode="json")
@@ -55,21 +57,24 @@ async def propose_agreement(relationship_id: UUID, body: AgreementTerms, runtime
                      lambda r, by, at: r.propose_agreement(by, terms, at))
 
 
-@router.post("/agreement/sign", summary="Sign the latest agreement version; it takes effect when all have")
+@router.post("/agreement/sign", response_model=RelationshipView,
+             summary="Sign the latest agreement version; it takes effect when all have")
 async def sign_agreement(relationship_id: UUID, body: Signature, runtime: Runtime, principal: CurrentPrincipal,
                          acting_for: ActingFor = None):
     return await act(runtime, relationship_id, principal, acting_for,
                      lambda r, by, at: r.sign_agreement(by, body.version, at))
 
 
-@router.post("/ground-rules", summary="Add one of the pair's own ground rules (before starting)")
+@router.post("/ground-rules", response_model=RelationshipView,
+             summary="Add one of the pair's own ground rules (before starting)")
 async def add_ground_rule(relationship_id: UUID, body: NewGroundRule, runtime: Runtime,
                           principal: CurrentPrincipal, acting_for: ActingFor = None):
     return await act(runtime, relationship_id, principal, acting_for,
                      lambda r, by, at: r.add_ground_rule(by, body.rule, at))
 
 
-@router.post("/ground-rules/acknowledge", summary="Acknowledge the ground rules")
+@router.post("/ground-rules/acknowledge", response_model=RelationshipView,
+             summary="Acknowledge the ground rules")
 async def acknowledge(relationship_id: UUID, runtime: Runtime, principal: CurrentPrincipal,
                       acting_for: ActingFor = None):
     return await act(runtime, relationship_id, principal, acting_for,

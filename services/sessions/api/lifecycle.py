@@ -10,6 +10,7 @@ from shared.http.auth import CurrentPrincipal
 from shared.http.service_app import Runtime, as_problem_responses
 from shared.http.validated import Text
 from services.sessions.api.acting import ActingFor, act, author_of
+from services.sessions.api.views import RelationshipView
 
 router = APIRouter(prefix="/v1/relationships/{relationship_id}", tags=["pause and close"],
                    responses=as_problem_responses(401, 403, 404, 409, 422))
@@ -38,32 +39,34 @@ class Reflection(Strict):
         default_factory=dict, description="by goal position: public facts")
 
 
-@router.post("/pause", summary="Pause an active relationship")
+@router.post("/pause", response_model=RelationshipView, summary="Pause an active relationship")
 async def pause(relationship_id: UUID, body: Pause, runtime: Runtime, principal: CurrentPrincipal,
                 acting_for: ActingFor = None):
     return await act(runtime, relationship_id, principal, acting_for, lambda r, by, at: r.pause(by, body.reason, at))
 
 
-@router.post("/resume", summary="Resume a paused relationship")
+@router.post("/resume", response_model=RelationshipView, summary="Resume a paused relationship")
 async def resume(relationship_id: UUID, runtime: Runtime, principal: CurrentPrincipal, acting_for: ActingFor = None):
     return await act(runtime, relationship_id, principal, acting_for, lambda r, by, at: r.resume(by, at))
 
 
-@router.post("/close", summary="Close as completed or ended early")
+@router.post("/close", response_model=RelationshipView, summary="Close as completed or ended early")
 async def close(relationship_id: UUID, body: Close, runtime: Runtime, principal: CurrentPrincipal,
                 acting_for: ActingFor = None):
     return await act(runtime, relationship_id, principal, acting_for,
                      lambda r, by, at: r.close(by, body.outcome, body.reason, at))
 
 
-@router.post("/end-for-no-fit", summary="End after 'not a good fit', optionally asking for a new match")
+@router.post("/end-for-no-fit", response_model=RelationshipView,
+             summary="End after 'not a good fit', optionally asking for a new match")
 async def end_for_no_fit(relationship_id: UUID, body: NoFit, runtime: Runtime, principal: CurrentPrincipal,
                          acting_for: ActingFor = None):
     return await act(runtime, relationship_id, principal, acting_for,
                      lambda r, by, at: r.end_for_no_fit(by, body.rematch, at))
 
 
-@router.post("/reflection", summary="A private closing reflection and public goal outcomes")
+@router.post("/reflection", response_model=RelationshipView,
+             summary="A private closing reflection and public goal outcomes")
 async def reflect(relationship_id: UUID, body: Reflection, runtime: Runtime, principal: CurrentPrincipal,
                   acting_for: ActingFor = None):
     author = await author_of(relationship_id, runtime, principal, acting_for)
@@ -72,7 +75,8 @@ async def reflect(relationship_id: UUID, body: Reflection, runtime: Runtime, pri
                      lambda r, by, at: r.record_reflection(by, sealed, body.goal_outcomes, at))
 
 
-@router.post("/pay-it-forward", summary="A mentee who completed offers to mentor others")
+@router.post("/pay-it-forward", response_model=RelationshipView,
+             summary="A mentee who completed offers to mentor others")
 async def pay_it_forward(relationship_id: UUID, runtime: Runtime, principal: CurrentPrincipal,
                          acting_for: ActingFor = None):
     return await act(runtime, relationship_id, principal, acting_for,

@@ -4,13 +4,14 @@ from typing import Literal
 from uuid import UUID, uuid4
 
 from fastapi import APIRouter
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
 from shared.contracts.vocabulary import MeetingMode
 from shared.http.auth import CurrentPrincipal
 from shared.http.service_app import Runtime, as_problem_responses
 from shared.http.validated import PlannedMoment, Text
 from services.sessions.api.acting import ActingFor, act, author_of
+from services.sessions.api.views import RelationshipView
 
 router = APIRouter(prefix="/v1/relationships/{relationship_id}", tags=["sessions and check-ins"],
                    responses=as_problem_responses(401, 403, 404, 409, 422))
@@ -23,7 +24,7 @@ class Strict(BaseModel):
 class NewSession(Strict):
     session_id: UUID = Field(default_factory=uuid4)
     starts_at: PlannedMoment = Field(description="with its UTC offset; within 5 years")
-    minutes: int = Field(ge=10, le=480)
+    minutes: StrictInt = Field(ge=10, le=480)
     mode: MeetingMode
     agenda: Text = Field(default="", max_length=1000)
 
@@ -33,8 +34,8 @@ class Reschedule(Strict):
 
 
 class Held(Strict):
-    minutes: int = Field(ge=1, le=480)
-    goals_touched: list[int] = Field(default_factory=list)
+    minutes: StrictInt = Field(ge=1, le=480)
+    goals_touched: list[StrictInt] = Field(default_factory=list)
     learned: dict[UUID, list[Text]] = Field(
         default_factory=dict, description="what EACH person learned (short public labels): mentoring is two-way")
 
@@ -48,8 +49,8 @@ class Note(Strict):
 
 
 class CheckIn(Strict):
-    fit: int = Field(ge=1, le=5)
-    progress: int = Field(ge=1, le=5)
+    fit: StrictInt = Field(ge=1, le=5)
+    progress: StrictInt = Field(ge=1, le=5)
     comment: Text | None = Field(default=None, max_length=2000, description="private to its author")
 
 
@@ -57,28 +58,32 @@ class FitAnswer(Strict):
     answer: Literal["good_fit", "still_deciding", "not_a_good_fit"]
 
 
-@router.post("/sessions", summary="Schedule a session (only once the relationship is active)")
+@router.post("/sessions", response_model=RelationshipView,
+             summary="Schedule a session (only once the relationship is active)")
 async def schedule(relationship_id: UUID, body: NewSession, runtime: Runtime, principal: CurrentPrincipal,
                    acting_for: ActingFor = None):
     return await act(runtime, relationship_id, principal, acting_for, lambda r, by, at: r.schedule_session(
         by, body.session_id, body.starts_at, body.minutes, body.mode, body.agenda, at))
 
 
-@router.post("/sessions/{session_id}/reschedule", summary="Move a scheduled session")
+@router.post("/sessions/{session_id}/reschedule", response_model=RelationshipView,
+             summary="Move a scheduled session")
 async def reschedule(relationship_id: UUID, session_id: UUID, body: Reschedule, runtime: Runtime,
                      principal: CurrentPrincipal, acting_for: ActingFor = None):
     return await act(runtime, relationship_id, principal, acting_for,
                      lambda r, by, at: r.reschedule_session(by, session_id, body.starts_at, at))
 
 
-@router.post("/sessions/{session_id}/cancel", summary="Cancel; short notice is recorded as late")
+@router.post("/sessions/{session_id}/cancel", response_model=RelationshipView,
+             summary="Cancel; short notice is recorded as late")
 async def cancel(relationship_id: UUID, session_id: UUID, runtime: Runtime, principal: CurrentPrincipal,
                  acting_for: ActingFor = None):
     return await act(runtime, relationship_id, principal, acting_for,
                      lambda r, by, at: r.cancel_session(by, session_id, at))
 
 
-@router.post("/sessions/{session_id}/held", summary="Record a held session and what each person learned")
+@router.post("/sessions/{session_id}/held", response_model=RelationshipView,
+             summary="Record a held session and what each person learned")
 async def held(relationship_id: UUID, session_id: UUID, body: Held, runtime: Runtime, principal: CurrentPrincipal,
                acting_for: ActingFor = None):
     learned = {str(person): labels for person, labels in body.learned.items()}
@@ -86,14 +91,16 @@ async def held(relationship_id: UUID, session_id: UUID, body: Held, runtime: Run
         by, session_id, body.minutes, body.goals_touched, learned, at))
 
 
-@router.post("/sessions/{session_id}/missed", summary="Record a no-show")
+@router.post("/sessions/{session_id}/missed", response_model=RelationshipView,
+             summary="Record a no-show")
 async def missed(relationship_id: UUID, session_id: UUID, body: Missed, runtime: Runtime,
                  principal: CurrentPrincipal, acting_for: ActingFor = None):
     return await act(runtime, relationship_id, principal, acting_for,
                      lambda r, by, at: r.mark_session_missed(by, session_id, body.missed_by, at))
 
 
-@router.post("/sessions/{session_id}/notes", summary="Add a private note, readable only by its author")
+@router.post("/sessions/{session_id}/notes", response_model=RelationshipView,
+             summary="Add a private note, readable only by its author")
 async def add_note(relationship_id: UUID, session_id: UUID, body: Note, runtime: Runtime,
                    principal: CurrentPrincipal, acting_for: ActingFor = None):
     author = await author_of(relationship_id, runtime, principal, acting_for)
@@ -102,7 +109,8 @@ async def add_note(relationship_id: UUID, session_id: UUID, body: Note, runtime:
                      lambda r, by, at: r.add_private_note(by, session_id, sealed, at))
 
 
-@router.post("/check-ins", summary="Rate fit and progress from 1 to 5, with an optional private comment")
+@router.post("/check-ins", response_model=RelationshipView,
+             summary="Rate fit and progress from 1 to 5, with an optional private comment")
 async def check_in(relationship_id: UUID, body: CheckIn, runtime: Runtime, principal: CurrentPrincipal,
                    acting_for: ActingFor = None):
     author = await author_of(relationship_id, runtime, principal, acting_for)
@@ -111,7 +119,8 @@ async def check_in(relationship_id: UUID, body: CheckIn, runtime: Runtime, princ
                      lambda r, by, at: r.record_check_in(by, body.fit, body.progress, sealed, at))
 
 
-@router.post("/pairing-fit", summary="After the first session: good fit, still deciding, or not a good fit")
+@router.post("/pairing-fit", response_model=RelationshipView,
+             summary="After the first session: good fit, still deciding, or not a good fit")
 async def pairing_fit(relationship_id: UUID, body: FitAnswer, runtime: Runtime, principal: CurrentPrincipal,
                       acting_for: ActingFor = None):
     return await act(runtime, relationship_id, principal, acting_for,

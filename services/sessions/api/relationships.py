@@ -9,13 +9,14 @@ from shared.errors import NotFound
 from shared.eventstore import run_blocking
 from shared.http.aggregates import load
 from shared.http.auth import CurrentPrincipal, require_roles
-from shared.http.responses import page, resource
+from shared.http.responses import json_body, page, resource
 from shared.http.service_app import Runtime, as_problem_responses
 from shared.http.validated import Filter, Moment
 from shared.read_model import list_documents
 from shared.store_access import find_sync
 from shared.vault import Erased
 from services.sessions.api.acting import check_visible
+from services.sessions.api.views import RelationshipPage, RelationshipView, Timeline
 from services.sessions.documents import relationship_view
 from services.sessions.domain.relationship import Relationship
 from services.sessions.timeline import build_timeline, state_summary
@@ -26,7 +27,8 @@ READERS = ("partner", "participant", "operator")
 AsOf = Annotated[Moment | None, Query(description="the moment to show it as of, with its UTC offset")]
 
 
-@router.get("", summary="List relationships (filters: participant, program, status)")
+@router.get("", response_model=RelationshipPage,
+            summary="List relationships (filters: participant, program, status)")
 async def list_relationships(runtime: Runtime, principal: CurrentPrincipal, participant: UUID | None = None,
                              program: UUID | None = None, status: Filter | None = None, cursor: str | None = None,
                              limit: Annotated[int, Query(ge=1, le=200)] = 50):
@@ -40,7 +42,8 @@ async def list_relationships(runtime: Runtime, principal: CurrentPrincipal, part
                                      status=status, tags=tags, cursor=cursor, limit=limit))
 
 
-@router.get("/{relationship_id}", summary="A relationship's current state")
+@router.get("/{relationship_id}", response_model=RelationshipView,
+            summary="A relationship's current state")
 async def read_relationship(relationship_id: UUID, runtime: Runtime, principal: CurrentPrincipal):
     require_roles(principal, *READERS)
     relationship = await load(runtime.app, relationship_id, Relationship, "relationship")
@@ -48,7 +51,8 @@ async def read_relationship(relationship_id: UUID, runtime: Runtime, principal: 
     return resource(relationship_view(relationship), relationship.version)
 
 
-@router.get("/{relationship_id}/timeline", summary="Every event of the relationship, across services, in order")
+@router.get("/{relationship_id}/timeline", response_model=Timeline,
+            summary="Every event of the relationship, across services, in order")
 async def timeline(relationship_id: UUID, runtime: Runtime, principal: CurrentPrincipal,
                    as_of: AsOf = None):
     require_roles(principal, *READERS)
@@ -69,5 +73,5 @@ async def timeline(relationship_id: UUID, runtime: Runtime, principal: CurrentPr
                 entry["private"] = await runtime.vault.open(principal.participant_id, sealed)
             except Erased:
                 entry["private_erased"] = True  # the reader's key is gone: the entry stays, its text does not
-    return {"relationship_id": str(relationship_id), "as_of": as_of, "state": state_summary(state),
-            "entries": entries}
+    return json_body({"relationship_id": str(relationship_id), "as_of": as_of, "state": state_summary(state),
+                      "entries": entries})
