@@ -38,14 +38,17 @@ class AwaitingRequest:
     wait_over: bool  # it has waited as long as its program allows
 
 
-async def awaiting_requests(pool: asyncpg.Pool, now: datetime, limit: int = 10_000) -> list[AwaitingRequest]:
-    """Requests the on-demand matchmaker should propose for (batch programs wait for runs)."""
+async def awaiting_requests(pool: asyncpg.Pool, now: datetime, limit: int = 10_000,
+                            only_new: bool = False) -> list[AwaitingRequest]:
+    """Requests the on-demand matchmaker should propose for (batch programs wait for runs).
+    `only_new`: just those never tried (version 1: any try proposes, waits or ends it),
+    which spares the pool stamps of programs where requests only wait."""
     rows = await pool.fetch(
         """WITH waiting AS (
              SELECT r.id, r.program_id, r.version, r.created_at,
                     coalesce((r.body->>'waiting_until')::timestamptz <= $1, false) AS wait_over
              FROM documents r
-             WHERE r.kind = 'request' AND r.status = 'awaiting'
+             WHERE r.kind = 'request' AND r.status = 'awaiting' AND (NOT $3 OR r.version = 1)
                AND NOT EXISTS (SELECT 1 FROM documents p WHERE p.kind = 'program' AND p.id = r.program_id
                                AND p.body->>'matching_mode' = 'batch')
            ), pools AS (
@@ -59,7 +62,7 @@ async def awaiting_requests(pool: asyncpg.Pool, now: datetime, limit: int = 10_0
                   coalesce(pools.stamp, 0) + coalesce(program.version, 0) AS stamp
            FROM waiting w LEFT JOIN pools USING (program_id)
              LEFT JOIN documents program ON program.kind = 'program' AND program.id = w.program_id
-           ORDER BY w.created_at LIMIT $2""", now, limit)
+           ORDER BY w.created_at LIMIT $2""", now, limit, only_new)
     return [AwaitingRequest(row["id"], row["program_id"], (row["version"], int(row["stamp"])), row["wait_over"])
             for row in rows]
 

@@ -16,6 +16,7 @@ from services.matching.domain.proposal import REMINDER_BEFORE_EXPIRY
 from services.matching.retry_gate import RetryGate
 
 log = logging.getLogger(__name__)
+PROPOSALS_AT_ONCE = 4
 
 
 def matching_timers(runtime: ServiceRuntime, every_seconds: float) -> list[TimerSpec]:
@@ -27,11 +28,12 @@ def matching_timers(runtime: ServiceRuntime, every_seconds: float) -> list[Timer
     async def propose_for_awaiting_requests() -> int:
         mentors_by_program: dict[UUID, list[Any]] = {}
         now = clock.now()
-        awaiting = await pool_queries.awaiting_requests(runtime.pool, now)
         # A woken tick between polls takes only requests never tried: with thousands
-        # waiting for a mentor, each new proposal changes a seat, and retrying them all
-        # on every wake would cost a whole-pool pass per request.
-        if time.monotonic() - last_full_tick[0] >= every_seconds:
+        # waiting for a mentor, every confirmation or ending changes a seat, and retrying
+        # them all on every wake would cost a whole-pool pass per new request.
+        full = time.monotonic() - last_full_tick[0] >= every_seconds
+        awaiting = await pool_queries.awaiting_requests(runtime.pool, now, only_new=not full)
+        if full:
             last_full_tick[0] = time.monotonic()
             due = gate.worth_trying(awaiting)
         else:
@@ -47,8 +49,12 @@ def matching_timers(runtime: ServiceRuntime, every_seconds: float) -> list[Timer
             await run_blocking(app.propose_next, awaiting.request_id, mentors_by_program[program_id], now, managers)
             gate.tried(awaiting)
 
+        # Each proposal changes only its own request and the proposal it creates (seats are
+        # taken on confirmation), so several at once never contend; most of a proposal's
+        # time is spent waiting on PostgreSQL.
         return await for_each_due(runtime.pool, app.service, "matchmaker", due, propose,
-                                  address=lambda awaiting: str(awaiting.request_id))
+                                  address=lambda awaiting: str(awaiting.request_id),
+                                  concurrency=PROPOSALS_AT_ONCE)
 
     async def expire_proposals() -> int:
         now = clock.now()

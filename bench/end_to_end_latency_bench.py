@@ -1,0 +1,246 @@
+"""End to end: a partner's `POST /v1/requests` on intake until matching's `MatchProposed`
+for it is read from Kafka, open loop at fixed rates, against a bare Kafka round trip
+(produce, then consume from the same broker) measured in the same run.
+
+    source deploy/env.sh && .venv/bin/python -m bench.end_to_end_latency_bench [--rates 20 50 200
+        --seconds 10 --waiting 1000]
+
+The three services run as processes on fresh databases and topics with the deployed
+polling defaults (relay 1 s, timers 5 s). `--waiting N` first fills another program
+with N requests that wait for a mentor (its only mentor is paused), as a program in
+normal use has: the matchmaker must not make new requests queue behind them.
+"""
+
+import argparse
+import asyncio
+import json
+import math
+import statistics
+import tempfile
+import time
+from pathlib import Path
+from uuid import uuid4
+
+import httpx
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+
+from shared.settings import Settings
+from tests.support.api_client import profile, token
+from tests.support.processes import running_services
+from tests.support.servers import create_database_sync, drop_database_sync
+
+TENANT = "acme"
+SLOTS = 10  # open requests per mentee (the program's maximum), each on its own topic
+MENTOR_CAPACITY = 20
+DEPLOYED_POLLING = {"RELAY_POLL_SECONDS": "1.0", "TIMER_POLL_SECONDS": "5.0"}
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, math.ceil(share * len(ordered)) - 1)]
+
+
+def figures(label: str, latencies_ms: list[float], sent: int) -> dict[str, float]:
+    if not latencies_ms:
+        print(f"{label:<34} delivered 0 of {sent}")
+        return {"p50": math.inf, "p99": math.inf}
+    p50, p99 = statistics.median(latencies_ms), percentile(latencies_ms, 0.99)
+    print(f"{label:<34} delivered {len(latencies_ms)}/{sent}  p50 {p50:8.1f} ms  p99 {p99:8.1f} ms")
+    return {"p50": p50, "p99": p99}
+
+
+class Partner:
+    def __init__(self, settings: Settings, intake_url: str) -> None:
+        self.client = httpx.AsyncClient(base_url=intake_url, timeout=120, limits=httpx.Limits(max_connections=64),
+                                        headers={"authorization": f"Bearer {token(settings, TENANT, 'partner')}"})
+        self.operator = {"authorization": f"Bearer {token(settings, 'ops', 'operator')}"}
+
+    async def post(self, path: str, body: dict, headers: dict | None = None) -> dict:
+        headers = {"idempotency-key": uuid4().hex, **(headers or {})}
+        for _ in range(5):  # two requests of one mentee at once: one is a 409 to retry, as a partner would
+            response = await self.client.post(path, json=body, headers=headers)
+            if response.status_code != 409:
+                break
+            headers["idempotency-key"] = uuid4().hex
+        response.raise_for_status()
+        return response.json()
+
+    async def program(self, name: str) -> str:
+        opened = await self.post("/v1/programs", {"name": name, "formats": ["one_to_one"], "organizations": [TENANT],
+                                                  "max_open_requests_per_mentee": SLOTS}, self.operator)
+        return opened["id"]
+
+    async def enrol(self, program_id: str, roles: str, count: int, capacity: int) -> list[str]:
+        offers = [(f"topic-{slot}", "expert") for slot in range(SLOTS)] if roles == "mentor" else []
+        body = {"program_id": program_id, "name": "Bench Person", "contact_email": "bench@example.com",
+                "consent_given": True,
+                "profile": profile(roles, offers, ["leadership"], 15 if roles == "mentor" else 3, TENANT,
+                                   capacity=capacity)}
+        return [enrolled["id"] for enrolled in await self.in_parallel(
+            [lambda: self.post("/v1/participants", body) for _ in range(count)])]
+
+    async def in_parallel(self, calls: list, workers: int = 16) -> list:
+        results, pending = [], iter(calls)
+
+        async def worker() -> None:
+            for call in pending:
+                results.append(await call())
+
+        await asyncio.gather(*(worker() for _ in range(workers)))
+        return results
+
+
+def request_body(program_id: str, mentee_id: str, slot: int) -> dict:
+    return {"program_id": program_id, "mentee_id": mentee_id, "format": "one_to_one", "meeting_modes": ["video"],
+            "goals": [{"topic": f"topic-{slot}", "outcome": "lead a team of five within a year"}]}
+
+
+async def fill_waiting_program(partner: Partner, waiting: int) -> None:
+    """A program whose one mentor is paused: its requests wait (a pause can end), and stay
+    in the matchmaker's pool, tried again only when that program's pool changes."""
+    if waiting <= 0:
+        return
+    program_id = await partner.program("Crowded")
+    mentor = (await partner.enrol(program_id, "mentor", 1, capacity=1))[0]
+    await partner.post(f"/v1/participants/{mentor}/pause", {})
+    await asyncio.sleep(3)  # set-up, not a measurement: matching learns of the pause first
+    mentees = await partner.enrol(program_id, "mentee", math.ceil(waiting / SLOTS), capacity=SLOTS)
+    bodies = [request_body(program_id, mentee, slot) for slot in range(SLOTS) for mentee in mentees][:waiting]
+    await partner.in_parallel([lambda body=body: partner.post("/v1/requests", body) for body in bodies])
+
+
+async def wait_for_followers(urls: list[str], timeout: float = 300) -> None:
+    deadline = time.monotonic() + timeout
+    async with httpx.AsyncClient(timeout=10) as client:
+        while time.monotonic() < deadline:
+            ready = [(await client.get(f"{url}/readyz")).json() for url in urls]
+            if all(all(f.get("lag") == 0 for f in r["checks"].get("followers", {}).values()) for r in ready):
+                return
+            await asyncio.sleep(0.5)
+    raise RuntimeError("the services' followers did not catch up")
+
+
+async def open_loop(rate: float, seconds: float, send) -> int:
+    """Sends at fixed instants whatever the answers' speed: a slow server queues work."""
+    total, started, tasks = int(rate * seconds), time.monotonic(), []
+    for number in range(total):
+        await asyncio.sleep(max(0.0, started + number / rate - time.monotonic()))
+        tasks.append(asyncio.create_task(send(number)))
+    await asyncio.gather(*tasks)
+    return total
+
+
+async def collect(consumer: AIOKafkaConsumer, seen: dict[str, float], key_of) -> None:
+    async for record in consumer:
+        key = key_of(record)
+        if key is not None:
+            seen.setdefault(key, time.monotonic())
+
+
+async def latest_consumer(settings: Settings, topic: str) -> AIOKafkaConsumer:
+    consumer = AIOKafkaConsumer(topic, bootstrap_servers=settings.kafka_bootstrap_servers,
+                                auto_offset_reset="latest", enable_auto_commit=False, group_id=None)
+    await consumer.start()
+    await consumer.seek_to_end()
+    return consumer
+
+
+async def bare_kafka(settings: Settings, rate: float, seconds: float) -> list[float]:
+    topic = f"bench-roundtrip-{uuid4().hex[:8]}"
+    producer = AIOKafkaProducer(bootstrap_servers=settings.kafka_bootstrap_servers, acks="all")
+    await producer.start()
+    await producer.send_and_wait(topic, b"warm-up")  # creates the topic
+    consumer = await latest_consumer(settings, topic)
+    seen: dict[str, float] = {}
+    task = asyncio.create_task(collect(consumer, seen, lambda record: record.value.decode()))
+    sent: dict[str, float] = {}
+
+    async def send(number: int) -> None:
+        sent[str(number)] = time.monotonic()
+        await producer.send_and_wait(topic, str(number).encode())
+
+    total = await open_loop(rate, seconds, send)
+    await wait_for(lambda: len(seen) >= total, 30)
+    task.cancel()
+    await consumer.stop()
+    await producer.stop()
+    return [(seen[key] - sent[key]) * 1000 for key in sent if key in seen]
+
+
+async def wait_for(condition, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and not condition():
+        await asyncio.sleep(0.1)
+
+
+async def through_the_services(settings: Settings, partner: Partner, mentees: list[str], program_id: str,
+                               rate: float, seconds: float) -> tuple[list[float], int]:
+    consumer = await latest_consumer(settings, settings.topic_for("matching"))
+    seen: dict[str, float] = {}
+
+    def proposed_request(record) -> str | None:
+        event = json.loads(record.value)
+        return event["data"]["request_id"] if event["type"].endswith(".MatchProposed.v1") else None
+
+    task = asyncio.create_task(collect(consumer, seen, proposed_request))
+    sent: dict[str, float] = {}
+    # Mentee after mentee: requests in flight together are of different people.
+    bodies = iter([request_body(program_id, mentee, slot) for slot in range(SLOTS) for mentee in mentees])
+
+    async def send(_: int) -> None:
+        body, at = next(bodies), time.monotonic()
+        created = await partner.post("/v1/requests", body)
+        sent[created["id"]] = at
+
+    total = await open_loop(rate, seconds, send)
+    await wait_for(lambda: all(key in seen for key in sent), 120)
+    task.cancel()
+    await consumer.stop()
+    return [(seen[key] - at) * 1000 for key, at in sent.items() if key in seen], total
+
+
+async def run(options: argparse.Namespace) -> None:
+    base = Settings()
+    suffix = uuid4().hex[:8]
+    databases = {name: f"bench_e2e_{name}_{suffix}" for name in ("intake", "matching", "sessions")}
+    for database in databases.values():
+        create_database_sync(base, database)
+    settings = base.model_copy(update={"topic_namespace": f"benche2e{suffix}"})
+    needed = sum(int(rate * options.seconds) for rate in options.rates)
+    try:
+        with running_services(settings, databases, Path(tempfile.mkdtemp(prefix="bench-e2e-")),
+                              {"TOPIC_NAMESPACE": settings.topic_namespace, **DEPLOYED_POLLING}) as services:
+            urls = [service.url for service in services.values()]
+            partner = Partner(settings, services["intake"].url)
+            await fill_waiting_program(partner, options.waiting)
+            program_id = await partner.program("Measured")
+            await partner.enrol(program_id, "mentor", math.ceil(needed / MENTOR_CAPACITY), MENTOR_CAPACITY)
+            mentees = await partner.enrol(program_id, "mentee", math.ceil(needed / SLOTS), SLOTS)
+            await wait_for_followers(urls)
+            print(f"{options.waiting} requests waiting in another program; deployed polling {DEPLOYED_POLLING}")
+            for rate in options.rates:
+                used = math.ceil(rate * options.seconds / SLOTS)
+                mine, mentees = mentees[:used], mentees[used:]
+                bare = figures(f"bare Kafka round trip @ {rate:g}/s", await bare_kafka(settings, rate, options.seconds),
+                               int(rate * options.seconds))
+                latencies, total = await through_the_services(settings, partner, mine, program_id, rate,
+                                                              options.seconds)
+                real = figures(f"POST -> MatchProposed @ {rate:g}/s", latencies, total)
+                print(f"  ratio to bare Kafka: p50 {real['p50'] / bare['p50']:.1f}x, "
+                      f"p99 {real['p99'] / bare['p99']:.1f}x")
+                await wait_for_followers(urls)
+    finally:
+        for database in databases.values():
+            drop_database_sync(base, database)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rates", type=float, nargs="+", default=[20, 50, 200])
+    parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument("--waiting", type=int, default=1000)
+    asyncio.run(run(parser.parse_args()))
+
+
+if __name__ == "__main__":
+    main()
