@@ -5,9 +5,12 @@ others go on; the last mentee leaving, or the mentor, closes it."""
 from datetime import timedelta
 from uuid import uuid4
 
+from services.sessions.consumers import relationship_parties
 from services.sessions.domain.closing import A_PARTY_LEFT
 from services.sessions.publishing import to_public
 from shared.contracts import sessions as contracts
+from shared.contracts.matching import MatchConfirmed
+from shared.contracts.vocabulary import GroundRulesTemplate
 from tests.unit.sessions.group_builders import (ADA, BEN, CLEO, EVERYONE, GROUP_MENTOR, active_group,
                                                 forming_group)
 from tests.unit.sessions.relationship_builders import START, refused
@@ -120,10 +123,6 @@ def test_a_group_rebuilt_from_its_events_has_the_members_who_stayed():
 
 
 def test_a_confirmed_group_makes_the_mentor_and_every_mentee_parties_in_their_organizations():
-    from shared.contracts.matching import MatchConfirmed
-    from shared.contracts.vocabulary import GroundRulesTemplate
-    from services.sessions.consumers import relationship_parties
-
     fact = MatchConfirmed(
         proposal_id=uuid4(), request_id=uuid4(), program_id=uuid4(), organization_id="acme",
         mentor_organization_id="globex", mentee_id=ADA, mentor_id=GROUP_MENTOR, format="group",
