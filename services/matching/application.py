@@ -236,14 +236,14 @@ class MatchingApplication(ServiceApplication):
             return None
         return self.candidate(participant_id)
 
-    def mentor_capacity(self, mentor_id: UUID) -> tuple[str, dict[str, Any], int] | None:
-        """The mentor's organization, their seats (held by running relationships) and the ledger's version."""
+    def mentor_capacity(self, mentor_id: UUID, role: str = "mentor") -> tuple[str, dict[str, Any], int] | None:
+        """The person's organization, their seats in `role` (held by running relationships) and the ledger's version."""
         member = find_sync(self, mentor_id, PoolMember)
-        seats = find_sync(self, seats_id(mentor_id, "mentor"), Seats)
+        seats = find_sync(self, seats_id(mentor_id, role), Seats)
         if member is None or seats is None:
             return None
         relationships = [str(load_sync(self, held, MatchProposal, "match").request_id) for held in seats.held]
-        view = {"mentor_id": str(mentor_id), "capacity": seats.capacity, "held": len(seats.held),
+        view = {"mentor_id": str(mentor_id), "role": role, "capacity": seats.capacity, "held": len(seats.held),
                 "free": max(0, seats.free), "relationships": relationships}
         return member.organization_id, view, seats.version
 
