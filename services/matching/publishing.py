@@ -60,7 +60,7 @@ def proposal_contract(name: str, event: Any, proposal: MatchProposal) -> Any:
             **ids, organization_id=proposal.organization_id,
             mentor_organization_id=terms.get("mentor_organization_id"), mentee_id=proposal.mentee_id,
             mentor_id=proposal.mentor_id, co_mentee_id=terms.get("co_mentee_id"),
-            co_mentees=[{"participant_id": person, "organization_id": organization}
+            co_mentees=[contracts.GroupMentee(participant_id=person, organization_id=organization)
                         for person, organization in (terms.get("co_mentee_organizations") or {}).items()],
             format=terms["format"],
             goals=terms["goals"], cadence_days=terms["cadence_days"], length_weeks=terms["length_weeks"],

@@ -95,7 +95,7 @@ def group(stack):
         "goals": {str(person): [GOAL] for person in mentees}, "end_date": end_date, "cadence_days": 14,
         "logistics": {"meeting_mode": "video", "channel_or_place": "team video room"}})
     assert agreement.status_code == 200, agreement.text
-    for person, party in on_sessions.items():
+    for party in on_sessions.values():
         party.post(f"{base}/agreement/sign", {"version": 1})
         found["last_acknowledgement"] = party.post(f"{base}/ground-rules/acknowledge")
     scheduled = on_sessions[requester].post(f"{base}/sessions", {
@@ -125,7 +125,7 @@ def group(stack):
     return found
 
 
-def settled(probe, done, timeout=30):  # noqa: ANN001, ANN201
+def settled(probe, done, timeout=30):
     """The last answer once `done` holds, or when time runs out: the test then says what was wrong."""
     deadline = time.monotonic() + timeout
     while True:
@@ -135,7 +135,7 @@ def settled(probe, done, timeout=30):  # noqa: ANN001, ANN201
         time.sleep(0.25)
 
 
-def confirmed(group) -> None:  # noqa: ANN001
+def confirmed(group) -> None:
     assert group["proposal"] is not None, f"no proposal; the request is {group.get('matching_request')}"
     assert "mentor_seats" in group, f"not confirmed: {[a.text for a in group.get('answers', [])]}"
 

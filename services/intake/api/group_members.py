@@ -2,16 +2,16 @@
 the field (`body.co_mentee_ids.<position>`), and a person the caller may not see is a 404
 naming it, so nobody learns that another organization's ids exist."""
 
-from shared.errors import NotFound
-from shared.http.aggregates import load
-from shared.http.auth import Principal
-from shared.http.problems import Problem
-from shared.eventstore import ServiceApplication
 from services.intake.api.access import check_sees_person
 from services.intake.domain.group_rules import group_member_problems, group_shape_problems
 from services.intake.domain.participant import Participant
 from services.intake.domain.program import Program
 from services.intake.schemas import NewRequest
+from shared.errors import NotFound
+from shared.eventstore import ServiceApplication
+from shared.http.aggregates import load
+from shared.http.auth import Principal
+from shared.http.problems import Problem
 
 
 def invalid(problems: list[tuple[str, str]]) -> Problem:

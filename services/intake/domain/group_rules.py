@@ -7,9 +7,9 @@ between the API's check and the save (withdrew meanwhile, say).
 
 from uuid import UUID
 
-from shared.errors import RuleViolated
 from services.intake.domain.participant import Participant
 from services.intake.domain.program import Program
+from shared.errors import RuleViolated
 
 MAX_OTHER_MENTEES = 7  # one mentor with up to 8 mentees: the size commercial group programs use
 FIELD = "co_mentee_ids"

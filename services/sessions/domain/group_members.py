@@ -12,8 +12,8 @@ from uuid import UUID
 
 from eventsourcing.domain import event
 
-from shared.errors import RuleViolated
 from services.sessions.domain.activation import RelationshipActivation
+from shared.errors import RuleViolated
 
 
 class RelationshipGroupMembers(RelationshipActivation):

@@ -5,8 +5,11 @@ from uuid import uuid4
 
 import pytest
 
-from services.intake.domain.group_rules import (MAX_OTHER_MENTEES, group_member_problems,
-                                                group_shape_problems)
+from services.intake.domain.group_rules import (
+    MAX_OTHER_MENTEES,
+    group_member_problems,
+    group_shape_problems,
+)
 from services.intake.domain.request_rules import check_can_request
 from tests.unit.intake.test_intake_kit import enrolled, goals, open_program, refused
 

@@ -9,8 +9,13 @@ from uuid import uuid4
 
 import pytest
 
-from services.matching.domain.group import (check_group_pair, group_score, is_group, rank_for_group,
-                                            why_no_mentor_fits_group)
+from services.matching.domain.group import (
+    check_group_pair,
+    group_score,
+    is_group,
+    rank_for_group,
+    why_no_mentor_fits_group,
+)
 from services.matching.domain.proposal import MatchProposal
 from services.matching.domain.scoring import score
 from services.matching.publishing import to_public
@@ -22,14 +27,14 @@ PROGRAM = uuid4()
 AT = datetime(2030, 1, 1, tzinfo=UTC)
 
 
-def group_of(count: int = 3, **changes):  # noqa: ANN003, ANN201
+def group_of(count: int = 3, **changes):
     members = [mentee(program_id=PROGRAM, **changes) for _ in range(count)]
     request = open_request(members[0], format="group",
                            co_mentee_ids=tuple(m.participant_id for m in members[1:]))
     return request, members
 
 
-def a_mentor(**changes):  # noqa: ANN003, ANN201
+def a_mentor(**changes):
     return candidate(program_id=PROGRAM, **changes)
 
 

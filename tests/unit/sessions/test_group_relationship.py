@@ -11,8 +11,15 @@ from services.sessions.publishing import to_public
 from shared.contracts import sessions as contracts
 from shared.contracts.matching import MatchConfirmed
 from shared.contracts.vocabulary import GroundRulesTemplate
-from tests.unit.sessions.group_builders import (ADA, BEN, CLEO, EVERYONE, GROUP_MENTOR, active_group,
-                                                forming_group)
+from tests.unit.sessions.group_builders import (
+    ADA,
+    BEN,
+    CLEO,
+    EVERYONE,
+    GROUP_MENTOR,
+    active_group,
+    forming_group,
+)
 from tests.unit.sessions.relationship_builders import START, refused
 
 LATER = START + timedelta(days=1)
