@@ -42,14 +42,14 @@ def api(server_settings):
                           "hidden": enrol(initech, elsewhere, organization="initech")}}
 
 
-def ask(api, members: list[str], program: str = "groups", requester: str = "requester"):  # noqa: ANN001, ANN201
+def ask(api, members: list[str], program: str = "groups", requester: str = "requester"):
     people = api["people"]
     return api["client"].post("/v1/requests", headers=api["acme"], json={
         "program_id": api["programs"][program], "mentee_id": people[requester], "format": "group",
         "co_mentee_ids": [people.get(m, m) for m in members], "goals": [GOAL], "meeting_modes": ["video"]})
 
 
-def problem_fields(response) -> list[str]:  # noqa: ANN001
+def problem_fields(response) -> list[str]:
     assert response.headers["content-type"] == PROBLEM, response.text
     return [error["field"] for error in response.json()["errors"]]
 
