@@ -37,14 +37,15 @@ class MentorshipRequest(Aggregate):
 
     @classmethod
     def rematch_of(cls, ended: "MentorshipRequest", new_id: UUID, excluded_mentor: UUID,
-                   at: datetime) -> "MentorshipRequest":
-        """The same goals again after 'not a good fit', never with the same mentor."""
+                   at: datetime, group_members: list[UUID] | None = None) -> "MentorshipRequest":
+        """The same goals again after 'not a good fit', never with the same mentor; a group's
+        new request names `group_members` (those of the group still in the program)."""
         avoid = sorted({*ended.preferences.get("avoid", []), f"participant:{excluded_mentor}"})
         return cls(id=new_id, program_id=ended.program_id, organization_id=ended.organization_id,
                    mentee_id=ended.mentee_id, co_mentee_id=ended.co_mentee_id, format=ended.format,
                    goals=ended.goals, meeting_modes=ended.meeting_modes,
                    preferences={**ended.preferences, "avoid": avoid}, named_mentor_id=None,
-                   message_ciphertext=None, requested_at=at, co_mentee_ids=ended.group_members)
+                   message_ciphertext=None, requested_at=at, co_mentee_ids=ended.group_members if group_members is None else group_members)
 
     @property
     def is_open(self) -> bool:

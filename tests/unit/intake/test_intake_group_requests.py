@@ -1,6 +1,7 @@
 """A group request names its other mentees: 1 to 7, each once, each an active mentee of the
 same program. The same rules serve the API (422 naming the field) and the domain (a refusal)."""
 
+from datetime import UTC, datetime
 from uuid import uuid4
 
 import pytest
@@ -10,6 +11,7 @@ from services.intake.domain.group_rules import (
     group_member_problems,
     group_shape_problems,
 )
+from services.intake.domain.mentorship_request import MentorshipRequest
 from services.intake.domain.request_rules import check_can_request
 from tests.unit.intake.test_intake_kit import enrolled, goals, open_program, refused
 
@@ -83,3 +85,26 @@ def test_a_group_member_cannot_be_the_named_mentor():
     mentee, both = enrolled(program), enrolled(program, roles="both")
     refused("named-mentor-is-mentee",
             lambda: check_can_request(program, mentee, None, both, "group", goals("sql"), [both]), program, mentee)
+
+
+def a_group_request(program, mentee, members) -> MentorshipRequest:
+    return MentorshipRequest(
+        id=uuid4(), program_id=program.id, organization_id="acme", mentee_id=mentee.id, co_mentee_id=None,
+        format="group", goals=goals("sql"), meeting_modes=["video"], preferences={"must_have": [], "avoid": []},
+        named_mentor_id=None, message_ciphertext=None, requested_at=datetime(2030, 1, 1, tzinfo=UTC),
+        co_mentee_ids=[member.id for member in members])
+
+
+def test_a_group_request_lets_every_member_see_it():
+    program = open_program(formats=GROUPS)
+    mentee, *others = (enrolled(program) for _ in range(3))
+    assert a_group_request(program, mentee, others).people == [mentee.id, *(m.id for m in others)]
+
+
+def test_a_group_matched_again_after_no_fit_keeps_the_members_still_in_it_and_avoids_the_mentor():
+    program = open_program(formats=GROUPS)
+    mentee, stays, left = (enrolled(program) for _ in range(3))
+    ended, mentor = a_group_request(program, mentee, [stays, left]), uuid4()
+    again = MentorshipRequest.rematch_of(ended, uuid4(), mentor, ended.requested_at, [stays.id])
+    assert (again.format, again.mentee_id, again.group_members) == ("group", mentee.id, [stays.id])
+    assert f"participant:{mentor}" in again.preferences["avoid"]
