@@ -3,8 +3,8 @@ matching proposes ONE mentor for the three (never the manager of one of them, wh
 score best), the mentor and every mentee accept, and the group takes one of the mentor's
 seats and one of each mentee's. Sessions holds one relationship with four parties: everyone
 signs and acknowledges, a session is held with what each learned, each checks in. One mentee
-withdraws from the program: they leave the group (their seat is free) and the others go on.
-Closing frees the mentor's seat. Separate processes over real Kafka and PostgreSQL."""
+withdraws from the program: they leave the group (their seat is free) and the others go on;
+another leaves the group by choice. Closing frees the mentor's seat. Separate processes over real Kafka and PostgreSQL."""
 
 import time
 from datetime import UTC, datetime, timedelta
@@ -115,13 +115,15 @@ def group(stack):
     found["ben_seat_after_leaving"] = settled(lambda: seats(ben, "mentee"), lambda b: b.get("held") == 0)
     found["mentor_seats_after_leaving"] = seats(mentor)
     found["check_in_after_leaving"] = on_sessions[cleo].post(f"{base}/check-ins", {"fit": 5, "progress": 4})
+    # Leaving the group without leaving the program: the same fact, by choice.
+    found["cleo_left"] = on_sessions[cleo].post(f"{base}/leave-group")
+    found["cleo_seat_after_leaving"] = settled(lambda: seats(cleo, "mentee"), lambda b: b.get("held") == 0)
+    found["last_mentee_may_not_leave"] = on_sessions[requester].post(f"{base}/leave-group")
 
     closed = on_sessions[mentor].post(f"{base}/close", {"outcome": "completed", "reason": "talks given"})
     found["closed"] = closed
     found["mentor_seats_after_close"] = settled(lambda: seats(mentor), lambda body: body.get("held") == 0)
-    found["mentee_seats_after_close"] = {
-        person: settled(lambda p=person: seats(p, "mentee"), lambda b: b.get("held") == 0)
-        for person in (requester, cleo)}
+    found["requester_seat_after_close"] = settled(lambda: seats(requester, "mentee"), lambda b: b.get("held") == 0)
     return found
 
 
@@ -201,9 +203,18 @@ def test_a_mentee_who_withdraws_leaves_the_group_their_seat_is_free_and_the_rest
     assert group["check_in_after_leaving"].status_code == 200, group["check_in_after_leaving"].text
 
 
-def test_closing_the_group_frees_the_mentors_seat_and_every_remaining_mentees(group):
+def test_a_mentee_may_leave_the_group_without_leaving_the_program_but_not_the_last_one(group):
+    confirmed(group)
+    assert group["cleo_left"].status_code == 200, group["cleo_left"].text
+    assert {p["participant_id"] for p in group["cleo_left"].json()["parties"]} == {
+        str(group["ids"]["mentor"]), str(group["ids"]["mentees"][0])}
+    assert group["cleo_seat_after_leaving"]["held"] == 0, group["cleo_seat_after_leaving"]
+    last = group["last_mentee_may_not_leave"]
+    assert last.status_code == 409 and last.json()["type"].endswith("/cannot-leave-group"), last.text
+
+
+def test_closing_the_group_frees_the_mentors_seat_and_the_remaining_mentees(group):
     confirmed(group)
     assert group["closed"].status_code == 200, group["closed"].text
     assert group["mentor_seats_after_close"]["held"] == 0, group["mentor_seats_after_close"]
-    for person, seats in group["mentee_seats_after_close"].items():
-        assert seats["held"] == 0, (person, seats)
+    assert group["requester_seat_after_close"]["held"] == 0, group["requester_seat_after_close"]
