@@ -52,12 +52,14 @@ class IntakeApplication(ServiceApplication):
         mentee = load_sync(self, fields["mentee_id"], Participant, "participant")
         co_mentee = self._optional_person(fields.get("co_mentee_id"))
         named_mentor = self._optional_person(fields.get("named_mentor_id"))
-        check_can_request(program, mentee, co_mentee, named_mentor, fields["format"], fields["goals"])
+        group = [load_sync(self, person, Participant, "participant") for person in fields.get("co_mentee_ids", [])]
+        check_can_request(program, mentee, co_mentee, named_mentor, fields["format"], fields["goals"], group)
         request = MentorshipRequest(
             id=request_id, program_id=program.id, organization_id=organization_id, mentee_id=mentee.id,
             co_mentee_id=fields.get("co_mentee_id"), format=fields["format"], goals=fields["goals"],
             meeting_modes=fields["meeting_modes"], preferences=fields["preferences"],
             named_mentor_id=fields.get("named_mentor_id"), message_ciphertext=message_ciphertext, requested_at=at,
+            co_mentee_ids=[member.id for member in group],
         )
         mentee.note_request_opened(request.id, sorted(goal_topics(fields["goals"])))
         # One save for both: a concurrent request for the same mentee conflicts here.

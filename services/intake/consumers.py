@@ -5,17 +5,17 @@ forward becomes a pending mentor enrolment."""
 from typing import Any
 from uuid import NAMESPACE_URL, uuid5
 
+from services.intake.application import IntakeApplication
+from services.intake.domain.mentorship_request import MentorshipRequest
+from services.intake.domain.participant import Participant
+from services.intake.domain.program import Program
+from services.intake.domain.request_rules import check_can_request, goal_topics
 from shared.consumer import Handler
 from shared.contracts.base import EventContract
 from shared.contracts.matching import MatchConfirmed, RequestUnmatched
 from shared.contracts.sessions import PayItForwardOffered, RematchRequested
 from shared.envelope import CloudEvent
 from shared.store_access import find_sync, load_sync
-from services.intake.application import IntakeApplication
-from services.intake.domain.mentorship_request import MentorshipRequest
-from services.intake.domain.participant import Participant
-from services.intake.domain.program import Program
-from services.intake.domain.request_rules import check_can_request, goal_topics
 
 
 def handlers(app: IntakeApplication) -> dict[type[EventContract], Handler]:
@@ -38,10 +38,15 @@ def handlers(app: IntakeApplication) -> dict[type[EventContract], Handler]:
         if find_sync(app, new_id, MentorshipRequest) is not None:
             return []
         ended = load_sync(app, fact.relationship_id, MentorshipRequest, "request")
-        mentee = load_sync(app, fact.mentee_id, Participant, "participant")
+        # A group is matched again as the group (its requester asks), without those who left it.
+        mentee_id = ended.mentee_id if ended.format == "group" else fact.mentee_id
+        mentee = load_sync(app, mentee_id, Participant, "participant")
         program = load_sync(app, ended.program_id, Program, "program")
-        check_can_request(program, mentee, None, None, ended.format, ended.goals)
-        request = MentorshipRequest.rematch_of(ended, new_id, fact.excluded_mentor_id, envelope.time)
+        members = [load_sync(app, person, Participant, "participant") for person in ended.group_members]
+        group = [member for member in members if member.is_active]
+        check_can_request(program, mentee, None, None, ended.format, ended.goals, group)
+        request = MentorshipRequest.rematch_of(ended, new_id, fact.excluded_mentor_id, envelope.time,
+                                               [member.id for member in group])
         mentee.note_request_opened(request.id, sorted(goal_topics(ended.goals)))
         return [request, mentee]
 

@@ -54,6 +54,7 @@ def request_view(request: MentorshipRequest) -> dict[str, Any]:
         "id": str(request.id), "program_id": str(request.program_id), "organization_id": request.organization_id,
         "mentee_id": str(request.mentee_id),
         "co_mentee_id": str(request.co_mentee_id) if request.co_mentee_id else None,
+        "co_mentee_ids": [str(person) for person in request.group_members],
         "format": request.format, "goals": request.goals, "meeting_modes": request.meeting_modes,
         "preferences": request.preferences,
         "named_mentor_id": str(request.named_mentor_id) if request.named_mentor_id else None,

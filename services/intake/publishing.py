@@ -64,7 +64,8 @@ def request_event(event: Any, request: MentorshipRequest) -> PublicEvent | None:
     if name == "MentorshipRequested":
         contract: Any = contracts.MentorshipRequested(
             **ids, organization_id=request.organization_id, mentee_id=request.mentee_id,
-            co_mentee_id=request.co_mentee_id, format=request.format, goals=request.goals,
+            co_mentee_id=request.co_mentee_id, co_mentee_ids=request.group_members, format=request.format,
+            goals=request.goals,
             meeting_modes=request.meeting_modes, preferences=request.preferences,
             named_mentor_id=request.named_mentor_id, requested_at=request.requested_at,
         )

@@ -102,6 +102,8 @@ class NewRequest(Body):
     program_id: UUID
     mentee_id: UUID
     co_mentee_id: UUID | None = None
+    co_mentee_ids: list[UUID] = Field(default_factory=list, max_length=7, description=(
+        "group format: the other mentees (1 to 7) who share the mentor with mentee_id"))
     format: Format = "one_to_one"
     goals: list[GoalInput] = Field(min_length=1, max_length=5)
     meeting_modes: list[MeetingMode] = Field(min_length=1)

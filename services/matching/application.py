@@ -8,6 +8,8 @@ from shared.errors import ConcurrentWrite, NotFound, RuleViolated
 from shared.eventstore import ServiceApplication
 from shared.store_access import find_sync, load_sync, save_sync
 from services.matching.domain.candidate_edges import CandidatePool
+from services.matching.domain.group import (check_group_pair, is_group, members_not_yet_known, rank_for_group,
+                                            why_no_mentor_fits_group)
 from services.matching.domain.hard_rules import Managers
 from services.matching.domain.match_request import (A_PARTICIPANT_LEFT, DIRECT_ASK_REFUSED, NO_MENTOR_FITS,
                                                     NO_PAIR_AGREED, PARTICIPANT_LEFT, MatchRequest)
@@ -67,6 +69,8 @@ class MatchingApplication(ServiceApplication):
             request.give_up(f"no pair was agreed after {request.attempts} proposals", NO_PAIR_AGREED)
             save_sync(self, request)
             return None
+        if is_group(open_request):
+            return self._propose_for_group(request, program, open_request, mentors, managers, "on_demand", at)
         named = open_request.named_mentor_id
         if named is not None and request.attempts == 0:
             mentor = next((m for m in mentors if m.participant_id == named), None)
@@ -83,6 +87,16 @@ class MatchingApplication(ServiceApplication):
                                 NO_MENTOR_FITS, at)
         return self._propose(request, program, mentee, ranked[0], "on_demand", at)
 
+    def propose_group(self, request_id: UUID, mentors: list[Candidate], at: datetime,
+                      managers: Managers | None = None) -> MatchProposal | None:
+        """A whole-pool run's proposal for a group (batch programs too)."""
+        request = load_sync(self, request_id, MatchRequest, "request")
+        if request.status != "awaiting":
+            return None
+        program = load_sync(self, request.program_id, ProgramPolicy, "program")
+        return self._propose_for_group(request, program, request.as_open_request(), mentors, managers,
+                                       "matching_run", at)
+
     def _propose_named_pair(self, request: MatchRequest, program: ProgramPolicy, open_request: OpenRequest,
                             managers: Managers | None, at: datetime) -> MatchProposal | None:
         """A reciprocal request: propose the requester and the co-mentee to each other, or say why not."""
@@ -97,6 +111,38 @@ class MatchingApplication(ServiceApplication):
             code = NO_PAIR_AGREED if open_request.declined_mentor_ids else NO_MENTOR_FITS
             return self._no_fit(request, program, outcome, code, at)
         return self._propose(request, program, requester, outcome, "on_demand", at)
+
+    def _propose_for_group(self, request: MatchRequest, program: ProgramPolicy, open_request: OpenRequest,
+                           mentors: list[Candidate], managers: Managers, origin: str,
+                           at: datetime) -> MatchProposal | None:
+        """One mentor for the whole group: allowed with every member, best by the group's score.
+        A direct ask names the mentor, who is checked against every member the same way."""
+        members = self._group_members(open_request)
+        if members is None:
+            return self._no_fit(request, program, members_not_yet_known(), NO_MENTOR_FITS, at)
+        managers = managers_of([*mentors, *members]) if managers is None else managers
+        weights = program.terms["matching_policy"]["weights"]
+        named = open_request.named_mentor_id
+        if named is not None and request.attempts == 0:
+            mentors, origin = [m for m in mentors if m.participant_id == named], "direct_ask"
+        ranked = rank_for_group(open_request, members, mentors, managers, weights)
+        if not ranked:
+            code = DIRECT_ASK_REFUSED if origin == "direct_ask" else NO_MENTOR_FITS
+            return self._no_fit(request, program, why_no_mentor_fits_group(open_request, members, mentors, managers),
+                                code, at)
+        return self._propose(request, program, members[0], ranked[0], origin, at, group=members[1:])
+
+    def _group_members(self, open_request: OpenRequest) -> list[Candidate] | None:
+        """The requester first, then the other mentees still in the program; None while one is
+        not known here yet. A member who left since the request was made is left out."""
+        members = [load_sync(self, open_request.mentee_id, PoolMember, "participant").as_candidate()]
+        for person in open_request.co_mentee_ids:
+            member = find_sync(self, person, PoolMember)
+            if member is None:
+                return None
+            if not member.has_left:
+                members.append(member.as_candidate())
+        return members
 
     def _no_fit(self, request: MatchRequest, program: ProgramPolicy, no_fit: NoFit, code: str,
                 at: datetime) -> None:
@@ -127,13 +173,23 @@ class MatchingApplication(ServiceApplication):
             if isinstance(named, NoFit):
                 raise RuleViolated("pair-not-allowed", named.reason)
             return self._propose(request, program, mentee, named, origin, at, algorithm)
+        if is_group(open_request):
+            members = self._group_members(open_request)
+            if members is None:
+                raise RuleViolated("pair-not-allowed", members_not_yet_known().reason)
+            chosen = check_group_pair(open_request, members, mentor, managers, weights)
+            if isinstance(chosen, str):
+                raise RuleViolated("pair-not-allowed", chosen)
+            return self._propose(request, program, mentee, chosen, origin, at, algorithm, group=members[1:])
         outcome = check_pair(open_request, mentee, mentor, managers, weights)
         if isinstance(outcome, str):
             raise RuleViolated("pair-not-allowed", outcome)
         return self._propose(request, program, mentee, outcome, origin, at, algorithm)
 
     def _propose(self, request: MatchRequest, program: ProgramPolicy, mentee: Candidate, choice: Choice,
-                 origin: str, at: datetime, algorithm: str = ALGORITHM) -> MatchProposal:
+                 origin: str, at: datetime, algorithm: str = ALGORITHM,
+                 group: list[Candidate] | None = None) -> MatchProposal:
+        """`group`: a group's other mentees being proposed (those still in the program)."""
         attempt = request.attempts + 1
         terms = program.terms
         mentor_member = load_sync(self, choice.mentor.participant_id, PoolMember, "participant")
@@ -154,6 +210,8 @@ class MatchingApplication(ServiceApplication):
             terms={
                 "format": request.details["format"], "goals": request.details["goals"],
                 "co_mentee_id": request.details.get("co_mentee_id"),
+                "co_mentee_ids": [str(member.participant_id) for member in group or []],
+                "co_mentee_organizations": self._organizations_of(group or []),
                 "cadence_days": terms["cadence_days"], "length_weeks": terms["length_weeks"],
                 "ground_rules": terms["ground_rules"],
                 "mentor_organization_id": mentor_member.organization_id,
@@ -162,6 +220,11 @@ class MatchingApplication(ServiceApplication):
         request.note_proposed(proposal.id)
         save_sync(self, proposal, request)
         return proposal
+
+    def _organizations_of(self, members: list[Candidate]) -> dict[str, str]:
+        # Each member answers for themself, and their partner for them: the proposal keeps whose they are.
+        return {str(member.participant_id): load_sync(self, member.participant_id, PoolMember,
+                                                      "participant").organization_id for member in members}
 
     def candidate(self, participant_id: UUID) -> Candidate:
         member = load_sync(self, participant_id, PoolMember, "participant")
@@ -173,14 +236,14 @@ class MatchingApplication(ServiceApplication):
             return None
         return self.candidate(participant_id)
 
-    def mentor_capacity(self, mentor_id: UUID) -> tuple[str, dict[str, Any], int] | None:
-        """The mentor's organization, their seats (held by running relationships) and the ledger's version."""
+    def mentor_capacity(self, mentor_id: UUID, role: str = "mentor") -> tuple[str, dict[str, Any], int] | None:
+        """The person's organization, their seats in `role` (held by running relationships) and the ledger's version."""
         member = find_sync(self, mentor_id, PoolMember)
-        seats = find_sync(self, seats_id(mentor_id, "mentor"), Seats)
+        seats = find_sync(self, seats_id(mentor_id, role), Seats)
         if member is None or seats is None:
             return None
         relationships = [str(load_sync(self, held, MatchProposal, "match").request_id) for held in seats.held]
-        view = {"mentor_id": str(mentor_id), "capacity": seats.capacity, "held": len(seats.held),
+        view = {"mentor_id": str(mentor_id), "role": role, "capacity": seats.capacity, "held": len(seats.held),
                 "free": max(0, seats.free), "relationships": relationships}
         return member.organization_id, view, seats.version
 
@@ -189,7 +252,7 @@ class MatchingApplication(ServiceApplication):
     def accept(self, proposal_id: UUID, by: str, at: datetime) -> MatchProposal:
         proposal = load_sync(self, proposal_id, MatchProposal, "match")
         proposal.accept(by, at)
-        if proposal.awaits_only is not None:
+        if proposal.awaiting:
             save_sync(self, proposal)
             return proposal
         request = load_sync(self, proposal.request_id, MatchRequest, "request")
@@ -217,7 +280,7 @@ class MatchingApplication(ServiceApplication):
     def _someone_left(self, proposal: MatchProposal) -> bool:
         """Never confirm for someone who left, even if their leaving has not reached the proposal."""
         return any((member := find_sync(self, person, PoolMember)) is not None and member.has_left
-                   for person in (proposal.mentee_id, proposal.mentor_id))
+                   for person in proposal.people)
 
     def _ledgers_for(self, proposal: MatchProposal) -> list[Seats]:
         """The seats a confirmation takes (MatchProposal.seat_roles). A one-way pair's two must exist.
@@ -274,6 +337,7 @@ class PoolRun:
         pairs_in = [
             (request.as_open_request(), load_sync(self.app, request.mentee_id, PoolMember, "participant").as_candidate())
             for request in requests if request.status == "awaiting" and not is_named_pair(request.as_open_request())
+            and not is_group(request.as_open_request())
         ]
         managers = managers if managers is not None else managers_of([*mentors, *(m for _, m in pairs_in)])
         candidates = CandidatePool(pairs_in, mentors, managers, program.terms["matching_policy"]["weights"])
@@ -290,6 +354,13 @@ class PoolRun:
                     self.app.propose_next(request.id, [], at, managers)
                 except ConcurrentWrite:
                     continue  # the request moved on while the run was computed
+        for request in requests:
+            # A group is no part of the search either: it needs one mentor allowed with every member.
+            if request.status == "awaiting" and is_group(request.as_open_request()):
+                try:
+                    self.app.propose_group(request.id, mentors, at, managers)
+                except (RuleViolated, ConcurrentWrite):
+                    continue
         for request_id, mentor_id in outcome.pairs.items():
             try:
                 self.app.propose_pair(request_id, mentor_id, "matching_run", at, ALGORITHMS[objective], managers)

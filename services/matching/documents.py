@@ -14,7 +14,7 @@ def to_document(aggregate: Any) -> Document | None:
     if isinstance(aggregate, MatchProposal):
         return Document("match", aggregate.id, aggregate.organization_id, aggregate.status, aggregate.version,
                         aggregate.created_on, match_view(aggregate), program_id=aggregate.program_id,
-                        tags=[f"participant:{aggregate.mentee_id}", f"participant:{aggregate.mentor_id}",
+                        tags=[*(f"participant:{person}" for person in aggregate.people),
                               f"request:{aggregate.request_id}", *organization_tags(aggregate)])
     if isinstance(aggregate, MatchRequest):
         return Document("request", aggregate.id, aggregate.organization_id, aggregate.status, aggregate.version,
@@ -49,7 +49,8 @@ def to_document(aggregate: Any) -> Document | None:
 
 
 def askers(request: MatchRequest) -> list[str]:
-    """The mentee and any co-mentee: their leaving ends the request."""
+    """The mentee and any co-mentee: their leaving ends the request. A group's other mentees
+    are not askers: one of them leaving leaves the group smaller, it does not end it."""
     co_mentee = request.details.get("co_mentee_id")
     return [str(request.mentee_id), *([str(co_mentee)] if co_mentee else [])]
 
@@ -64,7 +65,8 @@ def request_view(request: MatchRequest) -> dict[str, Any]:
 
 
 def organization_tags(proposal: MatchProposal) -> list[str]:
-    organizations = {proposal.organization_id, proposal.terms.get("mentor_organization_id")}
+    organizations = {proposal.organization_id, proposal.terms.get("mentor_organization_id"),
+                     *(proposal.terms.get("co_mentee_organizations") or {}).values()}
     return [f"organization:{org}" for org in sorted(organizations - {None})]
 
 
@@ -72,6 +74,7 @@ def match_view(proposal: MatchProposal) -> dict[str, Any]:
     return {
         "id": str(proposal.id), "request_id": str(proposal.request_id), "program_id": str(proposal.program_id),
         "mentee_id": str(proposal.mentee_id), "mentor_id": str(proposal.mentor_id), "status": proposal.status,
+        "co_mentee_ids": [str(person) for person in proposal.co_mentee_ids], "awaiting": proposal.awaiting,
         "score": proposal.score, "explanation": proposal.explanation, "provenance": proposal.provenance,
         "accepted_by": proposal.accepted_by, "proposed_at": proposal.proposed_at.isoformat(),
         "expires_at": proposal.expires_at.isoformat(), "reminded": proposal.reminded,

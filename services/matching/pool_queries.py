@@ -99,7 +99,8 @@ async def proposals_due_a_reminder(pool: asyncpg.Pool, now: datetime, share_left
 async def proposals_with_absent_people(pool: asyncpg.Pool) -> list[UUID]:
     rows = await pool.fetch(
         """SELECT p.id FROM documents p JOIN documents m
-             ON m.kind = 'member' AND m.id::text IN (p.body->>'mentee_id', p.body->>'mentor_id')
+             ON m.kind = 'member' AND (m.id::text IN (p.body->>'mentee_id', p.body->>'mentor_id')
+                                       OR coalesce(p.body->'co_mentee_ids', '[]'::jsonb) ? m.id::text)
            WHERE p.kind = 'match' AND p.status = 'proposed' AND m.status <> 'active'""")
     return [row["id"] for row in rows]
 

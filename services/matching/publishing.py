@@ -39,12 +39,14 @@ def proposal_contract(name: str, event: Any, proposal: MatchProposal) -> Any:
         return contracts.MatchProposed(
             **ids, mentee_id=proposal.mentee_id, mentor_id=proposal.mentor_id, score=proposal.score,
             explanation=proposal.explanation, provenance=proposal.provenance, expires_at=proposal.expires_at,
-            attempt=proposal.attempt, origin=proposal.origin,
+            attempt=proposal.attempt, origin=proposal.origin, co_mentee_ids=proposal.co_mentee_ids,
         )
     if name == "MatchAccepted":
-        return contracts.MatchAccepted(**ids, by=event.by)
+        side, person = proposal.side_and_person(event.by)
+        return contracts.MatchAccepted(**ids, by=side, participant_id=person)
     if name == "MatchDeclined":
-        return contracts.MatchDeclined(**ids, by=event.by, reason=event.reason[:500])
+        side, person = proposal.side_and_person(event.by)
+        return contracts.MatchDeclined(**ids, by=side, participant_id=person, reason=event.reason[:500])
     if name == "MatchExpired":
         return contracts.MatchExpired(**ids)
     if name == "MatchExpiryReminderDue":
@@ -57,7 +59,10 @@ def proposal_contract(name: str, event: Any, proposal: MatchProposal) -> Any:
         return contracts.MatchConfirmed(
             **ids, organization_id=proposal.organization_id,
             mentor_organization_id=terms.get("mentor_organization_id"), mentee_id=proposal.mentee_id,
-            mentor_id=proposal.mentor_id, co_mentee_id=terms.get("co_mentee_id"), format=terms["format"],
+            mentor_id=proposal.mentor_id, co_mentee_id=terms.get("co_mentee_id"),
+            co_mentees=[contracts.GroupMentee(participant_id=person, organization_id=organization)
+                        for person, organization in (terms.get("co_mentee_organizations") or {}).items()],
+            format=terms["format"],
             goals=terms["goals"], cadence_days=terms["cadence_days"], length_weeks=terms["length_weeks"],
             ground_rules=terms["ground_rules"],
         )

@@ -88,4 +88,7 @@ def relationship_parties(fact: matching.MatchConfirmed) -> list[dict[str, Any]]:
     if fact.co_mentee_id is not None and fact.co_mentee_id not in (fact.mentee_id, fact.mentor_id):
         parties.append({"participant_id": str(fact.co_mentee_id), "role": "both",
                         "organization_id": fact.organization_id})
+    # A group: one mentor, and each of the other mentees who accepted, in their own organization.
+    parties += [{"participant_id": str(member.participant_id), "role": "mentee",
+                 "organization_id": member.organization_id} for member in fact.co_mentees]
     return parties

@@ -46,6 +46,8 @@ MAPPERS: dict[str, tuple[type[contracts.SessionsEvent], Callable[[Any, Relations
         session_id=e.session_id, starts_at=_session(e, r)["starts_at"])),
     "CheckInRecorded": (contracts.CheckInRecorded, lambda e, r: dict(by=e.by, fit=e.fit, progress=e.progress)),
     "PairingFitReported": (contracts.PairingFitReported, lambda e, r: dict(by=e.by, answer=e.answer)),
+    "MenteeLeftGroup": (contracts.MenteeLeftGroup, lambda e, r: dict(participant_id=e.participant_id,
+                                                                    reason=e.reason)),
     "RelationshipPaused": (contracts.RelationshipPaused, lambda e, r: dict(by=e.by)),
     "RelationshipResumed": (contracts.RelationshipResumed, lambda e, r: dict(by=e.by)),
     "RelationshipStalled": (contracts.RelationshipStalled, lambda e, r: dict(quiet_since=e.quiet_since)),

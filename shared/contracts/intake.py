@@ -72,6 +72,9 @@ class MentorshipRequested(IntakeEvent):
     organization_id: str
     mentee_id: UUID
     co_mentee_id: UUID | None = None
+    co_mentee_ids: list[UUID] = Field(default_factory=list, max_length=7, description=(
+        "a group request's other mentees (the requester is mentee_id); empty for other formats "
+        "and absent from requests made before groups existed"))
     format: Format
     goals: list[Goal] = Field(min_length=1, max_length=5)
     meeting_modes: list[MeetingMode]

@@ -38,6 +38,8 @@ class MatchProposed(MatchingEvent):
     expires_at: datetime
     attempt: int
     origin: Literal["on_demand", "matching_run", "direct_ask", "operator"]
+    co_mentee_ids: list[UUID] = Field(default_factory=list, description=(
+        "a group proposal's other mentees, who each accept too; empty for other formats"))
 
 
 class MatchAccepted(MatchingEvent):
@@ -45,6 +47,9 @@ class MatchAccepted(MatchingEvent):
     request_id: UUID
     program_id: UUID
     by: Literal["mentee", "mentor"]
+    participant_id: UUID | None = Field(default=None, description=(
+        "who answered; in a group several mentees answer on the mentee side. Absent from events "
+        "published before groups existed"))
 
 
 class MatchDeclined(MatchingEvent):
@@ -52,6 +57,7 @@ class MatchDeclined(MatchingEvent):
     request_id: UUID
     program_id: UUID
     by: Literal["mentee", "mentor"]
+    participant_id: UUID | None = Field(default=None, description="who declined (see MatchAccepted)")
     reason: str = Field(max_length=500, description="a short reason the decliner chose to share")
 
 
@@ -78,6 +84,11 @@ class MatchCancelled(MatchingEvent):
         "ends with this reason; absent from events published before compensations existed"))
 
 
+class GroupMentee(Value):
+    participant_id: UUID
+    organization_id: str
+
+
 class MatchConfirmed(MatchingEvent):
     """Both people accepted: the relationship may start."""
 
@@ -89,6 +100,8 @@ class MatchConfirmed(MatchingEvent):
     mentee_id: UUID
     mentor_id: UUID
     co_mentee_id: UUID | None = None
+    co_mentees: list[GroupMentee] = Field(default_factory=list, description=(
+        "a group's other mentees, each of whom accepted; the relationship has every one as a party"))
     format: Format
     goals: list[Goal]
     cadence_days: int

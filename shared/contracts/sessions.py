@@ -107,6 +107,14 @@ class PairingFitReported(SessionsEvent):
     answer: Literal["good_fit", "still_deciding", "not_a_good_fit"]
 
 
+class MenteeLeftGroup(SessionsEvent):
+    """A group's mentee left (withdrew from the program or was erased) while other mentees
+    remain: the relationship goes on without them, and their seat is free."""
+
+    participant_id: UUID
+    reason: str
+
+
 class RelationshipPaused(SessionsEvent):
     by: UUID
 

@@ -101,8 +101,8 @@ def test_a_closed_relationship_frees_both_seats_once_however_often_the_close_arr
         assert seats.held == []
         released = [e for e in app.repository.event_store.get(seats.id) if type(e).__name__ == "SeatReleased"]
         assert len(released) == 1
-    assert app.mentor_capacity(mentor.id)[1] == {"mentor_id": str(mentor.id), "capacity": 1, "held": 0, "free": 1,
-                                                  "relationships": []}
+    assert app.mentor_capacity(mentor.id)[1] == {"mentor_id": str(mentor.id), "role": "mentor", "capacity": 1,
+                                                  "held": 0, "free": 1, "relationships": []}
 
 
 def test_the_close_of_a_relationship_matching_never_confirmed_changes_nothing(app):

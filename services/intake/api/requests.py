@@ -22,6 +22,7 @@ from services.intake.api.access import (
     check_sees_program,
     require_api_caller,
 )
+from services.intake.api.group_members import check_group_members
 from services.intake.documents import request_view
 from services.intake.api.views import RequestPage, RequestView
 from services.intake.domain.mentorship_request import MentorshipRequest
@@ -47,10 +48,11 @@ async def request_mentorship(body: NewRequest, request: Request, runtime: Runtim
         if named is not None:
             person = await load(runtime.app, named, Participant, "participant")
             check_sees_person(principal, person, await load(runtime.app, person.program_id, Program, "program"))
+    await check_group_members(runtime.app, principal, body, program)
     request_id = new_id_for(request, principal)
     sealed = await runtime.vault.seal(body.mentee_id, body.personal_message) if body.personal_message else None
     fields = body.model_dump(mode="json", exclude={"personal_message"})
-    for key in ("program_id", "mentee_id", "co_mentee_id", "named_mentor_id"):
+    for key in ("program_id", "mentee_id", "co_mentee_id", "named_mentor_id", "co_mentee_ids"):
         fields[key] = getattr(body, key)
     created = await run_blocking(
         runtime.app.request_mentorship, request_id, mentee.organization_id, fields, sealed, clock.now()

@@ -18,7 +18,7 @@ class MentorshipRequest(Aggregate):
         self, id: UUID, program_id: UUID, organization_id: str, mentee_id: UUID,
         co_mentee_id: UUID | None, format: str, goals: list[dict[str, str]], meeting_modes: list[str],
         preferences: dict[str, list[str]], named_mentor_id: UUID | None,
-        message_ciphertext: str | None, requested_at: datetime,
+        message_ciphertext: str | None, requested_at: datetime, co_mentee_ids: list[UUID] | None = None,
     ) -> None:
         self.program_id = program_id
         self.organization_id = organization_id
@@ -32,25 +32,33 @@ class MentorshipRequest(Aggregate):
         self.message_ciphertext = message_ciphertext
         self.requested_at = requested_at
         self.status = "pending"
+        # A group's other mentees; None in requests recorded before groups existed.
+        self.co_mentee_ids = list(co_mentee_ids or [])
 
     @classmethod
     def rematch_of(cls, ended: "MentorshipRequest", new_id: UUID, excluded_mentor: UUID,
-                   at: datetime) -> "MentorshipRequest":
-        """The same goals again after 'not a good fit', never with the same mentor."""
+                   at: datetime, group_members: list[UUID] | None = None) -> "MentorshipRequest":
+        """The same goals again after 'not a good fit', never with the same mentor; a group's
+        new request names `group_members` (those of the group still in the program)."""
         avoid = sorted({*ended.preferences.get("avoid", []), f"participant:{excluded_mentor}"})
         return cls(id=new_id, program_id=ended.program_id, organization_id=ended.organization_id,
                    mentee_id=ended.mentee_id, co_mentee_id=ended.co_mentee_id, format=ended.format,
                    goals=ended.goals, meeting_modes=ended.meeting_modes,
                    preferences={**ended.preferences, "avoid": avoid}, named_mentor_id=None,
-                   message_ciphertext=None, requested_at=at)
+                   message_ciphertext=None, requested_at=at, co_mentee_ids=ended.group_members if group_members is None else group_members)
 
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
 
     @property
+    def group_members(self) -> list[UUID]:
+        """A group's other mentees (none for other formats, or requests from before groups)."""
+        return list(getattr(self, "co_mentee_ids", None) or [])
+
+    @property
     def people(self) -> list[UUID]:
-        return [self.mentee_id] + ([self.co_mentee_id] if self.co_mentee_id else [])
+        return [self.mentee_id] + ([self.co_mentee_id] if self.co_mentee_id else []) + self.group_members
 
     def update(self, goals: list[dict[str, str]], meeting_modes: list[str], preferences: dict[str, list[str]]) -> None:
         """Edits this request alone; `request_edits.edit_request` also revises the topics its mentee keeps."""

@@ -8,6 +8,7 @@ from uuid import UUID
 
 from shared.errors import RuleViolated
 from services.intake.domain.goals import MAX_GOALS, check_goal_count, goal_topics
+from services.intake.domain.group_rules import check_group_members
 from services.intake.domain.participant import Participant
 from services.intake.domain.program import Program
 
@@ -22,7 +23,9 @@ def check_can_request(
     named_mentor: Participant | None,
     format: str,
     goals: list[dict[str, str]],
+    group: list[Participant] | None = None,
 ) -> None:
+    """`group`: the other mentees a group request names, loaded."""
     if program.status != "open":
         raise RuleViolated("program-not-open", f"the program is {program.status}; requests need an open program")
     if not program.allows_format(format):
@@ -38,8 +41,11 @@ def check_can_request(
         raise RuleViolated("co-mentee-not-allowed", "only reciprocal requests name a second person")
     if co_mentee is not None and co_mentee.id == mentee.id:
         raise RuleViolated("co-mentee-is-mentee", "a reciprocal request names two different people")
+    check_group_members(program, mentee, format, group or [])
     if named_mentor is not None:
         check_named_mentor(program, mentee, named_mentor, co_mentee)
+        if any(named_mentor.id == member.id for member in group or []):
+            raise RuleViolated("named-mentor-is-mentee", "a group's mentee cannot be its mentor")
     cap = program.settings["max_open_requests_per_mentee"]
     if len(mentee.open_requests) >= cap:
         raise RuleViolated("open-request-cap-reached",

@@ -29,6 +29,8 @@ class Answer(BaseModel):
     model_config = ConfigDict(extra="forbid")
     acting_as: Literal["mentee", "mentor"] | None = Field(
         default=None, description="a partner answering for one of the two says which")
+    acting_for: UUID | None = Field(
+        default=None, description="a group's other mentee a partner answers for (with acting_as mentee)")
 
 
 class Decline(Answer):
@@ -41,8 +43,15 @@ class OperatorPair(BaseModel):
     mentor_id: UUID
 
 
+def organizations_of(proposal: MatchProposal) -> dict[str, str]:
+    """Whose each answer is: the two sides', and each of a group's other mentees'."""
+    return {"mentee": proposal.organization_id,
+            "mentor": proposal.terms.get("mentor_organization_id", proposal.organization_id),
+            **(proposal.terms.get("co_mentee_organizations") or {})}
+
+
 def check_sees(principal: Principal, proposal: MatchProposal) -> None:
-    organizations = {proposal.organization_id, proposal.terms.get("mentor_organization_id")}
+    organizations = set(organizations_of(proposal).values())
     if principal.is_operator:
         return
     if "partner" in principal.roles and principal.tenant in organizations:
@@ -54,8 +63,7 @@ def check_sees(principal: Principal, proposal: MatchProposal) -> None:
 
 def own_side_of(principal: Principal, proposal: MatchProposal) -> str | None:
     """The side the caller is on, if the token is that person's (organization included)."""
-    organizations = {"mentee": proposal.organization_id,
-                     "mentor": proposal.terms.get("mentor_organization_id", proposal.organization_id)}
+    organizations = organizations_of(proposal)
     side = proposal.side_of(principal.participant_id) if principal.participant_id else None
     if side is None or not principal.is_person(principal.participant_id, organizations[side]):  # type: ignore[arg-type]
         return None
@@ -90,7 +98,8 @@ async def read_match(match_id: UUID, runtime: Runtime, principal: CurrentPrincip
              summary="Accept: the match is confirmed when both have")
 async def accept(match_id: UUID, runtime: Runtime, principal: CurrentPrincipal, body: Answer | None = None):
     proposal = await _visible(match_id, runtime, principal)
-    side = answering_side(principal, proposal, (body or Answer()).acting_as)
+    answer = body or Answer()
+    side = answering_side(principal, proposal, answer.acting_as, answer.acting_for)
     answered = await run_blocking(runtime.app.accept, match_id, side, clock.now())
     return resource(match_view(answered), answered.version)
 
@@ -99,7 +108,7 @@ async def accept(match_id: UUID, runtime: Runtime, principal: CurrentPrincipal, 
              summary="Decline, with a reason; the next candidate is proposed")
 async def decline(match_id: UUID, body: Decline, runtime: Runtime, principal: CurrentPrincipal):
     proposal = await _visible(match_id, runtime, principal)
-    side = answering_side(principal, proposal, body.acting_as)
+    side = answering_side(principal, proposal, body.acting_as, body.acting_for)
     answered = await run_blocking(runtime.app.decline, match_id, side, body.reason, clock.now())
     return resource(match_view(answered), answered.version)
 
@@ -128,8 +137,10 @@ async def _visible(match_id: UUID, runtime: Runtime, principal: Principal) -> Ma
     return proposal
 
 
-def answering_side(principal: Principal, proposal: MatchProposal, acting_as: str | None) -> str:
-    """A person answers for themself; a partner only for its own person, naming the side."""
+def answering_side(principal: Principal, proposal: MatchProposal, acting_as: str | None,
+                   acting_for: UUID | None = None) -> str:
+    """A person answers for themself; a partner only for its own person, naming the side
+    (and, for a group's other mentee, the person)."""
     own_side = own_side_of(principal, proposal)
     if own_side is not None:
         return own_side
@@ -137,7 +148,12 @@ def answering_side(principal: Principal, proposal: MatchProposal, acting_as: str
         # A missing field, not a state of the match: 422 naming it, like any other.
         raise Problem(422, "validation-failed", "body.acting_as: say mentee or mentor when answering for someone",
                       errors=[{"field": "body.acting_as", "reason": "required when answering for someone"}])
-    organization = proposal.organization_id if acting_as == "mentee" else proposal.terms.get("mentor_organization_id")
+    if acting_for is not None:
+        acting_as = proposal.side_of(acting_for) if acting_as == "mentee" else None
+        if acting_as is None or acting_as == "mentor":
+            raise Problem(422, "validation-failed", "body.acting_for: not one of the proposal's mentees",
+                          errors=[{"field": "body.acting_for", "reason": "not one of the proposal's mentees"}])
+    organization = organizations_of(proposal).get(acting_as)
     if principal.is_operator or ("partner" in principal.roles and principal.tenant == organization):
         return acting_as
     raise NotPermitted("not-your-participant", f"only the {acting_as} or their organization can answer as {acting_as}")

@@ -46,6 +46,7 @@ class CapacityView(View):
     # Sent with the seats ledger's version as its ETag, though the body has no version.
     model_config = ConfigDict(extra="allow", json_schema_extra={"x-etag": True})
     mentor_id: UUID
+    role: Literal["mentor", "mentee"] = Field(description="whose seats: as a mentor, or a mentee's own")
     capacity: int
     held: int
     free: int

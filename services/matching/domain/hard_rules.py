@@ -9,7 +9,7 @@ HardRule = Callable[[OpenRequest, Candidate, Candidate, Managers], str | None]
 
 
 def not_the_same_person(request: OpenRequest, mentee: Candidate, mentor: Candidate, _: Managers) -> str | None:
-    people = {request.mentee_id, request.co_mentee_id}
+    people = {request.mentee_id, request.co_mentee_id, *request.co_mentee_ids}
     return "a person cannot mentor themself" if mentor.participant_id in people else None
 
 

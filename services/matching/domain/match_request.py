@@ -92,6 +92,7 @@ class MatchRequest(Aggregate):
             meeting_modes=frozenset(details.get("meeting_modes", [])),
             must_have=frozenset(preferences.get("must_have", [])), avoid=frozenset(preferences.get("avoid", [])),
             co_mentee_id=UUID(str(details["co_mentee_id"])) if details.get("co_mentee_id") else None,
+            co_mentee_ids=tuple(UUID(str(person)) for person in details.get("co_mentee_ids") or ()),
             named_mentor_id=UUID(str(details["named_mentor_id"])) if details.get("named_mentor_id") else None,
             declined_mentor_ids=frozenset(self.declined_mentors),
         )

@@ -64,6 +64,7 @@ class OpenRequest:
     must_have: frozenset[str] = frozenset()
     avoid: frozenset[str] = frozenset()
     co_mentee_id: UUID | None = None
+    co_mentee_ids: tuple[UUID, ...] = ()  # a group's other mentees
     named_mentor_id: UUID | None = None
     declined_mentor_ids: frozenset[UUID] = field(default_factory=frozenset)
 

@@ -1,4 +1,6 @@
-"""A proposed pair. Nothing starts until both people accept: mutual agreement."""
+"""A proposed pair, or a group with its mentor. Nothing starts until everyone accepts:
+mutual agreement. The two sides answer as "mentee" and "mentor"; a group's other mentees
+answer by their own id (they are on the mentee side, each for themself)."""
 
 from datetime import datetime, timedelta
 from typing import Any
@@ -43,9 +45,33 @@ class MatchProposal(Aggregate):
         return self.status in OPEN
 
     @property
+    def co_mentee_ids(self) -> list[UUID]:
+        """A group's other mentees (none for other formats)."""
+        return [UUID(str(person)) for person in self.terms.get("co_mentee_ids") or []]
+
+    @property
+    def people(self) -> list[UUID]:
+        return [self.mentee_id, self.mentor_id, *self.co_mentee_ids]
+
+    @property
+    def answers_needed(self) -> list[str]:
+        """Who must accept before anything starts: both sides, and each of a group's other mentees."""
+        return [*SIDES, *(str(person) for person in self.co_mentee_ids)]
+
+    @property
+    def awaiting(self) -> list[str]:
+        return [answer for answer in self.answers_needed if answer not in self.accepted_by]
+
+    @property
     def awaits_only(self) -> str | None:
-        missing = [side for side in SIDES if side not in self.accepted_by]
+        missing = self.awaiting
         return missing[0] if len(missing) == 1 else None
+
+    def side_and_person(self, answer: str) -> tuple[str, UUID]:
+        """The side an answer is on, and whose it is."""
+        if answer in SIDES:
+            return answer, self.mentee_id if answer == "mentee" else self.mentor_id
+        return "mentee", UUID(answer)
 
     @property
     def is_co_mentoring(self) -> bool:
@@ -57,27 +83,34 @@ class MatchProposal(Aggregate):
         """Whose seat, in which role, a confirmation takes and a closed relationship gives back."""
         if self.is_co_mentoring:
             return [(person, role) for person in (self.mentee_id, self.mentor_id) for role in SIDES]
-        return [(self.mentor_id, "mentor"), (self.mentee_id, "mentee")]
+        # A group takes ONE seat of the mentor's capacity, and one of each mentee's own.
+        return [(self.mentor_id, "mentor"), (self.mentee_id, "mentee"),
+                *((person, "mentee") for person in self.co_mentee_ids)]
 
     def side_of(self, participant_id: UUID) -> str | None:
+        """How this person answers: "mentee", "mentor", or a group member's own id."""
         if participant_id == self.mentee_id:
             return "mentee"
-        return "mentor" if participant_id == self.mentor_id else None
+        if participant_id == self.mentor_id:
+            return "mentor"
+        return str(participant_id) if participant_id in self.co_mentee_ids else None
 
     def accept(self, by: str, at: datetime) -> None:
         self._refuse_unless_open(at)
+        self._refuse_unless_answering(by)
         if by in self.accepted_by:
             raise RuleViolated("already-accepted", f"the {by} has already accepted")
         self._accepted(by=by)
 
     def confirm(self) -> None:
         """Both accepted: the caller has reserved a seat for the mentor in the same save."""
-        if self.status != "proposed" or set(self.accepted_by) != set(SIDES):
-            raise RuleViolated("not-mutually-accepted", "a match is confirmed only when both people accepted")
+        if self.status != "proposed" or set(self.accepted_by) != set(self.answers_needed):
+            raise RuleViolated("not-mutually-accepted", "a match is confirmed only when everyone accepted")
         self._confirmed()
 
     def decline(self, by: str, reason: str, at: datetime) -> None:
         self._refuse_unless_open(at)
+        self._refuse_unless_answering(by)
         self._declined(by=by, reason=reason)
 
     def expire(self, at: datetime) -> None:
@@ -112,6 +145,10 @@ class MatchProposal(Aggregate):
             raise RuleViolated("proposal-not-open", f"the proposal is {self.status}")
         if at >= self.expires_at:
             raise RuleViolated("proposal-expired", "the acceptance window has passed")
+
+    def _refuse_unless_answering(self, by: str) -> None:
+        if by not in self.answers_needed:
+            raise RuleViolated("not-in-the-proposal", f"{by} does not answer this proposal")
 
     @event("MatchAccepted")
     def _accepted(self, by: str) -> None:

@@ -1,4 +1,4 @@
-"""Pausing, closing, reflecting, and paying it forward."""
+"""Pausing, closing, a group's mentee leaving the group, reflecting, and paying it forward."""
 
 from typing import Literal
 from uuid import UUID
@@ -55,6 +55,18 @@ async def close(relationship_id: UUID, body: Close, runtime: Runtime, principal:
                 acting_for: ActingFor = None):
     return await act(runtime, relationship_id, principal, acting_for,
                      lambda r, by, at: r.close(by, body.outcome, body.reason, at))
+
+
+# Said in the service's words, never the person's: the fact is published (MenteeLeftGroup).
+LEFT_BY_CHOICE = "the mentee left the group"
+
+
+@router.post("/leave-group", response_model=RelationshipView,
+             summary="A group's mentee leaves it; the group goes on while another mentee remains")
+async def leave_group(relationship_id: UUID, runtime: Runtime, principal: CurrentPrincipal,
+                      acting_for: ActingFor = None):
+    return await act(runtime, relationship_id, principal, acting_for,
+                     lambda r, by, at: r.leave_group(by, LEFT_BY_CHOICE, at))
 
 
 @router.post("/end-for-no-fit", response_model=RelationshipView,

@@ -46,9 +46,13 @@ class RelationshipClosing(RelationshipActivation):
 
     def close_as_a_party_left(self, participant_id: UUID, at: datetime) -> None:
         """A party withdrew or was erased: nothing more can happen here, and no timer may
-        fire for them again. Said once; a relationship already closed stays as it closed."""
+        fire for them again. Said once; a relationship already closed stays as it closed.
+        A group goes on without a mentee while another mentee remains (group_members.py)."""
         self._party(participant_id)
         if self.status == "closed":
+            return
+        if self.goes_on_without(participant_id):  # type: ignore[attr-defined]
+            self.leave_group(participant_id, A_PARTY_LEFT, at)  # type: ignore[attr-defined]
             return
         self._closed(by=None, outcome="ended_early", reason=A_PARTY_LEFT, closed_at=at)
 

@@ -6,7 +6,8 @@ when (`at`); a third party is refused, and so is any arrow the lifecycle forbids
 without recording anything.
 
 Each part of its life lives in its own module (agreement, ground rules, sessions,
-check-ins, closing); this class holds the state they share, pausing, and the timers.
+check-ins, closing, a group's mentees leaving); this class holds the state they share,
+pausing, and the timers.
 """
 
 from datetime import datetime
@@ -21,13 +22,14 @@ from services.sessions.domain.agreement import RelationshipAgreement
 from services.sessions.domain.check_ins import RelationshipCheckIns
 from services.sessions.domain.closing import RelationshipClosing
 from services.sessions.domain.ground_rules import RelationshipGroundRules
+from services.sessions.domain.group_members import RelationshipGroupMembers
 from services.sessions.domain.sessions import RelationshipSessions
 
 GRACE_AFTER_END = timers.GRACE_AFTER_END
 
 
 class Relationship(RelationshipAgreement, RelationshipGroundRules, RelationshipSessions, RelationshipCheckIns,
-                   RelationshipClosing):
+                   RelationshipClosing, RelationshipGroupMembers):
     # Version 2 added `resumed_at` and `rematch_requested_by`; older snapshots are upcast.
     class_version = 2
 

@@ -62,8 +62,9 @@ def test_a_request_in_a_format_the_program_does_not_offer_is_refused(format):
     refused_request("format-not-allowed", leaders, enrolled(leaders), format=format)
 
 
-@pytest.mark.parametrize("format", ["one_to_one", "peer", "group"])
+@pytest.mark.parametrize("format", ["one_to_one", "peer"])
 def test_a_request_in_any_non_reciprocal_format_the_program_offers_is_allowed(format):
+    # A group names its other mentees: tests/unit/intake/test_intake_group_requests.py.
     leaders = open_program(formats=ALL_FORMATS)
     may_request(leaders, enrolled(leaders), format=format)
 

@@ -12,6 +12,7 @@ from services.sessions.domain.external_facts import ExternalFacts
 from services.sessions.domain.relationship import Relationship
 from services.sessions.publishing import MAPPERS, public_fact, to_public
 from services.sessions.timeline import PRIVATE_FIELDS, own_entry, state_summary
+from tests.unit.sessions.group_builders import BEN, forming_group
 from tests.unit.sessions.sessions_domain_kit import (
     ACTIVATED, LATER, MENTEE, MENTOR, PROGRAM_ID, RELATIONSHIP_ID, STARTED, STRANGER, active, drain, forming, names,
     replay, session_id,
@@ -72,6 +73,15 @@ def no_fit_life() -> Relationship:
     return r
 
 
+def group_life() -> Relationship:
+    """A group whose mentee leaves while the others go on."""
+    r = forming_group(RELATIONSHIP_ID, PROGRAM_ID)
+    r.history = list(r.pending_creation)
+    r.close_as_a_party_left(BEN, STARTED)
+    drain(r)
+    return r
+
+
 def replayed(relationship: Relationship):
     """Each event with the relationship as that event left it, as the outbox relay sees them."""
     state = None
@@ -81,7 +91,7 @@ def replayed(relationship: Relationship):
 
 
 def every_event():
-    for life in (completed_life(), no_fit_life()):
+    for life in (completed_life(), no_fit_life(), group_life()):
         yield from replayed(life)
 
 
@@ -94,7 +104,7 @@ def published(life: Relationship) -> dict[str, list[PublicEvent]]:
     return by_name
 
 
-def test_the_two_lives_produce_every_kind_of_sessions_event():
+def test_the_three_lives_produce_every_kind_of_sessions_event():
     produced = {type(event).__name__ for event, _ in every_event()}
     assert produced == set(MAPPERS) | {"PrivateNoteAdded"}
 
