@@ -42,7 +42,10 @@ async def organization_health(request: Request, principal: Reader, runtime: Runt
     scoped = scoped_organization(principal, organization)
     assert runtime.pool is not None and scoped is not None
     book = await replayed(runtime.pool, runtime.new_book, moment)
-    return book.organization(scoped, moment)
+    try:
+        return book.organization(scoped, moment)
+    except KeyError as error:
+        raise Problem(404, "not-found", f"no organization {scoped} in insights") from error
 
 
 def _no_program(program_id: UUID) -> Problem:
