@@ -18,7 +18,9 @@ from shared.http.unavailable import DependencyUnavailable
 from services.insights.runtime import InsightsRuntime
 
 
-def create_insights_app(runtime: InsightsRuntime, routers: list[APIRouter], description: str) -> FastAPI:
+def create_insights_app(
+    runtime: InsightsRuntime, routers: list[APIRouter], description: str
+) -> FastAPI:
     configure_logging(runtime.service, runtime.settings.log_level)
 
     @asynccontextmanager
@@ -29,12 +31,16 @@ def create_insights_app(runtime: InsightsRuntime, routers: list[APIRouter], desc
         finally:
             await runtime.stop()
 
-    app = FastAPI(title="Mentoring insights API", version="1.0.0", description=description, lifespan=lifespan)
+    app = FastAPI(
+        title="Mentoring insights API", version="1.0.0", description=description, lifespan=lifespan
+    )
     app.state.runtime = runtime
     install_problem_handlers(app)
     app.add_middleware(DependencyUnavailable)
     app.add_middleware(HeaderGuard)
-    app.add_middleware(CorrelationMiddleware, service=runtime.service, request_log=runtime.settings.request_log)
+    app.add_middleware(
+        CorrelationMiddleware, service=runtime.service, request_log=runtime.settings.request_log
+    )
     app.add_middleware(BodySizeLimit, max_bytes=runtime.settings.max_body_bytes)
 
     @app.get("/healthz", include_in_schema=False)
@@ -51,7 +57,9 @@ def create_insights_app(runtime: InsightsRuntime, routers: list[APIRouter], desc
     @app.get("/metrics", include_in_schema=False)
     async def metrics(principal: CurrentPrincipal) -> Response:
         require_roles(principal, "dashboard", "operator")
-        return Response(generate_latest() + runtime.gauges.exposition(), media_type=CONTENT_TYPE_LATEST)
+        return Response(
+            generate_latest() + runtime.gauges.exposition(), media_type=CONTENT_TYPE_LATEST
+        )
 
     for router in routers:
         app.include_router(router)

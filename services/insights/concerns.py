@@ -13,8 +13,14 @@ from typing import Any
 from shared.envelope import CloudEvent
 
 # Fields of the public payloads that name a person (shared/contracts/*).
-PERSON_FIELDS = ("participant_id", "mentee_id", "mentor_id", "co_mentee_id", "named_mentor_id",
-                 "excluded_mentor_id")
+PERSON_FIELDS = (
+    "participant_id",
+    "mentee_id",
+    "mentor_id",
+    "co_mentee_id",
+    "named_mentor_id",
+    "excluded_mentor_id",
+)
 RELATIONSHIP_FIELDS = ("request_id", "relationship_id")
 # The tenant intake and matching write on events about a program, not an organization.
 NO_ORGANIZATION = "operator"
@@ -35,7 +41,11 @@ def program(program_id: Any) -> str:
 def entities_of(event: CloudEvent) -> list[str]:
     data = event.data
     found = {person(data[name]) for name in PERSON_FIELDS if data.get(name)}
-    found |= {person(party["participant_id"]) for party in data.get("parties") or [] if "participant_id" in party}
+    found |= {
+        person(party["participant_id"])
+        for party in data.get("parties") or []
+        if "participant_id" in party
+    }
     found |= {relationship(data[name]) for name in RELATIONSHIP_FIELDS if data.get(name)}
     if event.relationship:
         found.add(relationship(event.relationship))
@@ -71,7 +81,9 @@ def direct_organizations(event: CloudEvent) -> set[str]:
 
 
 def program_of(event: CloudEvent) -> str | None:
-    return event.program or (str(event.data["program_id"]) if event.data.get("program_id") else None)
+    return event.program or (
+        str(event.data["program_id"]) if event.data.get("program_id") else None
+    )
 
 
 def relationship_of(event: CloudEvent) -> str | None:

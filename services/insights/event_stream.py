@@ -28,35 +28,47 @@ class StreamOptions:
 
 def sse_event(event: StoredEvent, position: StreamPosition) -> str:
     data = "".join(f"data: {line}\n" for line in event.body.splitlines() or [""])
-    # No `event:` field: a browser's EventSource.onmessage sees every event; the type is in the data.
+    # No `event:` field: a browser's EventSource.onmessage sees every event (type is in data).
     return f"id: {position.encode()}\n{data}\n"
 
 
 async def head_position(pool: asyncpg.Pool, topics: dict[str, str]) -> StreamPosition:
     """Everything stored so far counts as delivered: a stream without a start is live only."""
     position = StreamPosition()
-    for row in await pool.fetch('SELECT topic, partition, "offset" FROM positions WHERE topic = ANY($1)',
-                                list(topics)):
+    for row in await pool.fetch(
+        'SELECT topic, partition, "offset" FROM positions WHERE topic = ANY($1)', list(topics)
+    ):
         position.advance(topics[row["topic"]], row["partition"], row["offset"])
     return position
 
 
-async def history_page(pool: asyncpg.Pool, position: StreamPosition, wanted: StreamFilter) -> list[StoredEvent]:
+async def history_page(
+    pool: asyncpg.Pool, position: StreamPosition, wanted: StreamFilter
+) -> list[StoredEvent]:
     keys = list(position.offsets)
     where, arguments = wanted.sql(first_argument=4)
     rows = await pool.fetch(
         f"""SELECT {COLUMNS} FROM events e
-            LEFT JOIN unnest($1::text[], $2::int[], $3::bigint[]) AS c(service, partition, delivered)
+            LEFT JOIN unnest($1::text[], $2::int[], $3::bigint[])
+              AS c(service, partition, delivered)
               ON c.service = e.service AND c.partition = e.partition
             WHERE e."offset" > coalesce(c.delivered, -1) AND {where}
             ORDER BY e.ingest_seq LIMIT {PAGE}""",
-        [service for service, _ in keys], [partition for _, partition in keys],
-        [position.offsets[key] for key in keys], *arguments)
+        [service for service, _ in keys],
+        [partition for _, partition in keys],
+        [position.offsets[key] for key in keys],
+        *arguments,
+    )
     return [StoredEvent.from_row(row) for row in rows]
 
 
-async def event_stream(pool: asyncpg.Pool, fan_out: FanOut, wanted: StreamFilter, start: StreamPosition | None,
-                       options: StreamOptions) -> AsyncIterator[str]:
+async def event_stream(
+    pool: asyncpg.Pool,
+    fan_out: FanOut,
+    wanted: StreamFilter,
+    start: StreamPosition | None,
+    options: StreamOptions,
+) -> AsyncIterator[str]:
     subscriber = fan_out.subscribe(wanted)
     try:
         position = start if start is not None else await head_position(pool, options.topics)
@@ -71,8 +83,9 @@ async def event_stream(pool: asyncpg.Pool, fan_out: FanOut, wanted: StreamFilter
         fan_out.unsubscribe(subscriber)
 
 
-async def _catch_up(pool: asyncpg.Pool, subscriber: Subscriber, wanted: StreamFilter,
-                    position: StreamPosition) -> AsyncIterator[str]:
+async def _catch_up(
+    pool: asyncpg.Pool, subscriber: Subscriber, wanted: StreamFilter, position: StreamPosition
+) -> AsyncIterator[str]:
     while True:
         page = await history_page(pool, position, wanted)
         if not page:
@@ -86,7 +99,9 @@ async def _catch_up(pool: asyncpg.Pool, subscriber: Subscriber, wanted: StreamFi
             yield sse_event(event, position)
 
 
-async def _follow(subscriber: Subscriber, position: StreamPosition, options: StreamOptions) -> AsyncIterator[str]:
+async def _follow(
+    subscriber: Subscriber, position: StreamPosition, options: StreamOptions
+) -> AsyncIterator[str]:
     next_event: asyncio.Task[StoredEvent] = asyncio.create_task(subscriber.queue.get())
     try:
         while not subscriber.overflowed:
@@ -104,4 +119,4 @@ async def _follow(subscriber: Subscriber, position: StreamPosition, options: Str
         next_event.cancel()
     # Cut off: too far behind to keep buffering (what was queued is dropped, not sent).
     # The id is the last event delivered: where to resume from.
-    yield f"id: {position.encode()}\nevent: cut-off\ndata: {{\"reason\": \"client too slow\"}}\n\n"
+    yield f'id: {position.encode()}\nevent: cut-off\ndata: {{"reason": "client too slow"}}\n\n'

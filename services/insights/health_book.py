@@ -21,8 +21,9 @@ NewBook = Callable[[], HealthBook]
 REPLAY_PAGE = 5000
 
 
-async def replayed(pool: asyncpg.Pool, new_book: NewBook, as_of: datetime | None = None,
-                   program: str | None = None) -> HealthBook:
+async def replayed(
+    pool: asyncpg.Pool, new_book: NewBook, as_of: datetime | None = None, program: str | None = None
+) -> HealthBook:
     """A book folded from the stored events in ingest order (up to as_of, of one program
     when given). The fold runs in a worker thread so streams keep flowing meanwhile."""
     book = new_book()
@@ -32,7 +33,12 @@ async def replayed(pool: asyncpg.Pool, new_book: NewBook, as_of: datetime | None
             """SELECT ingest_seq, body FROM events
                WHERE ingest_seq > $1 AND ($2::timestamptz IS NULL OR time <= $2)
                  AND ($3::text IS NULL OR program = $3)
-               ORDER BY ingest_seq LIMIT $4""", after, as_of, program, REPLAY_PAGE)
+               ORDER BY ingest_seq LIMIT $4""",
+            after,
+            as_of,
+            program,
+            REPLAY_PAGE,
+        )
         if not rows:
             return book
         await asyncio.to_thread(apply_all, book, [row["body"] for row in rows])

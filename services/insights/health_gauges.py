@@ -18,7 +18,9 @@ class HealthGauges:
     def collect(self) -> Iterator[GaugeMetricFamily]:
         if self.book is None:
             return
-        families: dict[tuple[str, tuple[str, ...]], list[tuple[dict[str, str], float]]] = defaultdict(list)
+        families: dict[tuple[str, tuple[str, ...]], list[tuple[dict[str, str], float]]] = (
+            defaultdict(list)
+        )
         for name, labels, value in self.book.gauges():
             if value is not None:
                 families[(name, tuple(sorted(labels)))].append((labels, float(value)))

@@ -43,16 +43,25 @@ class SeekToStoredPositions(ConsumerRebalanceListener):  # type: ignore[misc]
 
 
 class Ingestion:
-    def __init__(self, settings: Settings, pool: asyncpg.Pool, fan_out: FanOut,
-                 on_stored: Callable[[list[StoredEvent]], None] | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        pool: asyncpg.Pool,
+        fan_out: FanOut,
+        on_stored: Callable[[list[StoredEvent]], None] | None = None,
+    ) -> None:
         self.settings, self.pool, self.fan_out, self.on_stored = settings, pool, fan_out, on_stored
         self.topics = public_topics(settings)
         self.group = f"{settings.topic_namespace}.insights.events"
 
     async def run(self) -> None:
         consumer = AIOKafkaConsumer(
-            bootstrap_servers=self.settings.kafka_bootstrap_servers, group_id=self.group,
-            enable_auto_commit=False, auto_offset_reset="earliest", isolation_level="read_committed")
+            bootstrap_servers=self.settings.kafka_bootstrap_servers,
+            group_id=self.group,
+            enable_auto_commit=False,
+            auto_offset_reset="earliest",
+            isolation_level="read_committed",
+        )
         consumer.subscribe(list(self.topics), listener=SeekToStoredPositions(consumer, self.pool))
         await consumer.start()
         try:
@@ -61,7 +70,9 @@ class Ingestion:
                 for partition, records in batches.items():
                     await self._ingest(partition, records)
                 if batches:
-                    await consumer.commit({tp: records[-1].offset + 1 for tp, records in batches.items()})
+                    await consumer.commit(
+                        {tp: records[-1].offset + 1 for tp, records in batches.items()}
+                    )
         finally:
             await consumer.stop()
 

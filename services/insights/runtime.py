@@ -41,8 +41,9 @@ class InsightsRuntime:
         self._tasks: list[asyncio.Task[Any]] = []
 
     async def start(self) -> None:
-        self.pool = await asyncpg.create_pool(self.settings.postgres_dsn(self.settings.insights_database),
-                                              min_size=1, max_size=10)
+        self.pool = await asyncpg.create_pool(
+            self.settings.postgres_dsn(self.settings.insights_database), min_size=1, max_size=10
+        )
         await create_tables(self.pool)
         self._supervise("ingest", self._ingest)
 
@@ -72,8 +73,10 @@ class InsightsRuntime:
                     raise
                 except Exception as error:
                     if is_transient(error):
-                        log.warning("background task interrupted; restarting", extra={"task": name,
-                                                                                      "error": repr(error)})
+                        log.warning(
+                            "background task interrupted; restarting",
+                            extra={"task": name, "error": repr(error)},
+                        )
                     else:
                         log.exception("background task failed; restarting", extra={"task": name})
                     await asyncio.sleep(RESTART_DELAY_SECONDS)
@@ -97,9 +100,11 @@ class InsightsRuntime:
             assert self.pool is not None
             await self.pool.fetchval("SELECT 1")
             checks["database"] = "ok"
-            checks["ingest"] = {"running": self.ingesting, "parked": await parked_count(self.pool, FOLLOWER),
-                                "stream_clients": len(self.fan_out.subscribers)}
-        except Exception as error:  # readiness reports, it does not raise
+            checks["ingest"] = {
+                "running": self.ingesting,
+                "parked": await parked_count(self.pool, FOLLOWER),
+                "stream_clients": len(self.fan_out.subscribers),
+            }
+        except Exception as error:  # noqa: BLE001  (readiness reports, it does not raise)
             checks["database"] = f"failing: {type(error).__name__}"
         return checks
-

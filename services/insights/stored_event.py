@@ -20,9 +20,21 @@ class StoredEvent:
 
     @classmethod
     def from_row(cls, row: Any) -> "StoredEvent":
-        return cls(row["service"], row["partition"], row["offset"], row["type"], row["time"], row["program"],
-                   row["relationship"], frozenset(row["organizations"]), row["body"])
+        return cls(
+            row["service"],
+            row["partition"],
+            row["offset"],
+            row["type"],
+            row["time"],
+            row["program"],
+            row["relationship"],
+            frozenset(row["organizations"]),
+            row["body"],
+        )
 
 
 # Qualified by the alias `e` the queries give the events table.
-COLUMNS = 'e.service, e.partition, e."offset", e.type, e.time, e.program, e.relationship, e.organizations, e.body'
+COLUMNS = (
+    'e.service, e.partition, e."offset", e.type, e.time, e.program, e.relationship,'
+    " e.organizations, e.body"
+)

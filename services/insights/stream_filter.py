@@ -20,11 +20,16 @@ class StreamFilter:
     since: datetime | None = None
 
     def matches(self, event: StoredEvent) -> bool:
-        return ((self.organization is None or self.organization in event.organizations)
-                and (self.program is None or event.program == self.program)
-                and (self.relationship is None or event.relationship == self.relationship)
-                and (not self.types or any(self._type_matches(wanted, event.type) for wanted in self.types))
-                and (self.since is None or event.time >= self.since))
+        return (
+            (self.organization is None or self.organization in event.organizations)
+            and (self.program is None or event.program == self.program)
+            and (self.relationship is None or event.relationship == self.relationship)
+            and (
+                not self.types
+                or any(self._type_matches(wanted, event.type) for wanted in self.types)
+            )
+            and (self.since is None or event.time >= self.since)
+        )
 
     @staticmethod
     def _type_matches(wanted: str, actual: str) -> bool:
@@ -47,8 +52,11 @@ class StreamFilter:
         if self.types:
             exact = [t for t in self.types if not t.endswith(".")]
             prefixes = [t for t in self.types if t.endswith(".")]
-            clauses.append(f"(e.type = ANY({argument(exact)}::text[]) OR EXISTS (SELECT 1 FROM "
-                           f"unnest({argument(prefixes)}::text[]) AS p(prefix) WHERE starts_with(e.type, p.prefix)))")
+            clauses.append(
+                f"(e.type = ANY({argument(exact)}::text[]) OR EXISTS (SELECT 1 FROM "
+                f"unnest({argument(prefixes)}::text[]) AS p(prefix)"
+                " WHERE starts_with(e.type, p.prefix)))"
+            )
         if self.since is not None:
             clauses.append(f"e.time >= {argument(self.since)}")
         return " AND ".join(clauses) or "TRUE", arguments

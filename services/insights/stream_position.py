@@ -31,8 +31,13 @@ class StreamPosition:
 
     def encode(self) -> str:
         # "-" for nothing delivered yet: an empty id would clear the client's last id.
-        return ",".join(f"{service}/{partition}:{offset}"
-                        for (service, partition), offset in sorted(self.offsets.items())) or EMPTY
+        return (
+            ",".join(
+                f"{service}/{partition}:{offset}"
+                for (service, partition), offset in sorted(self.offsets.items())
+            )
+            or EMPTY
+        )
 
     @classmethod
     def decode(cls, text: str) -> "StreamPosition":

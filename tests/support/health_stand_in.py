@@ -25,12 +25,18 @@ class CountingHealthBook:
     def program(self, program_id: str, as_of: datetime | None = None) -> dict[str, Any]:
         if program_id not in self.by_program:
             raise KeyError(program_id)
-        return {"program_id": program_id, "events": self.by_program[program_id],
-                "as_of": as_of.isoformat() if as_of else None}
+        return {
+            "program_id": program_id,
+            "events": self.by_program[program_id],
+            "as_of": as_of.isoformat() if as_of else None,
+        }
 
     def organization(self, organization: str, as_of: datetime | None = None) -> dict[str, Any]:
-        return {"organization": organization, "events": self.by_organization[organization],
-                "as_of": as_of.isoformat() if as_of else None}
+        return {
+            "organization": organization,
+            "events": self.by_organization[organization],
+            "as_of": as_of.isoformat() if as_of else None,
+        }
 
     def gauges(self) -> Iterable[tuple[str, dict[str, str], float]]:
         for program, count in self.by_program.items():

@@ -43,8 +43,13 @@ class SseReader:
         if self.last_event_id is not None:
             headers["last-event-id"] = self.last_event_id
         try:
-            with httpx.stream("GET", self.url, params=self.params, headers=headers,
-                              timeout=httpx.Timeout(30, read=60)) as response:
+            with httpx.stream(
+                "GET",
+                self.url,
+                params=self.params,
+                headers=headers,
+                timeout=httpx.Timeout(30, read=60),
+            ) as response:
                 self.status = response.status_code
                 lines: dict[str, list[str]] = {}
                 for line in response.iter_lines():
@@ -61,14 +66,19 @@ class SseReader:
             if "id" in pending:
                 self.last_id = pending["id"][-1]
             if "data" in pending:
-                self.events.append(SseEvent(self.last_id, (pending.get("event") or ["message"])[-1],
-                                            "\n".join(pending["data"])))
+                self.events.append(
+                    SseEvent(
+                        self.last_id,
+                        (pending.get("event") or ["message"])[-1],
+                        "\n".join(pending["data"]),
+                    )
+                )
             pending.clear()
         elif line.startswith(":"):
             self.comments.append(line[1:].strip())
         else:
             name, _, value = line.partition(":")
-            value = value[1:] if value.startswith(" ") else value
+            value = value.removeprefix(" ")
             if name == "retry":
                 self.retry = int(value)
             else:

@@ -31,6 +31,10 @@ def scoped_organization(principal: Principal, asked: str | None) -> str | None:
     if principal.is_operator:
         return asked
     if asked is not None and asked != principal.tenant:
-        raise Problem(403, "forbidden", "a dashboard token reads only its own organization",
-                      errors=[{"field": "query.organization", "reason": "not the token's organization"}])
+        raise Problem(
+            403,
+            "forbidden",
+            "a dashboard token reads only its own organization",
+            errors=[{"field": "query.organization", "reason": "not the token's organization"}],
+        )
     return principal.tenant

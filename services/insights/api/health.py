@@ -16,15 +16,23 @@ router = APIRouter(prefix="/v1", tags=["health"])
 
 
 @router.get("/programs/{program_id}/health")
-async def program_health(request: Request, program_id: UUID, principal: Reader, runtime: Runtime,
-                         as_of: str | None = None) -> dict[str, Any]:
+async def program_health(
+    request: Request,
+    program_id: UUID,
+    principal: Reader,
+    runtime: Runtime,
+    as_of: str | None = None,
+) -> dict[str, Any]:
     only_known_parameters(request, {"as_of"})
     moment = rfc_3339("query.as_of", as_of)
     assert runtime.pool is not None
     if not principal.is_operator and not await runtime.pool.fetchval(
-            "SELECT EXISTS (SELECT 1 FROM entity_organizations WHERE entity = $1 AND organization = $2)",
-            program_entity(program_id), principal.tenant):
-        raise _no_program(program_id)  # another organization's program is not there for this token
+        """SELECT EXISTS (SELECT 1 FROM entity_organizations
+                          WHERE entity = $1 AND organization = $2)""",
+        program_entity(program_id),
+        principal.tenant,
+    ):
+        raise _no_program(program_id)  # another organization's program: not there for this token
     book = await replayed(runtime.pool, runtime.new_book, moment, program=str(program_id))
     try:
         return book.program(str(program_id), moment)
@@ -33,8 +41,13 @@ async def program_health(request: Request, program_id: UUID, principal: Reader, 
 
 
 @router.get("/health")
-async def organization_health(request: Request, principal: Reader, runtime: Runtime,
-                              organization: str | None = None, as_of: str | None = None) -> dict[str, Any]:
+async def organization_health(
+    request: Request,
+    principal: Reader,
+    runtime: Runtime,
+    organization: str | None = None,
+    as_of: str | None = None,
+) -> dict[str, Any]:
     only_known_parameters(request, {"organization", "as_of"})
     if organization is None or not organization.strip():
         raise invalid("query.organization", "required")

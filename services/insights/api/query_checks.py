@@ -10,11 +10,15 @@ from fastapi import Request
 from shared.http.problems import Problem
 from services.insights.stream_position import InvalidPosition, StreamPosition
 
-RFC_3339 = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})$")
+RFC_3339 = re.compile(
+    r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})$"
+)
 
 
 def invalid(field: str, reason: str) -> Problem:
-    return Problem(422, "validation-failed", f"{field}: {reason}", errors=[{"field": field, "reason": reason}])
+    return Problem(
+        422, "validation-failed", f"{field}: {reason}", errors=[{"field": field, "reason": reason}]
+    )
 
 
 def only_known_parameters(request: Request, known: set[str]) -> None:

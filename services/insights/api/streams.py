@@ -20,13 +20,20 @@ Organization = Annotated[str, StringConstraints(pattern=r"^[\w.\-]{1,200}$")]
 PARAMETERS = {"program", "relationship", "type", "organization", "since"}
 
 
-@router.get("/events", response_class=StreamingResponse,
-            responses={200: {"content": {"text/event-stream": {}}, "description": "CloudEvents as SSE"}})
+@router.get(
+    "/events",
+    response_class=StreamingResponse,
+    responses={200: {"content": {"text/event-stream": {}}, "description": "CloudEvents as SSE"}},
+)
 async def stream_events(
-    request: Request, principal: Reader, runtime: Runtime,
-    program: UUID | None = None, relationship: UUID | None = None,
+    request: Request,
+    principal: Reader,
+    runtime: Runtime,
+    program: UUID | None = None,
+    relationship: UUID | None = None,
     event_types: Annotated[list[EventType], Query(alias="type", max_length=20)] = [],  # noqa: B006
-    organization: Organization | None = None, since: str | None = None,
+    organization: Organization | None = None,
+    since: str | None = None,
 ) -> StreamingResponse:
     """`type` repeats; one ending in "." is a prefix (`mentoring.sessions.`). `since` (RFC
     3339) starts from history; `Last-Event-ID` resumes after the event it names; without
@@ -34,14 +41,21 @@ async def stream_events(
     only_known_parameters(request, PARAMETERS)
     wanted = StreamFilter(
         organization=scoped_organization(principal, organization),
-        program=str(program) if program else None, relationship=str(relationship) if relationship else None,
-        types=tuple(event_types), since=rfc_3339("query.since", since))
+        program=str(program) if program else None,
+        relationship=str(relationship) if relationship else None,
+        types=tuple(event_types),
+        since=rfc_3339("query.since", since),
+    )
     start = last_event_id(request)
     if start is None and wanted.since is not None:
         start = StreamPosition()  # from the beginning of the log, filtered by time
     assert runtime.pool is not None
     settings = runtime.settings
-    options = StreamOptions(settings.stream_heartbeat_seconds, settings.stream_retry_ms, runtime.topics)
-    return StreamingResponse(event_stream(runtime.pool, runtime.fan_out, wanted, start, options),
-                             media_type="text/event-stream",
-                             headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+    options = StreamOptions(
+        settings.stream_heartbeat_seconds, settings.stream_retry_ms, runtime.topics
+    )
+    return StreamingResponse(
+        event_stream(runtime.pool, runtime.fan_out, wanted, start, options),
+        media_type="text/event-stream",
+        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+    )
