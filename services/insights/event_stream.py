@@ -94,29 +94,43 @@ async def _catch_up(
             # Live events overflowed while history was sent: the database has them all.
             subscriber.start_over()
             continue
-        for event in page:
-            position.advance(event.service, event.partition, event.offset)
-            yield sse_event(event, position)
+        yield _chunk(page, position)
 
 
 async def _follow(
     subscriber: Subscriber, position: StreamPosition, options: StreamOptions
 ) -> AsyncIterator[str]:
-    next_event: asyncio.Task[StoredEvent] = asyncio.create_task(subscriber.queue.get())
-    try:
-        while not subscriber.overflowed:
-            done, _ = await asyncio.wait({next_event}, timeout=options.heartbeat_seconds)
+    queue = subscriber.queue
+    while not subscriber.overflowed:
+        events = _drain(queue)
+        if not events:
+            waiting = asyncio.ensure_future(queue.get())
+            done, _ = await asyncio.wait({waiting}, timeout=options.heartbeat_seconds)
             if not done:
+                # Cancelled before it took an item (the loop has not run it since): none lost.
+                waiting.cancel()
                 yield ": heartbeat\n\n"
                 continue
-            event = next_event.result()
-            next_event = asyncio.create_task(subscriber.queue.get())
-            if position.delivered(event.service, event.partition, event.offset):
-                continue
-            position.advance(event.service, event.partition, event.offset)
-            yield sse_event(event, position)
-    finally:
-        next_event.cancel()
+            events = [waiting.result(), *_drain(queue)]
+        fresh = [e for e in events if not position.delivered(e.service, e.partition, e.offset)]
+        if fresh:
+            # One write for all that is queued: a busy stream costs a send per batch, not per event.
+            yield _chunk(fresh, position)
     # Cut off: too far behind to keep buffering (what was queued is dropped, not sent).
     # The id is the last event delivered: where to resume from.
     yield f'id: {position.encode()}\nevent: cut-off\ndata: {{"reason": "client too slow"}}\n\n'
+
+
+def _chunk(events: list[StoredEvent], position: StreamPosition) -> str:
+    parts = []
+    for event in events:
+        position.advance(event.service, event.partition, event.offset)
+        parts.append(sse_event(event, position))
+    return "".join(parts)
+
+
+def _drain(queue: "asyncio.Queue[StoredEvent]") -> list[StoredEvent]:
+    events = []
+    while not queue.empty():
+        events.append(queue.get_nowait())
+    return events
