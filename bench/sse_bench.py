@@ -76,7 +76,8 @@ async def sse_client(
         resume = f"Last-Event-ID: {last_id}\r\n" if last_id else ""
         writer.write(
             (
-                f"GET /v1/streams/events HTTP/1.1\r\nHost: bench\r\nAuthorization: Bearer {token}\r\n"
+                f"GET /v1/streams/events HTTP/1.1\r\nHost: bench\r\n"
+                f"Authorization: Bearer {token}\r\n"
                 f"Accept: text/event-stream\r\n{resume}\r\n"
             ).encode()
         )
@@ -219,7 +220,8 @@ async def run(
     sse_p50, sse_p99 = percentile(sse, 0.5), percentile(sse, 0.99)
     bare_p50, bare_p99 = percentile(bare_latencies, 0.5), percentile(bare_latencies, 0.99)
     print(
-        f"{clients} SSE clients in {workers} processes, {sent} events at {rate}/s over {seconds:.0f} s"
+        f"{clients} SSE clients in {workers} processes, {sent} events at {rate}/s"
+        f" over {seconds:.0f} s"
     )
     print(
         f"delivered: {len(sse)} of {sent * clients} to SSE clients "
@@ -229,7 +231,8 @@ async def run(
     print(f"latency bare kafka p50 {bare_p50:8.1f} ms   p99 {bare_p99:8.1f} ms")
     print(f"ratio SSE / bare   p50 {sse_p50 / bare_p50:8.1f}x     p99 {sse_p99 / bare_p99:8.1f}x")
     print(
-        f"insights RSS: {idle['VmRSS'] / 1024:.0f} MiB with idle clients, {loaded['VmRSS'] / 1024:.0f} MiB "
+        f"insights RSS: {idle['VmRSS'] / 1024:.0f} MiB with idle clients, "
+        f"{loaded['VmRSS'] / 1024:.0f} MiB "
         f"after the run, peak {loaded['VmHWM'] / 1024:.0f} MiB "
         f"({(loaded['VmRSS'] - idle['VmRSS']) / max(clients, 1):.0f} KiB per client over idle)"
     )
