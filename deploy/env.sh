@@ -24,10 +24,12 @@ export POSTGRES_PASSWORD="${POSTGRES_PASSWORD:-mentoring}"
 export INTAKE_DATABASE="${INTAKE_DATABASE:-mentoring_intake}"
 export MATCHING_DATABASE="${MATCHING_DATABASE:-mentoring_matching}"
 export SESSIONS_DATABASE="${SESSIONS_DATABASE:-mentoring_sessions}"
+export INSIGHTS_DATABASE="${INSIGHTS_DATABASE:-mentoring_insights}"
 
 export INTAKE_PORT="${INTAKE_PORT:-8001}"
 export MATCHING_PORT="${MATCHING_PORT:-8002}"
 export SESSIONS_PORT="${SESSIONS_PORT:-8003}"
+export INSIGHTS_PORT="${INSIGHTS_PORT:-8004}"
 
 # --- only the local servers' scripts use these ----------------------------------------
 # Keep equal to <kafka.version> in deploy/kafka/pom.xml and the apache/kafka tag in

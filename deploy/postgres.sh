@@ -3,7 +3,7 @@
 # listening on 127.0.0.1:$POSTGRES_PORT only (55432, away from a system cluster's 5432).
 #
 #   deploy/postgres.sh start    install PostgreSQL if missing, initdb once, start, then make
-#                               sure role $POSTGRES_USER and the three databases exist;
+#                               sure role $POSTGRES_USER and the four databases exist;
 #                               harmless when already running
 #   deploy/postgres.sh stop     fast shutdown
 #   deploy/postgres.sh status   exit 0 running and accepting connections, 1 not accepting, 3 stopped
@@ -14,7 +14,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 PG_DATA="$DATA_DIR/postgres"
 LOG_DIR="$DATA_DIR/logs"
 PG_LOG="$LOG_DIR/postgres.log"
-DATABASES=("$INTAKE_DATABASE" "$MATCHING_DATABASE" "$SESSIONS_DATABASE")
+DATABASES=("$INTAKE_DATABASE" "$MATCHING_DATABASE" "$SESSIONS_DATABASE" "$INSIGHTS_DATABASE")
 
 # The cluster's own major version first: after an upgrade installs a newer PostgreSQL, the
 # old binaries must still be the ones that open this data directory.

@@ -34,6 +34,7 @@ class Settings(BaseSettings):
     intake_database: str = Field("mentoring_intake", description="INTAKE_DATABASE")
     matching_database: str = Field("mentoring_matching", description="MATCHING_DATABASE")
     sessions_database: str = Field("mentoring_sessions", description="SESSIONS_DATABASE")
+    insights_database: str = Field("mentoring_insights", description="INSIGHTS_DATABASE")
 
     # AES key (base64, 16/24/32 bytes) encrypting every stored event at rest.
     cipher_key: SecretStr = Field(
@@ -50,6 +51,11 @@ class Settings(BaseSettings):
     idempotency_lease_seconds: float = Field(
         30.0, gt=0, description="IDEMPOTENCY_LEASE_SECONDS, after which a retry takes over a killed request's key")
     max_body_bytes: int = Field(65536, ge=1024, description="MAX_BODY_BYTES, larger bodies get 413")
+    # Insights' event streams (services/insights): idle connections see a comment this often
+    # (proxies drop silent ones); a client further behind than its queue is cut off.
+    stream_heartbeat_seconds: float = Field(15.0, gt=0, description="STREAM_HEARTBEAT_SECONDS")
+    stream_retry_ms: int = Field(3000, ge=0, description="STREAM_RETRY_MS, the SSE retry: a browser waits")
+    stream_client_queue: int = Field(1000, ge=1, description="STREAM_CLIENT_QUEUE, events a client may lag")
     log_level: str = Field("INFO", description="LOG_LEVEL")
     request_log: bool = Field(True, description="REQUEST_LOG, one JSON line per request")
     clock_offset_seconds: float = Field(0.0, description="CLOCK_OFFSET_SECONDS, for testing deadlines only")

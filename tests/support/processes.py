@@ -16,6 +16,8 @@ from shared.settings import Settings
 
 REPO = Path(__file__).resolve().parents[2]
 SERVICES = ("intake", "matching", "sessions")
+# Insights reads the other three's public topics; tests that need it start it themselves.
+INSIGHTS = "insights"
 
 
 def free_port() -> int:
@@ -31,6 +33,7 @@ class ServiceProcess:
     env: dict[str, str]
     log_path: Path
     process: subprocess.Popen | None = field(default=None, repr=False)
+    factory: str | None = None  # module:function; services.<name>.main:create_app when None
 
     @property
     def url(self) -> str:
@@ -38,8 +41,9 @@ class ServiceProcess:
 
     def start(self) -> None:
         log = self.log_path.open("ab")
+        factory = self.factory or f"services.{self.name}.main:create_app"
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "--factory", f"services.{self.name}.main:create_app",
+            [sys.executable, "-m", "uvicorn", "--factory", factory,
              "--host", "127.0.0.1", "--port", str(self.port), "--no-access-log"],
             cwd=REPO, env=self.env, stdout=log, stderr=subprocess.STDOUT,
         )
@@ -92,6 +96,7 @@ def service_env(settings: Settings, databases: dict[str, str], topic_suffix: str
         INTAKE_DATABASE=databases["intake"],
         MATCHING_DATABASE=databases["matching"],
         SESSIONS_DATABASE=databases["sessions"],
+        **({"INSIGHTS_DATABASE": databases["insights"]} if "insights" in databases else {}),
         RELAY_POLL_SECONDS="0.5",
         TIMER_POLL_SECONDS="0.5",
         PYTHONUNBUFFERED="1",
@@ -113,3 +118,10 @@ def running_services(settings: Settings, databases: dict[str, str], log_dir: Pat
     finally:
         for service in services.values():
             service.stop()
+
+
+def insights_process(settings: Settings, databases: dict[str, str], log_dir: Path,
+                     extra_env: dict[str, str] | None = None, factory: str | None = None) -> ServiceProcess:
+    """Insights as its own process (not started): databases must name an "insights" one."""
+    env = {**service_env(settings, databases), **(extra_env or {})}
+    return ServiceProcess(INSIGHTS, free_port(), env, log_dir / "insights.log", factory=factory)

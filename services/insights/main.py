@@ -1,0 +1,25 @@
+"""Wires the insights service: `uvicorn --factory services.insights.main:create_app`."""
+
+from fastapi import FastAPI
+
+from shared.settings import Settings, get_settings
+from services.insights.api import health, streams
+from services.insights.app import create_insights_app
+from services.insights.health_book import NewBook
+from services.insights.runtime import InsightsRuntime
+
+DESCRIPTION = """Read-only views for internal dashboards, from the three public topics:
+live event streams (Server-Sent Events, resumable) and program health figures."""
+
+
+def build(settings: Settings, new_book: NewBook) -> FastAPI:
+    runtime = InsightsRuntime(settings, new_book)
+    return create_insights_app(runtime, [streams.router, health.router], DESCRIPTION)
+
+
+def create_app() -> FastAPI:
+    """The app from the environment's settings; a factory, so importing this module
+    connects to nothing."""
+    from services.insights.health import HealthBook  # the fold; pure, imported when serving
+
+    return build(get_settings(), HealthBook)
