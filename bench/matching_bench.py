@@ -18,8 +18,9 @@ from services.matching.domain.pool import Candidate, OpenRequest, Window
 from services.matching.domain.scoring import score
 from services.matching.domain.vectorised import REFUSED, VectorScorer
 from services.matching.domain.whole_pool import (
-    blocking_pairs, exact_max_total_score, max_total_score, stable, summarise,
+    blocking_pairs, max_total_score, stable, summarise,
 )
+from tests.support.exact_optimum import exact_max_total_score
 
 TOPICS = [f"topic-{n}" for n in range(60)]
 ZONES = ["Europe/Paris", "Europe/London", "Europe/Helsinki", "America/New_York", "Asia/Kolkata", "UTC"]

@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
-# The project's virtualenv at <repo>/.venv: created once with Python 3.11+, and
-# `pip install -e '.[test]'` re-run only when pyproject.toml is newer than the stamp left by
-# the last successful install, so the second call costs nothing.
+# The project's virtualenv at <repo>/.venv: created once with Python 3.11+, then the locked
+# dependency set requirements/dev.lock (every version and hash fixed by scripts/lock.sh) and
+# the project itself, re-run only when the lock or pyproject.toml is newer than the stamp left
+# by the last successful install, so the second call costs nothing.
 set -euo pipefail
 # shellcheck source=deploy/env.sh
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 
 VENV="$REPO_DIR/.venv"
-STAMP="$VENV/.installed-from-pyproject"
+STAMP="$VENV/.installed-from-lock"
+LOCK="$REPO_DIR/requirements/dev.lock"
 
 find_python() {
   local candidate
@@ -27,10 +29,11 @@ if [ ! -x "$VENV/bin/python" ]; then
     { rm -rf "$VENV"; deploy_die "could not create the virtualenv: apt-get install python3.11-venv (or python3-venv)"; }
 fi
 
-if [ ! -f "$STAMP" ] || [ "$REPO_DIR/pyproject.toml" -nt "$STAMP" ]; then
-  deploy_say "installing the project and its test dependencies into $VENV (pip install -e '.[test]')"
+if [ ! -f "$STAMP" ] || [ "$REPO_DIR/pyproject.toml" -nt "$STAMP" ] || [ "$LOCK" -nt "$STAMP" ]; then
+  deploy_say "installing the locked dependencies ($LOCK) and the project into $VENV"
   "$VENV/bin/python" -m pip install -q --upgrade pip
-  "$VENV/bin/python" -m pip install -q -e "${REPO_DIR}[test]"
+  "$VENV/bin/python" -m pip install -q --require-hashes -r "$LOCK"
+  "$VENV/bin/python" -m pip install -q --no-deps -e "$REPO_DIR"
   # Only after a successful install: a failed one is retried on the next call.
   touch "$STAMP"
 else

@@ -17,7 +17,6 @@ from uuid import UUID
 
 import numpy as np
 from ortools.graph.python import min_cost_flow
-from scipy.optimize import linear_sum_assignment
 
 
 class Edge(NamedTuple):
@@ -127,14 +126,6 @@ def max_total_score(edges: list[Edge], capacity: dict[UUID, int]) -> dict[UUID, 
         raise RuntimeError("the assignment has no optimal flow")
     used = np.flatnonzero(flow.flows(arcs[count_r:count_r + count_e]))
     return {edges[i].request: edges[i].mentor for i in used.tolist()}
-
-
-def exact_max_total_score(scores: np.ndarray, capacity: list[int]) -> float:
-    """Dense exact optimum, for checking on sizes it can handle: scores[request, mentor]."""
-    seat_columns = np.repeat(np.arange(scores.shape[1]), capacity)
-    expanded = np.concatenate([scores[:, seat_columns], np.zeros((scores.shape[0], scores.shape[0]))], axis=1)
-    rows, cols = linear_sum_assignment(expanded, maximize=True)
-    return float(expanded[rows, cols].sum())
 
 
 def blocking_pairs(edges: list[Edge], pairs: dict[UUID, UUID], capacity: dict[UUID, int]) -> int:

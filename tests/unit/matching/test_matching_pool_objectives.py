@@ -17,11 +17,11 @@ from services.matching.domain.vectorised import REFUSED
 from services.matching.domain.whole_pool import (
     Edge,
     blocking_pairs,
-    exact_max_total_score,
     max_total_score,
     stable,
     summarise,
 )
+from tests.support.exact_optimum import exact_max_total_score
 from tests.unit.matching.people import WEIGHTS
 
 # Sorted ids, so the hand-checked answers do not depend on how ids compare.

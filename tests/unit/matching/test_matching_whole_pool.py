@@ -7,7 +7,8 @@ from uuid import uuid4
 import numpy as np
 import pytest
 
-from services.matching.domain.whole_pool import Edge, blocking_pairs, exact_max_total_score, max_total_score, stable
+from services.matching.domain.whole_pool import Edge, blocking_pairs, max_total_score, stable
+from tests.support.exact_optimum import exact_max_total_score
 
 R1, R2, R3 = (uuid4() for _ in range(3))
 M1, M2 = uuid4(), uuid4()
