@@ -5,6 +5,8 @@ from functools import lru_cache
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from shared.http.identity_providers import TrustedIssuer
+
 
 DEVELOPMENT_SECRETS = {
     "cipher_key": "bG9jYWwtZGV2LW9ubHkta2V5LTMyLWJ5dGVzLWxvbmc=",
@@ -43,6 +45,8 @@ class Settings(BaseSettings):
     jwt_secret: SecretStr = Field(SecretStr(DEVELOPMENT_SECRETS["jwt_secret"]), description="JWT_SECRET")
     jwt_audience: str = Field("mentoring-api", description="JWT_AUDIENCE")
     jwt_issuer: str = Field("mentoring-operator", description="JWT_ISSUER")
+    # A partner's own identity provider: JSON {"<iss>": {"jwks_url": "...", "organization": "acme"}}.
+    trusted_issuers: dict[str, TrustedIssuer] = Field(default_factory=dict, description="TRUSTED_ISSUERS")
 
     relay_poll_seconds: float = Field(1.0, gt=0, description="RELAY_POLL_SECONDS, backstop to NOTIFY")
     relay_batch_size: int = Field(200, ge=1, description="RELAY_BATCH_SIZE")

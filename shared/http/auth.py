@@ -1,7 +1,9 @@
 """Bearer-token auth: who calls, for which partner organization, in which roles.
 
-Tokens are HS256 JWTs with claims: `sub`, `org` (the tenant), `roles` (partner,
-participant, operator, dashboard) and, for a participant, `participant_id`.
+Tokens are JWTs with claims: `sub`, `org` (the tenant), `roles` (partner,
+participant, operator, dashboard) and, for a participant, `participant_id`: HS256
+signed by us (JWT_ISSUER), or RS256/ES256 from a partner's identity provider listed in
+TRUSTED_ISSUERS (shared/http/identity_providers.py).
 """
 
 from dataclasses import dataclass
@@ -12,6 +14,7 @@ from uuid import UUID
 import jwt
 from fastapi import Depends, Request
 
+from shared.http.identity_providers import unverified_issuer, verified_claims
 from shared.http.problems import Problem
 from shared.settings import Settings, get_settings
 
@@ -80,6 +83,16 @@ def principal_from_token(token: str, settings: Settings) -> Principal:
     return principal_from_claims(claims)
 
 
+async def authenticate(token: str, settings: Settings) -> Principal:
+    """Our own tokens are checked without leaving the process; a trusted provider's
+    against its published keys."""
+    issuer = unverified_issuer(token)
+    trusted = settings.trusted_issuers.get(issuer) if issuer and issuer != settings.jwt_issuer else None
+    if trusted is None:
+        return principal_from_token(token, settings)
+    return principal_from_claims(await verified_claims(token, issuer, trusted, settings.jwt_audience))
+
+
 def principal_from_claims(claims: dict[str, Any]) -> Principal:
     """A signed token is still checked for shape: whoever holds the secret (a partner's
     token tool, an old issuer) may write a claim of the wrong type, and that is a bad
@@ -127,7 +140,7 @@ async def current_principal(request: Request) -> Principal:
     # the signature check itself (docs/performance.md). The app's own settings, not the
     # process-wide ones, so one process can serve apps with different secrets (tests).
     runtime = getattr(request.app.state, "runtime", None)
-    return principal_from_token(bearer_token(request), runtime.settings if runtime else get_settings())
+    return await authenticate(bearer_token(request), runtime.settings if runtime else get_settings())
 
 
 CurrentPrincipal = Annotated[Principal, Depends(current_principal)]

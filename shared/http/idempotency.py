@@ -18,7 +18,7 @@ from uuid import UUID, uuid4
 import asyncpg
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from shared.http.auth import Principal, principal_from_token
+from shared.http.auth import Principal, authenticate
 from shared.http.idempotency_claims import CREATE_TABLE, Claims
 from shared.http.problems import Problem, problem_response, send_problem
 from shared.settings import Settings
@@ -81,7 +81,7 @@ class IdempotencyMiddleware:
             return
         body, receive = await buffered(receive)
         try:
-            caller = self._caller(headers)
+            caller = await self._caller(headers)
         except Problem:
             await self.app(scope, receive, send)  # let the route answer 401 as usual
             return
@@ -113,12 +113,12 @@ class IdempotencyMiddleware:
         await send_problem(send, 409, "request-in-progress",
                            "a request with this Idempotency-Key is still being processed; retry shortly")
 
-    def _caller(self, headers: dict[bytes, bytes]) -> str:
+    async def _caller(self, headers: dict[bytes, bytes]) -> str:
         authorization = headers.get(b"authorization", b"").decode("latin-1")
         scheme, _, token = authorization.partition(" ")
         if scheme.lower() != "bearer" or not token:
             raise Problem(401, "not-authenticated", "no token")
-        return idempotency_scope(principal_from_token(token, self.settings))
+        return idempotency_scope(await authenticate(token, self.settings))
 
     async def _run_and_remember(self, scope: Scope, receive: Receive, send: Send,
                                 claims: Claims, caller: str, key: str, token: UUID) -> None:

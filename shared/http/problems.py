@@ -36,12 +36,17 @@ TITLES = {
 }
 
 
+RETRY_AFTER_SECONDS = 5
+
+
 def problem_response(status: int, kind: str, detail: str, instance: str | None = None, **extra: Any) -> JSONResponse:
     body = {"type": PROBLEM_BASE + kind, "title": TITLES.get(status, "Error"), "status": status, "detail": detail}
     if instance:
         body["instance"] = instance
     body.update(extra)
     headers = {"WWW-Authenticate": WWW_AUTHENTICATE} if status == 401 else None
+    if status == 503:  # every 503 we send is a moment's absence: say when to come back
+        headers = {"Retry-After": str(RETRY_AFTER_SECONDS)}
     return JSONResponse(body, status_code=status, media_type=PROBLEM_CONTENT_TYPE, headers=headers)
 
 
