@@ -89,8 +89,10 @@ def persistence_env(settings: Settings, service: str) -> dict[str, str]:
         "POSTGRES_MAX_OVERFLOW": "10",
         # Off on purpose: with DB functions 9.5.6 drops tracking records (STYLE.md).
         "POSTGRES_ENABLE_DB_FUNCTIONS": "n",
-        "CIPHER_TOPIC": "eventsourcing.cryptography:AESCipher",
+        # AES-GCM under a key ring: events name the key that sealed them, so it can rotate.
+        "CIPHER_TOPIC": "shared.key_ring:RotatingCipher",
         "CIPHER_KEY": settings.cipher_key.get_secret_value(),
+        "CIPHER_KEYS_RETIRED": settings.cipher_keys_retired.get_secret_value(),
         "COMPRESSOR_TOPIC": "eventsourcing.compressor:ZlibCompressor",
         "CREATE_TABLE": "y",
     }

@@ -91,7 +91,7 @@ class ServiceRuntime:
         await create_read_model_tables(self.pool)
         await self.pool.execute(CREATE_VAULT_TABLE)
         await create_parking_table(self.pool)
-        self.vault = Vault(self.pool, settings.cipher_key.get_secret_value())
+        self.vault = Vault(self.pool, settings.key_ring())
         options = {"batch_size": settings.relay_batch_size, "poll_seconds": settings.relay_poll_seconds}
         self.projector = Projector(self.app, self.pool, self.to_document, **options)
         self._supervise("projector", self.projector.run)

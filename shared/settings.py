@@ -6,6 +6,7 @@ from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from shared.http.identity_providers import TrustedIssuer
+from shared.key_ring import KeyRing
 
 
 DEVELOPMENT_SECRETS = {
@@ -42,6 +43,8 @@ class Settings(BaseSettings):
     cipher_key: SecretStr = Field(
         SecretStr(DEVELOPMENT_SECRETS["cipher_key"]), description="CIPHER_KEY"
     )
+    # Comma-separated base64 keys that no longer seal but still open (key rotation: shared/key_ring.py).
+    cipher_keys_retired: SecretStr = Field(SecretStr(""), description="CIPHER_KEYS_RETIRED")
     jwt_secret: SecretStr = Field(SecretStr(DEVELOPMENT_SECRETS["jwt_secret"]), description="JWT_SECRET")
     jwt_audience: str = Field("mentoring-api", description="JWT_AUDIENCE")
     jwt_issuer: str = Field("mentoring-operator", description="JWT_ISSUER")
@@ -80,6 +83,9 @@ class Settings(BaseSettings):
 
     def topic_for(self, service: str) -> str:
         return f"{self.topic_namespace}.{service}.v1"
+
+    def key_ring(self) -> "KeyRing":
+        return KeyRing.from_texts(self.cipher_key.get_secret_value(), self.cipher_keys_retired.get_secret_value())
 
     def database_for(self, service: str) -> str:
         return getattr(self, f"{service}_database")

@@ -3,7 +3,9 @@
 Events are immutable, so a person's contact details or private notes cannot be
 deleted from the log. Instead each person's text is sealed with their own data key,
 and erasure deletes the key: the ciphertext left in the log can never be read again.
-Data keys are themselves sealed with the service's master key before storage.
+Data keys are themselves sealed with the service's master key before storage, under
+a key ring (shared/key_ring.py), so that the master key can rotate: `rewrap` re-seals
+every data key under the current one.
 """
 
 import base64
@@ -13,9 +15,11 @@ from typing import Any
 from uuid import UUID
 
 import asyncpg
+from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from shared.errors import RuleViolated
+from shared.key_ring import KEY_MARK, KeyRing
 
 # erased_subjects remembers who was erased (an id, nothing else), so that nothing is
 # sealed for them again: a still-valid token of an erased person must not mint a key.
@@ -43,9 +47,9 @@ class Erased(RuleViolated):
 
 
 class Vault:
-    def __init__(self, pool: asyncpg.Pool, master_key_b64: str) -> None:
+    def __init__(self, pool: asyncpg.Pool, master: KeyRing | str) -> None:
         self._pool = pool
-        self._master = AESGCM(base64.b64decode(master_key_b64))
+        self._ring = master if isinstance(master, KeyRing) else KeyRing(master)
 
     async def seal(self, subject_id: UUID, plaintext: str) -> str:
         if await self._pool.fetchval("SELECT 1 FROM erased_subjects WHERE subject_id = $1", subject_id):
@@ -71,16 +75,45 @@ class Vault:
         if sealed is None:
             if not create:
                 raise Erased(str(subject_id))
-            nonce = os.urandom(NONCE_BYTES)
-            candidate = nonce + self._master.encrypt(nonce, AESGCM.generate_key(bit_length=256), subject_id.bytes)
+            candidate = self._ring.seal(AESGCM.generate_key(bit_length=256), subject_id.bytes)
             # Two first seals racing for one person must end up with one key.
             await self._pool.execute(
                 "INSERT INTO subject_keys (subject_id, sealed_key) VALUES ($1, $2) ON CONFLICT DO NOTHING",
                 subject_id, candidate,
             )
             sealed = await self._pool.fetchval("SELECT sealed_key FROM subject_keys WHERE subject_id = $1", subject_id)
-        sealed = bytes(sealed)
-        return self._master.decrypt(sealed[:NONCE_BYTES], sealed[NONCE_BYTES:], subject_id.bytes)
+        return self._unseal(bytes(sealed), subject_id)
+
+    def _unseal(self, sealed: bytes, subject_id: UUID) -> bytes:
+        if sealed.startswith(KEY_MARK):
+            try:
+                return self._ring.open(sealed, subject_id.bytes)
+            except ValueError:
+                pass  # an unmarked key whose nonce happens to begin with the mark
+        # Sealed before key ids: nonce, then text and tag, under one of the ring's keys.
+        for key in self._ring.keys.values():
+            try:
+                return AESGCM(key).decrypt(sealed[:NONCE_BYTES], sealed[NONCE_BYTES:], subject_id.bytes)
+            except InvalidTag:
+                continue
+        raise ValueError(f"the data key of {subject_id} is sealed with a key the ring does not hold")
+
+    async def rewrap(self) -> int:
+        """Re-seals every data key not yet under the current master key; how many it did."""
+        done = 0
+        async with self._pool.acquire() as connection:
+            rows = await connection.fetch("SELECT subject_id, sealed_key FROM subject_keys")
+            for row in rows:
+                sealed = bytes(row["sealed_key"])
+                if self._ring.is_current(sealed):
+                    continue
+                resealed = self._ring.seal(self._unseal(sealed, row["subject_id"]), row["subject_id"].bytes)
+                # Only if unchanged meanwhile; an erasure in between deletes the row and wins.
+                status = await connection.execute(
+                    "UPDATE subject_keys SET sealed_key = $2 WHERE subject_id = $1 AND sealed_key = $3",
+                    row["subject_id"], resealed, sealed)
+                done += status.endswith(" 1")
+        return done
 
 
 def erase_in_transaction(cursor: Any, subject_ids: Sequence[UUID]) -> None:

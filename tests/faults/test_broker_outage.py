@@ -25,8 +25,9 @@ def test_with_the_broker_away_writes_are_accepted_and_all_delivered_in_order_aft
     settings, services = stack["settings"], stack["services"]
     operator = Caller(services["intake"].url, token(settings, "ops", "operator"))
     partner = Caller(services["intake"].url, token(settings, "acme", "partner"))
-    program = operator.post("/v1/programs", {"name": "Outage", "formats": ["one_to_one"],
-                                             "organizations": ["acme"]}).json()["id"]
+    opened = operator.post("/v1/programs", {"name": "Outage", "formats": ["one_to_one"], "organizations": ["acme"]})
+    assert opened.status_code == 201, opened.text
+    program = opened.json()["id"]
 
     def enrol_and_pause(n: int) -> str:
         made = partner.post("/v1/participants", {"program_id": program, "name": f"O{n}", "consent_given": True,
