@@ -24,7 +24,7 @@ from shared.contracts.base import EventContract
 from shared.envelope import CloudEvent, UndecodableMessage, decode
 from shared.errors import DomainError
 from shared.eventstore import ServiceApplication, run_blocking
-from shared.metrics import MESSAGES
+from shared.metrics import DEAD_LETTERED, MESSAGES
 from shared.topics import EVERY_CONSUMER, REDRIVE_FOR, dead_letter_topic
 from shared.tracing import Trace, child_traceparent, current_trace
 from shared.transient import is_transient
@@ -160,6 +160,7 @@ class ConsumerRunner:
 
     async def _dead_letter(self, record: ConsumerRecord, reason: str) -> None:
         self.dead_lettered += 1
+        DEAD_LETTERED.labels(self._app.service, self.name).inc()
         log.warning("dead-lettered", extra={"topic": record.topic, "offset": record.offset, "reason": reason})
         headers = list(record.headers or []) + [
             ("dlq-reason", reason.encode()[:4000]),

@@ -20,6 +20,7 @@ from shared.eventstore import ServiceApplication, run_blocking
 from shared.http.idempotency import create_idempotency_table, forget_old_keys
 from shared.kafka_clients import ensure_topics, group_consumer, idempotent_producer
 from shared.log_follower import LogFollower
+from shared.metrics import DB_POOL, EXECUTOR_QUEUE, EXECUTOR_THREADS, PARKED_NOW, TIMER_RUNS
 from shared.parking import create_parking_table, parked_count
 from shared.publishing import PublicMapper
 from shared.read_model import DOCUMENTS_WRITTEN, Projector, ToDocument, create_read_model_tables
@@ -166,7 +167,12 @@ class ServiceRuntime:
             wake = self._wakes[timer.name]
             while True:
                 wake.clear()  # a wake while firing is kept: it may be for work this tick missed
-                fired = await timer.fire()
+                try:
+                    fired = await timer.fire()
+                except Exception:
+                    TIMER_RUNS.labels(self.app.service, timer.name, "failed").inc()
+                    raise
+                TIMER_RUNS.labels(self.app.service, timer.name, "ok").inc()
                 if fired:
                     log.info("timers fired", extra={"timer": timer.name, "count": fired})
                 try:
@@ -216,6 +222,21 @@ class ServiceRuntime:
                 log.error("database connections still in use at stop; terminating them")
                 self.pool.terminate()
         await run_blocking(self.app.close)
+
+    async def sample_gauges(self) -> None:
+        """The gauges read at scrape time: pool, executor and parked records."""
+        service = self.app.service
+        if self.pool is not None:
+            size = self.pool.get_size()
+            DB_POOL.labels(service, "size").set(size)
+            DB_POOL.labels(service, "in_use").set(size - self.pool.get_idle_size())
+            PARKED_NOW.labels(service).set(await self.pool.fetchval(
+                "SELECT count(*) FROM parked_records WHERE state = 'parked'"))
+        # asyncio.to_thread's executor: the loop's default one (a private attribute, stable since 3.7).
+        executor = getattr(asyncio.get_running_loop(), "_default_executor", None)
+        if executor is not None:
+            EXECUTOR_QUEUE.labels(service).set(executor._work_queue.qsize())
+            EXECUTOR_THREADS.labels(service).set(len(executor._threads))
 
     async def readiness(self) -> dict[str, Any]:
         """What HTTP needs (the database) decides readiness; the broker and the

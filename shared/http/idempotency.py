@@ -21,6 +21,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from shared.http.auth import Principal, authenticate
 from shared.http.idempotency_claims import CREATE_TABLE, Claims
 from shared.http.problems import Problem, problem_response, send_problem
+from shared.metrics import IDEMPOTENCY
 from shared.settings import Settings
 
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
@@ -68,9 +69,10 @@ def request_fingerprint(scope: Scope, body: bytes) -> str:
 
 
 class IdempotencyMiddleware:
-    def __init__(self, app: ASGIApp, settings: Settings, pool_of: Any) -> None:
+    def __init__(self, app: ASGIApp, settings: Settings, pool_of: Any, service: str = "") -> None:
         self.app = app
         self.settings = settings
+        self.service = service
         self.pool_of = pool_of  # resolved per request: the pool exists only after startup
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -92,24 +94,30 @@ class IdempotencyMiddleware:
         fingerprint = request_fingerprint(scope, body)
         claims = Claims(self.pool_of(), self.settings.idempotency_lease_seconds)
         token = uuid4()
+        counted = IDEMPOTENCY.labels(self.service, "in_progress")
         for _ in range(CLAIM_ATTEMPTS):
             if await claims.claim(caller, key, fingerprint, token):
+                IDEMPOTENCY.labels(self.service, "first").inc()
                 await self._run_and_remember(scope, receive, send, claims, caller, key, token)
                 return
             row = await claims.read(caller, key)
             if row is None:
                 continue
             if row["fingerprint"] != fingerprint:
+                IDEMPOTENCY.labels(self.service, "reused").inc()
                 await send_problem(send, 422, "idempotency-key-reused",
                                    "this Idempotency-Key was used for a different request")
                 return
             if row["status"] is not None:
+                IDEMPOTENCY.labels(self.service, "replayed").inc()
                 await replay_first_answer(row, send)
                 return
             if await claims.take_over(caller, key, fingerprint, token):
+                IDEMPOTENCY.labels(self.service, "taken_over").inc()
                 await self._run_and_remember(scope, receive, send, claims, caller, key, token)
                 return
             break
+        counted.inc()
         await send_problem(send, 409, "request-in-progress",
                            "a request with this Idempotency-Key is still being processed; retry shortly")
 

@@ -36,7 +36,8 @@ def create_service_app(runtime: ServiceRuntime, routers: list[APIRouter], descri
     app = FastAPI(title=f"Mentoring {service} API", version="1.0.0", description=description, lifespan=lifespan)
     app.state.runtime = runtime
     install_problem_handlers(app)
-    app.add_middleware(IdempotencyMiddleware, settings=runtime.settings, pool_of=lambda: runtime.pool)
+    app.add_middleware(IdempotencyMiddleware, settings=runtime.settings, pool_of=lambda: runtime.pool,
+                       service=service)
     app.add_middleware(DependencyUnavailable)  # inside the correlation middleware's catch-all 500
     app.add_middleware(HeaderGuard)  # outside idempotency, which reads both headers it guards
     app.add_middleware(CorrelationMiddleware, service=service, request_log=runtime.settings.request_log)
@@ -58,6 +59,7 @@ def create_service_app(runtime: ServiceRuntime, routers: list[APIRouter], descri
     async def metrics(principal: CurrentPrincipal) -> Response:
         # Dashboards and operators only; /healthz and /readyz stay open for orchestrators.
         require_roles(principal, "dashboard", "operator")
+        await runtime.sample_gauges()
         return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
     for router in [*routers, operations_router]:
