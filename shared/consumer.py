@@ -26,7 +26,8 @@ from shared.errors import DomainError
 from shared.eventstore import ServiceApplication, run_blocking
 from shared.metrics import DEAD_LETTERED, MESSAGES
 from shared.topics import EVERY_CONSUMER, REDRIVE_FOR, dead_letter_topic
-from shared.tracing import Trace, child_traceparent, current_trace
+from shared.telemetry import CONSUMER, span
+from shared.tracing import Trace, current_trace
 from shared.transient import is_transient
 
 log = logging.getLogger(__name__)
@@ -98,9 +99,10 @@ class ConsumerRunner:
             tracking = Tracking(f"{self.name}|{record.topic}:{record.partition}", envelope.sequence_number)
         else:
             tracking = Tracking(f"{self.name}|redrive:{envelope.id}", envelope.sequence_number)
-        current_trace.set(Trace(correlation_id=envelope.correlationid, causation_id=envelope.id,
-                                traceparent=child_traceparent(envelope.traceparent)))
-        outcome = await self._apply_with_retries(handler, contract, envelope, tracking)
+        with span(f"apply {envelope.type}", CONSUMER, envelope.traceparent, consumer=self.name) as traceparent:
+            current_trace.set(Trace(correlation_id=envelope.correlationid, causation_id=envelope.id,
+                                    traceparent=traceparent))
+            outcome = await self._apply_with_retries(handler, contract, envelope, tracking)
         if outcome == APPLIED:
             self.applied += 1
         elif outcome == DUPLICATE:

@@ -19,6 +19,7 @@ from shared.eventstore import ServiceApplication, run_blocking
 from shared.log_follower import LogFollower
 from shared.metrics import EVENTS_PUBLISHED
 from shared.publishing import PublicEvent, PublicMapper
+from shared.telemetry import PRODUCER, span
 from shared.topics import EVERY_CONSUMER, REDRIVE_FOR
 from shared.tracing import new_correlation_id
 
@@ -63,6 +64,11 @@ class OutboxRelay(LogFollower):
 
     def _envelope(self, sequence: int, domain_event: Any, trace: dict[str, Any], public: PublicEvent) -> CloudEvent:
         event_type = public.contract.cloudevent_type()
+        with span(f"publish {event_type}", PRODUCER, trace.get("traceparent"), topic=self._topic) as traceparent:
+            return self._cloud_event(sequence, domain_event, trace, public, event_type, traceparent)
+
+    def _cloud_event(self, sequence: int, domain_event: Any, trace: dict[str, Any], public: PublicEvent,
+                     event_type: str, traceparent: str | None) -> CloudEvent:
         return CloudEvent(
             id=event_id(domain_event.originator_id, domain_event.originator_version),
             source=self._source,
@@ -75,7 +81,7 @@ class OutboxRelay(LogFollower):
             relationship=str(public.relationship) if public.relationship else None,
             correlationid=trace.get("correlation_id") or new_correlation_id(),
             causationid=trace.get("causation_id"),
-            traceparent=trace.get("traceparent"),
+            traceparent=traceparent,
             sequence=str(sequence),
             data=public.contract.model_dump(mode="json"),
         )

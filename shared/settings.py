@@ -63,6 +63,8 @@ class Settings(BaseSettings):
     stream_heartbeat_seconds: float = Field(15.0, gt=0, description="STREAM_HEARTBEAT_SECONDS")
     stream_retry_ms: int = Field(3000, ge=0, description="STREAM_RETRY_MS, the SSE retry: a browser waits")
     stream_client_queue: int = Field(1000, ge=1, description="STREAM_CLIENT_QUEUE, events a client may lag")
+    # Where spans go (OTLP over HTTP, e.g. http://otel-collector:4318); unset: none recorded.
+    otel_exporter_otlp_endpoint: str | None = Field(None, description="OTEL_EXPORTER_OTLP_ENDPOINT")
     log_level: str = Field("INFO", description="LOG_LEVEL")
     request_log: bool = Field(True, description="REQUEST_LOG, one JSON line per request")
     clock_offset_seconds: float = Field(0.0, description="CLOCK_OFFSET_SECONDS, for testing deadlines only")

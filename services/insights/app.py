@@ -15,6 +15,7 @@ from shared.http.header_guard import HeaderGuard
 from shared.http.observability import CorrelationMiddleware, configure_logging
 from shared.http.problems import install_problem_handlers
 from shared.http.unavailable import DependencyUnavailable
+from shared.telemetry import configure_tracing
 from services.insights.runtime import InsightsRuntime
 
 
@@ -22,6 +23,7 @@ def create_insights_app(
     runtime: InsightsRuntime, routers: list[APIRouter], description: str
 ) -> FastAPI:
     configure_logging(runtime.service, runtime.settings.log_level)
+    configure_tracing(runtime.service, runtime.settings.otel_exporter_otlp_endpoint)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:

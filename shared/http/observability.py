@@ -9,6 +9,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from shared.http.problems import internal_error_response, send_response
 from shared.metrics import REQUESTS
+from shared.telemetry import request_traceparent
 from shared.tracing import Trace, current_trace, new_correlation_id
 
 request_log = logging.getLogger("mentoring.requests")
@@ -84,7 +85,9 @@ class CorrelationMiddleware:
             return
         headers = dict(scope.get("headers") or [])
         correlation = header_text(headers, b"x-correlation-id") or new_correlation_id()
-        traceparent = header_text(headers, b"traceparent")
+        # FastAPI records the request's server span itself (from the caller's traceparent)
+        # when tracing is on: what this request writes carries that span on.
+        traceparent = request_traceparent() or header_text(headers, b"traceparent")
         current_trace.set(Trace(correlation_id=correlation, traceparent=traceparent))
         started = time.perf_counter()
         status = {"code": 500, "sent": False}

@@ -19,11 +19,13 @@ from shared.http.problem_docs import problem_responses
 from shared.http.problems import install_problem_handlers
 from shared.http.unavailable import DependencyUnavailable
 from shared.runtime import ServiceRuntime
+from shared.telemetry import configure_tracing
 
 
 def create_service_app(runtime: ServiceRuntime, routers: list[APIRouter], description: str) -> FastAPI:
     service = runtime.app.service
     configure_logging(service, runtime.settings.log_level)
+    configure_tracing(service, runtime.settings.otel_exporter_otlp_endpoint)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
