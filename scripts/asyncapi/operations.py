@@ -59,7 +59,7 @@ def publishing(service: str) -> dict[str, Any]:
             "action": "send",
             "channel": _channel(service),
             "messages": _messages(service, _every_event(service)),
-            "title": f"{service}'s outbox relay publishes",
+            "title": f"{service}: outbox relay publishes",
             "description": (
                 "In the order of the service's notification log, after the transaction "
                 "that recorded the event committed; a crash re-sends at most one batch "
@@ -86,7 +86,7 @@ def consuming(service: str) -> dict[str, Any]:
                 "action": "receive",
                 "channel": _channel(source),
                 "messages": _messages(source, handled),
-                "title": f"{service}'s {spec.name} consumer applies {source}'s events",
+                "title": f"{service}: {spec.name} consumer applies events of {source}",
                 "description": (
                     "Each message applied exactly once (its effects and a tracking "
                     "record in one transaction); events without a handler are skipped."
@@ -97,7 +97,7 @@ def consuming(service: str) -> dict[str, Any]:
                 "action": "send",
                 "channel": _channel(source, dead_letters=True),
                 "messages": _messages(source, ["deadLetter"], dead_letters=True),
-                "title": f"{service}'s {spec.name} consumer dead-letters what it cannot apply",
+                "title": f"{service}: {spec.name} consumer dead-letters what it cannot apply",
                 "bindings": _group(group),
             }
     return operations

@@ -87,7 +87,7 @@ def channels_and_messages(schemas: dict[str, Any]) -> tuple[dict[str, Any], dict
         parameters = {NAMESPACE: {"$ref": f"#/components/parameters/{NAMESPACE}"}}
         channels[channel_name(service)] = {
             "address": topic,
-            "title": f"{service}'s public events",
+            "title": f"public events of {service}",
             "description": (
                 f"Everything {service} tells the other services, in the order it "
                 "happened per key. Kept for ever by default: matching's pool and "
@@ -100,7 +100,7 @@ def channels_and_messages(schemas: dict[str, Any]) -> tuple[dict[str, Any], dict
         }
         channels[channel_name(service, dead_letters=True)] = {
             "address": dead_letter_topic(topic),
-            "title": f"dead letters of {service}'s events",
+            "title": f"dead letters of the {service} topic",
             "description": "What a consumer of the topic could not decode or apply, with why.",
             "parameters": parameters,
             "servers": [{"$ref": f"#/servers/{KAFKA_SERVER}"}],
