@@ -6,6 +6,7 @@ from aiokafka import ConsumerRecord
 
 from mentoring_cli.topics import read_to_end
 from shared.settings import Settings
+from shared.topics import DLQ_CONSUMER, DLQ_ORIGIN, DLQ_REASON
 
 
 @dataclass(frozen=True)
@@ -26,8 +27,8 @@ class DeadLetter:
 
 def from_record(record: ConsumerRecord) -> DeadLetter:
     headers = {name: value.decode(errors="replace") for name, value in record.headers or []}
-    return DeadLetter(record.topic, record.partition, record.offset, headers.get("dlq-reason", ""),
-                      headers.get("dlq-consumer", ""), headers.get("dlq-origin", ""), record.value or b"",
+    return DeadLetter(record.topic, record.partition, record.offset, headers.get(DLQ_REASON, ""),
+                      headers.get(DLQ_CONSUMER, ""), headers.get(DLQ_ORIGIN, ""), record.value or b"",
                       record.key)
 
 

@@ -25,8 +25,8 @@ from shared.envelope import CloudEvent, UndecodableMessage, decode
 from shared.errors import DomainError
 from shared.eventstore import ServiceApplication, run_blocking
 from shared.metrics import DEAD_LETTERED, MESSAGES
-from shared.topics import EVERY_CONSUMER, REDRIVE_FOR, dead_letter_topic
 from shared.telemetry import CONSUMER, span
+from shared.topics import DLQ_CONSUMER, DLQ_ORIGIN, DLQ_REASON, EVERY_CONSUMER, REDRIVE_FOR, dead_letter_topic
 from shared.tracing import Trace, current_trace
 from shared.transient import is_transient
 
@@ -165,9 +165,9 @@ class ConsumerRunner:
         DEAD_LETTERED.labels(self._app.service, self.name).inc()
         log.warning("dead-lettered", extra={"topic": record.topic, "offset": record.offset, "reason": reason})
         headers = list(record.headers or []) + [
-            ("dlq-reason", reason.encode()[:4000]),
-            ("dlq-consumer", self.name.encode()),
-            ("dlq-origin", f"{record.topic}:{record.partition}:{record.offset}".encode()),
+            (DLQ_REASON, reason.encode()[:4000]),
+            (DLQ_CONSUMER, self.name.encode()),
+            (DLQ_ORIGIN, f"{record.topic}:{record.partition}:{record.offset}".encode()),
         ]
         await self._producer.send_and_wait(
             dead_letter_topic(record.topic), value=record.value, key=record.key, headers=headers

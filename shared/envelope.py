@@ -19,24 +19,29 @@ class UndecodableMessage(ValueError):
 class CloudEvent(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
+    # The descriptions are the catalogue's (docs/asyncapi.yaml): what each attribute means here.
     specversion: Literal["1.0"] = "1.0"
-    id: str
-    source: str
-    type: str
-    subject: str
-    time: datetime
+    id: str = Field(description="stable per domain event (originator id and version): a re-send "
+                    "has the same id, so a consumer recognises a duplicate")
+    source: str = Field(description="the publishing service, `/mentoring/<service>`")
+    type: str = Field(description="`mentoring.<service>.<Event>.v<n>`: names the contract of data")
+    subject: str = Field(description="the id of the aggregate the event happened to")
+    time: datetime = Field(description="when it happened, as the producer recorded it")
     datacontenttype: Literal["application/json"] = "application/json"
-    dataschema: str
-    tenant: str
-    program: str | None = None
-    relationship: str | None = None
-    correlationid: str
-    causationid: str | None = None
+    dataschema: str = Field(description="the JSON Schema of `data` (docs/events/<type>.json)")
+    tenant: str = Field(description="extension: the partner organization the event concerns, "
+                        "`operator` for program-wide facts; dashboards are scoped by it")
+    program: str | None = Field(None, description="extension: the program id, when there is one")
+    relationship: str | None = Field(None, description=(
+        "extension: the relationship id (= the mentorship request id), when there is one"))
+    correlationid: str = Field(description="extension: the id of the request or run that led to it")
+    causationid: str | None = Field(None, description="extension: the event that caused it")
     # CloudEvents' sequence extension is a string; ours is the producer's
     # notification id, so it orders events of one source.
-    sequence: str = Field(pattern=r"^[0-9]+$")
-    traceparent: str | None = None
-    data: dict[str, Any]
+    sequence: str = Field(pattern=r"^[0-9]+$", description=(
+        "extension: the producer's notification id; grows within one source"))
+    traceparent: str | None = Field(None, description="W3C trace context (distributed tracing)")
+    data: dict[str, Any] = Field(description="the contract named by `type`")
 
     def to_bytes(self) -> bytes:
         return orjson.dumps(self.model_dump(mode="json", exclude_none=True))

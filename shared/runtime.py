@@ -148,9 +148,12 @@ class ServiceRuntime:
         for spec in self.consumers:
             self._supervise(f"consumer:{spec.name}", self._consumer_loop(spec))
 
+    def consumer_group(self, spec: ConsumerSpec) -> str:
+        return f"{self.settings.topic_namespace}.{self.app.service}.{spec.name}"
+
     def _consumer_loop(self, spec: ConsumerSpec) -> Callable[[], Awaitable[None]]:
         async def run() -> None:
-            group = f"{self.settings.topic_namespace}.{self.app.service}.{spec.name}"
+            group = self.consumer_group(spec)
             consumer = group_consumer(self.settings, group, spec.topics)
             await consumer.start()
             try:

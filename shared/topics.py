@@ -10,6 +10,12 @@ applies it once, tracked by the event's own id.
 REDRIVE_FOR = "mentoring-redrive-for"
 EVERY_CONSUMER = "*"
 
+# Headers a dead letter carries beside the original ones: why, which consumer, and
+# where it was (`<topic>:<partition>:<offset>`), which `mentoring dlq redrive` reads.
+DLQ_REASON = "dlq-reason"
+DLQ_CONSUMER = "dlq-consumer"
+DLQ_ORIGIN = "dlq-origin"
+
 
 def dead_letter_topic(topic: str) -> str:
     return f"{topic}.dlq"
