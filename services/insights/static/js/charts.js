@@ -89,5 +89,5 @@ export function monthBars(svg, months, series, { max, target, format = String } 
     svg.append(element("line", { x1: left, x2: WIDTH, y1: y(target), y2: y(target), class: "target" }));
   }
   const legend = series.map((s) => s.name).join(" · ");
-  svg.append(element("text", { x: left + 4, y: 10, class: "axis" }, legend));
+  svg.append(element("text", { x: WIDTH, y: 10, class: "axis", "text-anchor": "end" }, legend));
 }
