@@ -3,18 +3,23 @@
 from fastapi import FastAPI
 
 from shared.settings import Settings, get_settings
-from services.insights.api import health, streams
+from services.insights.api import health, page, programs, streams
 from services.insights.app import create_insights_app
 from services.insights.health_book import NewBook
 from services.insights.runtime import InsightsRuntime
 
 DESCRIPTION = """Read-only views for internal dashboards, from the three public topics:
-live event streams (Server-Sent Events, resumable) and program health figures."""
+live event streams (Server-Sent Events, resumable), program health figures, and a
+dashboard page at `/` that shows both."""
 
 
 def build(settings: Settings, new_book: NewBook) -> FastAPI:
     runtime = InsightsRuntime(settings, new_book)
-    return create_insights_app(runtime, [streams.router, health.router], DESCRIPTION)
+    app = create_insights_app(
+        runtime, [streams.router, health.router, programs.router, page.router], DESCRIPTION
+    )
+    page.mount_page_files(app)
+    return app
 
 
 def create_app() -> FastAPI:

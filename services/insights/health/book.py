@@ -25,9 +25,9 @@ class HealthBook:
         self.applied = 0
         self.skipped = 0  # malformed: a known type whose envelope or payload does not decode
         self.ignored = 0  # types or versions no family knows
-        self.duplicates = 0  # a relay's re-sent tail or a redrive: same CloudEvent id
+        self.duplicates = 0  # a relay's re-sent tail or a redrive: same source and id
         self.latest: datetime | None = None
-        self._seen_ids: set[str] = set()
+        self._seen: set[tuple[str, str]] = set()
 
     def apply(self, event: Mapping[str, Any]) -> None:
         try:
@@ -38,10 +38,10 @@ class HealthBook:
         if fact is None:
             self.ignored += 1
             return
-        if fact.id in self._seen_ids:
+        if fact.key in self._seen:
             self.duplicates += 1
             return
-        self._seen_ids.add(fact.id)
+        self._seen.add(fact.key)
         self.applied += 1
         self.latest = fact.time if self.latest is None else max(self.latest, fact.time)
         self.directory.apply(fact)

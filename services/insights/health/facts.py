@@ -20,6 +20,14 @@ class Fact:
     id: str
     time: datetime
     data: EventContract
+    source: str = ""
+
+    @property
+    def key(self) -> tuple[str, str]:
+        """What makes a CloudEvent unique: its source and id together. The relays derive
+        the id from (aggregate, version), and sessions' relationship has the id of intake's
+        request, so an id alone repeats across services."""
+        return (self.source, self.id)
 
     @property
     def program(self) -> str | None:
@@ -45,7 +53,13 @@ def read_fact(event: Any) -> Fact | None:
         payload = contract.model_validate(data)
     except ValidationError as error:
         raise Malformed(f"{event_type} data invalid") from error
-    return Fact(id=event_id, time=parse_time(event.get("time")), data=payload)
+    source = event.get("source")
+    return Fact(
+        id=event_id,
+        time=parse_time(event.get("time")),
+        data=payload,
+        source=source if isinstance(source, str) else "",
+    )
 
 
 def parse_time(value: Any) -> datetime:
