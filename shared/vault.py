@@ -3,7 +3,9 @@
 Events are immutable, so a person's contact details or private notes cannot be
 deleted from the log. Instead each person's text is sealed with their own data key,
 and erasure deletes the key: the ciphertext left in the log can never be read again.
-Data keys are themselves sealed with the service's master key before storage.
+Data keys are themselves sealed with the service's master key before storage. The tables
+(subject_keys, and erased_subjects so that nothing is sealed for an erased person again)
+are made by the migrations (migrations/shared/).
 """
 
 import base64
@@ -17,17 +19,6 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from shared.errors import RuleViolated
 
-# erased_subjects remembers who was erased (an id, nothing else), so that nothing is
-# sealed for them again: a still-valid token of an erased person must not mint a key.
-CREATE_TABLE = """
-CREATE TABLE IF NOT EXISTS subject_keys (
-    subject_id uuid PRIMARY KEY,
-    sealed_key bytea NOT NULL
-);
-CREATE TABLE IF NOT EXISTS erased_subjects (
-    subject_id uuid PRIMARY KEY
-)
-"""
 ERASE_KEYS_IN_TRANSACTION = "DELETE FROM subject_keys WHERE subject_id = ANY(%s)"
 REMEMBER_ERASED_IN_TRANSACTION = """INSERT INTO erased_subjects (subject_id) SELECT unnest(%s::uuid[])
 ON CONFLICT DO NOTHING"""
