@@ -24,10 +24,14 @@ log = logging.getLogger(__name__)
 
 def yoyo_uri(settings: Settings, service: str) -> str:
     # psycopg 3, the driver the event store already uses; quoted so any password works.
-    user, password = quote(settings.postgres_user, safe=""), quote(
-        settings.postgres_password.get_secret_value(), safe="")
-    return (f"postgresql+psycopg://{user}:{password}@{settings.postgres_host}:{settings.postgres_port}"
-            f"/{settings.database_for(service)}")
+    user, password = (
+        quote(settings.postgres_user, safe=""),
+        quote(settings.postgres_password.get_secret_value(), safe=""),
+    )
+    return (
+        f"postgresql+psycopg://{user}:{password}@{settings.postgres_host}:{settings.postgres_port}"
+        f"/{settings.database_for(service)}"
+    )
 
 
 def migrate(settings: Settings, service: str) -> list[str]:
@@ -44,15 +48,25 @@ def migrate(settings: Settings, service: str) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m shared.migrate", description=__doc__.splitlines()[0])
-    parser.add_argument("services", nargs="+", choices=SERVICES, metavar="service",
-                        help=f"one or more of {', '.join(SERVICES)}")
+    parser = argparse.ArgumentParser(
+        prog="python -m shared.migrate", description=__doc__.splitlines()[0]
+    )
+    parser.add_argument(
+        "services",
+        nargs="+",
+        choices=SERVICES,
+        metavar="service",
+        help=f"one or more of {', '.join(SERVICES)}",
+    )
     arguments = parser.parse_args(argv)
     settings = Settings()
     for service in arguments.services:
         applied = migrate(settings, service)
         database = settings.database_for(service)
-        print(f"{service} ({database}): " + (f"applied {', '.join(applied)}" if applied else "up to date"))
+        print(
+            f"{service} ({database}): "
+            + (f"applied {', '.join(applied)}" if applied else "up to date")
+        )
     return 0
 
 

@@ -30,14 +30,20 @@ def migration_folders(service: str, root: Path = MIGRATIONS_DIR) -> list[Path]:
 
 
 def migration_ids(service: str, root: Path = MIGRATIONS_DIR) -> list[str]:
-    ids = [path.stem for folder in migration_folders(service, root)
-           for path in sorted(folder.glob("*.sql")) if not path.name.endswith(".rollback.sql")]
+    ids = [
+        path.stem
+        for folder in migration_folders(service, root)
+        for path in sorted(folder.glob("*.sql"))
+        if not path.name.endswith(".rollback.sql")
+    ]
     if len(ids) != len(set(ids)):
         raise ValueError(f"two migrations of {service} share an id: {sorted(ids)}")
     return ids
 
 
-async def missing_migrations(pool: asyncpg.Pool, service: str, root: Path = MIGRATIONS_DIR) -> list[str]:
+async def missing_migrations(
+    pool: asyncpg.Pool, service: str, root: Path = MIGRATIONS_DIR
+) -> list[str]:
     # Read-only on purpose: asking yoyo would create its tables in an unmigrated database.
     applied: set[str] = set()
     if await pool.fetchval("SELECT to_regclass($1) IS NOT NULL", APPLIED_TABLE):
@@ -51,4 +57,5 @@ async def require_migrated(pool: asyncpg.Pool, service: str, database: str) -> N
         raise SchemaNotMigrated(
             f"database {database} of {service} lacks migrations {', '.join(missing)}: run "
             f"`python -m shared.migrate {service}` before starting the service "
-            "(deploy/stack.sh and docker compose do)")
+            "(deploy/stack.sh and docker compose do)"
+        )

@@ -17,12 +17,15 @@ from tests.support.servers import create_database_sync, drop_database_sync
 
 pytestmark = pytest.mark.integration
 RECORDED = json.loads(
-    (Path(__file__).parents[1] / "unit/intake/program_history_recorded_at_class_version_1.json").read_text())
+    (
+        Path(__file__).parents[1] / "unit/intake/program_history_recorded_at_class_version_1.json"
+    ).read_text()
+)
 PROGRAM_ID = UUID(RECORDED["snapshot"]["originator_id"])
 
 
 @pytest.fixture(params=["in-memory", "postgresql"])
-def store(request, server_settings) -> Iterator[IntakeApplication]:  # noqa: ANN001
+def store(request, server_settings) -> Iterator[IntakeApplication]:
     if request.param == "in-memory":
         app = IntakeApplication(server_settings, env={"PERSISTENCE_MODULE": "eventsourcing.popo"})
         yield app
@@ -41,19 +44,27 @@ def store(request, server_settings) -> Iterator[IntakeApplication]:  # noqa: ANN
 def as_the_previous_release_stored(app: IntakeApplication, recorded: dict) -> StoredEvent:
     """The recorded JSON, compressed then encrypted, as the store's mapper does."""
     state = app.mapper.cipher.encrypt(app.mapper.compressor.compress(recorded["state"].encode()))
-    return StoredEvent(originator_id=UUID(recorded["originator_id"]),
-                       originator_version=recorded["originator_version"], topic=recorded["topic"], state=state)
+    return StoredEvent(
+        originator_id=UUID(recorded["originator_id"]),
+        originator_version=recorded["originator_version"],
+        topic=recorded["topic"],
+        state=state,
+    )
 
 
 def test_the_version_1_events_load_as_version_2(store):
-    store.recorder.insert_events([as_the_previous_release_stored(store, e) for e in RECORDED["events"]])
+    store.recorder.insert_events(
+        [as_the_previous_release_stored(store, e) for e in RECORDED["events"]]
+    )
     program = store.repository.get(PROGRAM_ID)
     assert (program.status, program.version, program.status_changed_by) == ("paused", 4, None)
 
 
 def test_the_version_1_snapshot_loads_as_version_2_with_the_events_after_it(store):
     # Only the snapshot and the event after it: nothing else could give the state before version 4.
-    store.snapshots.recorder.insert_events([as_the_previous_release_stored(store, RECORDED["snapshot"])])
+    store.snapshots.recorder.insert_events(
+        [as_the_previous_release_stored(store, RECORDED["snapshot"])]
+    )
     store.recorder.insert_events([as_the_previous_release_stored(store, RECORDED["events"][3])])
     program = store.repository.get(PROGRAM_ID)
     assert (program.status, program.version, program.status_changed_by) == ("paused", 4, None)
@@ -61,8 +72,12 @@ def test_the_version_1_snapshot_loads_as_version_2_with_the_events_after_it(stor
 
 
 def test_what_is_saved_after_loading_is_version_2_and_loads_again(store):
-    store.recorder.insert_events([as_the_previous_release_stored(store, e) for e in RECORDED["events"]])
-    store.snapshots.recorder.insert_events([as_the_previous_release_stored(store, RECORDED["snapshot"])])
+    store.recorder.insert_events(
+        [as_the_previous_release_stored(store, e) for e in RECORDED["events"]]
+    )
+    store.snapshots.recorder.insert_events(
+        [as_the_previous_release_stored(store, RECORDED["snapshot"])]
+    )
     program: Program = store.repository.get(PROGRAM_ID)
     program.reopen(by="operator-7")
     store.save(program)

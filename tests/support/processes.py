@@ -42,8 +42,7 @@ class ServiceProcess:
 
     def start(self) -> None:
         log = self.log_path.open("ab")
-        if self.factory is None:
-            self.migrate(log)
+        self.migrate(log)  # a stand-in factory still runs the service's runtime on its database
         factory = self.factory or f"services.{self.name}.main:create_app"
         self.process = subprocess.Popen(
             [sys.executable, "-m", "uvicorn", "--factory", factory,
@@ -57,7 +56,8 @@ class ServiceProcess:
         migrated = subprocess.run([sys.executable, "-m", "shared.migrate", self.name],
                                   cwd=REPO, env=self.env, stdout=log, stderr=subprocess.STDOUT)
         if migrated.returncode != 0:
-            raise RuntimeError(f"migrating {self.name} failed:\n{self.log_path.read_text()[-4000:]}")
+            log_tail = self.log_path.read_text()[-4000:]
+            raise RuntimeError(f"migrating {self.name} failed:\n{log_tail}")
 
     def wait_until_healthy(self, timeout: float = 60) -> None:
         deadline = time.monotonic() + timeout

@@ -15,14 +15,21 @@ from eventsourcing.persistence import StoredEvent
 
 from services.intake.domain.program import Program
 
-RECORDED = json.loads((Path(__file__).parent / "program_history_recorded_at_class_version_1.json").read_text())
+RECORDED = json.loads(
+    (Path(__file__).parent / "program_history_recorded_at_class_version_1.json").read_text()
+)
 MAPPER = Application(env={"PERSISTENCE_MODULE": "eventsourcing.popo"}).mapper
 
 
-def decoded(stored: dict):  # noqa: ANN201
-    return MAPPER.to_domain_event(StoredEvent(
-        originator_id=UUID(stored["originator_id"]), originator_version=stored["originator_version"],
-        topic=stored["topic"], state=stored["state"].encode()))
+def decoded(stored: dict):
+    return MAPPER.to_domain_event(
+        StoredEvent(
+            originator_id=UUID(stored["originator_id"]),
+            originator_version=stored["originator_version"],
+            topic=stored["topic"],
+            state=stored["state"].encode(),
+        )
+    )
 
 
 def test_the_fixture_is_in_the_version_1_shape():
@@ -34,8 +41,10 @@ def test_the_fixture_is_in_the_version_1_shape():
 def test_version_1_status_events_are_upcast_to_changed_by_nobody_known():
     changes = [decoded(stored) for stored in RECORDED["events"][1:]]
     assert [(type(change).__name__, change.status, change.by) for change in changes] == [
-        ("ProgramStatusChanged", "paused", None), ("ProgramStatusChanged", "open", None),
-        ("ProgramStatusChanged", "paused", None)]
+        ("ProgramStatusChanged", "paused", None),
+        ("ProgramStatusChanged", "open", None),
+        ("ProgramStatusChanged", "paused", None),
+    ]
 
 
 def test_a_version_1_history_replays_to_the_version_2_shape():
@@ -61,6 +70,14 @@ def test_what_is_stored_today_carries_version_2_and_who_changed_the_status():
     [change] = program.collect_events()
     stored = json.loads(MAPPER.to_stored_event(change).state)
     assert (stored["class_version"], stored["by"]) == (2, "operator-7")
-    assert decoded({"originator_id": str(program.id), "originator_version": program.version,
-                    "topic": MAPPER.to_stored_event(change).topic,
-                    "state": MAPPER.to_stored_event(change).state.decode()}).by == "operator-7"
+    assert (
+        decoded(
+            {
+                "originator_id": str(program.id),
+                "originator_version": program.version,
+                "topic": MAPPER.to_stored_event(change).topic,
+                "state": MAPPER.to_stored_event(change).state.decode(),
+            }
+        ).by
+        == "operator-7"
+    )
