@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The whole local stack: PostgreSQL, Kafka and the four services as plain processes.
 #
-#   deploy/stack.sh up       postgres.sh start, kafka.sh start, then each service under
-#                            uvicorn on 127.0.0.1, waiting for its /healthz; harmless to repeat
+#   deploy/stack.sh up       postgres.sh start, kafka.sh start, then for each service its
+#                            database's migrations (python -m shared.migrate) and uvicorn on
+#                            127.0.0.1, waiting for its /healthz; harmless to repeat
 #   deploy/stack.sh down     stop the services, then Kafka, then PostgreSQL
 #   deploy/stack.sh status   report each; exit 0 only when all six are up
 #
@@ -40,6 +41,10 @@ healthy() {
 
 start_service() {
   local name=$1 port; port=$(port_of "$name")
+  # Before the running check: an `up` after a pull migrates a running service's database
+  # too (migrations only add, so the running release keeps working on it).
+  (cd "$REPO_DIR" && "$PYTHON" -m shared.migrate "$name") ||
+    deploy_die "migrating $name's database failed (output above); the service was not started"
   if service_running "$name"; then
     deploy_say "$name already running (pid $(pid_of "$name")) on http://127.0.0.1:$port"
     return

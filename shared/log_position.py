@@ -1,17 +1,12 @@
-"""How far a follower of the notification log has got, and who may run it."""
+"""How far a follower of the notification log has got, and who may run it.
+
+The log_position table is made by the migrations (migrations/shared/)."""
 
 import zlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import asyncpg
-
-CREATE_TABLE = """
-CREATE TABLE IF NOT EXISTS log_position (
-    follower text PRIMARY KEY,
-    notification_id bigint NOT NULL
-)
-"""
 
 
 class LogPosition:
@@ -25,7 +20,6 @@ class LogPosition:
     async def exclusive(self) -> AsyncIterator[asyncpg.Connection]:
         """Holds a connection, and the follower's lock, for as long as the follower runs."""
         async with self._pool.acquire() as connection:
-            await connection.execute(CREATE_TABLE)
             await connection.execute("SELECT pg_advisory_lock($1)", self._lock_key)
             try:
                 yield connection

@@ -4,7 +4,7 @@ A follower that meets a record it cannot handle parks it here, in the same
 transaction that moves its position past it, and goes on with the next one. An
 operator lists what is parked, fixes the cause, then retries the record (the
 follower applies it again, alone) or skips it for good. Nothing is deleted: the
-row keeps its reason and what became of it.
+row keeps its reason and what became of it. The table: migrations/shared/.
 """
 
 from dataclasses import dataclass
@@ -12,17 +12,6 @@ from datetime import datetime
 
 import asyncpg
 
-CREATE_TABLE = """
-CREATE TABLE IF NOT EXISTS parked_records (
-    follower text NOT NULL,
-    address text NOT NULL,
-    reason text NOT NULL,
-    parked_at timestamptz NOT NULL DEFAULT now(),
-    state text NOT NULL DEFAULT 'parked' CHECK (state IN ('parked', 'retried', 'skipped')),
-    resolved_at timestamptz,
-    PRIMARY KEY (follower, address)
-)
-"""
 PARKED, RETRIED, SKIPPED = "parked", "retried", "skipped"
 
 
@@ -33,10 +22,6 @@ class ParkedRecord:
     reason: str
     parked_at: datetime
     state: str
-
-
-async def create_parking_table(pool: asyncpg.Pool) -> None:
-    await pool.execute(CREATE_TABLE)
 
 
 async def park(connection: asyncpg.Connection, follower: str, address: str, reason: str) -> None:

@@ -4,6 +4,7 @@ One table serves every list endpoint: a document per aggregate with the fields
 lists filter on (tenant, program, status, tags such as `role:mentor` or
 `topic:python`) and its public JSON body. Rows and the projector's position are
 written in one transaction, so the read model never skips or doubles an event.
+The table is made by the migrations (migrations/shared/).
 """
 
 import json
@@ -19,24 +20,6 @@ from shared.aggregate_tracker import AggregateTracker
 from shared.eventstore import ServiceApplication, run_blocking
 from shared.http.pagination import decode_cursor, encode_cursor
 from shared.log_follower import LogFollower
-
-CREATE_TABLES = """
-CREATE TABLE IF NOT EXISTS documents (
-    kind text NOT NULL,
-    id uuid NOT NULL,
-    tenant text NOT NULL,
-    program_id uuid,
-    status text NOT NULL,
-    tags text[] NOT NULL DEFAULT '{}',
-    version int NOT NULL,
-    created_at timestamptz NOT NULL,
-    body jsonb NOT NULL,
-    PRIMARY KEY (kind, id)
-);
-CREATE INDEX IF NOT EXISTS documents_listing ON documents (kind, created_at, id);
-CREATE INDEX IF NOT EXISTS documents_tags ON documents USING gin (tags);
-"""
-
 
 @dataclass(frozen=True)
 class Document:
@@ -56,10 +39,6 @@ ToDocument = Callable[[Any], Document | None]
 # Sent in the projector's transaction (so on commit) with the kinds written, comma
 # separated: timers that read documents wake on it instead of waiting for their poll.
 DOCUMENTS_WRITTEN = "documents_written"
-
-
-async def create_read_model_tables(pool: asyncpg.Pool) -> None:
-    await pool.execute(CREATE_TABLES)
 
 
 class Projector(LogFollower):

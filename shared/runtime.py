@@ -17,18 +17,18 @@ import asyncpg
 from shared.consumer import ConsumerRunner, Handler
 from shared.contracts.base import EventContract
 from shared.eventstore import ServiceApplication, run_blocking
-from shared.http.idempotency import create_idempotency_table, forget_old_keys
+from shared.http.idempotency import forget_old_keys
 from shared.kafka_clients import ensure_topics, group_consumer, idempotent_producer
 from shared.log_follower import LogFollower
 from shared.metrics import DB_POOL, EXECUTOR_QUEUE, EXECUTOR_THREADS, PARKED_NOW, TIMER_RUNS
-from shared.parking import create_parking_table, parked_count
+from shared.parking import parked_count
 from shared.publishing import PublicMapper
-from shared.read_model import DOCUMENTS_WRITTEN, Projector, ToDocument, create_read_model_tables
+from shared.read_model import DOCUMENTS_WRITTEN, Projector, ToDocument
 from shared.relay import OutboxRelay
+from shared.schema_version import require_migrated
 from shared.settings import Settings
 from shared.topics import dead_letter_topic
 from shared.transient import is_transient
-from shared.vault import CREATE_TABLE as CREATE_VAULT_TABLE
 from shared.vault import Vault
 
 log = logging.getLogger(__name__)
@@ -84,14 +84,12 @@ class ServiceRuntime:
 
     async def start(self) -> None:
         settings = self.settings
+        database = settings.database_for(self.app.service)
         self.pool = await asyncpg.create_pool(
-            settings.postgres_dsn(settings.database_for(self.app.service)), min_size=1, max_size=10,
-            init=use_standard_uuids,
+            settings.postgres_dsn(database), min_size=1, max_size=10, init=use_standard_uuids,
         )
-        await create_idempotency_table(self.pool)
-        await create_read_model_tables(self.pool)
-        await self.pool.execute(CREATE_VAULT_TABLE)
-        await create_parking_table(self.pool)
+        # The tables are the deploy's migrations' (shared/migrate.py); the service only checks.
+        await require_migrated(self.pool, self.app.service, database)
         self.vault = Vault(self.pool, settings.key_ring())
         options = {"batch_size": settings.relay_batch_size, "poll_seconds": settings.relay_poll_seconds}
         self.projector = Projector(self.app, self.pool, self.to_document, **options)

@@ -5,7 +5,9 @@ deleted from the log. Instead each person's text is sealed with their own data k
 and erasure deletes the key: the ciphertext left in the log can never be read again.
 Data keys are themselves sealed with the service's master key before storage, under
 a key ring (shared/key_ring.py), so that the master key can rotate: `rewrap` re-seals
-every data key under the current one.
+every data key under the current one. The tables (subject_keys, and erased_subjects so
+that nothing is sealed for an erased person again) are made by the migrations
+(migrations/shared/).
 """
 
 import base64
@@ -21,17 +23,6 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from shared.errors import RuleViolated
 from shared.key_ring import KEY_MARK, KeyRing
 
-# erased_subjects remembers who was erased (an id, nothing else), so that nothing is
-# sealed for them again: a still-valid token of an erased person must not mint a key.
-CREATE_TABLE = """
-CREATE TABLE IF NOT EXISTS subject_keys (
-    subject_id uuid PRIMARY KEY,
-    sealed_key bytea NOT NULL
-);
-CREATE TABLE IF NOT EXISTS erased_subjects (
-    subject_id uuid PRIMARY KEY
-)
-"""
 ERASE_KEYS_IN_TRANSACTION = "DELETE FROM subject_keys WHERE subject_id = ANY(%s)"
 REMEMBER_ERASED_IN_TRANSACTION = """INSERT INTO erased_subjects (subject_id) SELECT unnest(%s::uuid[])
 ON CONFLICT DO NOTHING"""

@@ -13,6 +13,7 @@ import orjson
 
 from shared.kafka_clients import ensure_topics
 from shared.parking import parked_count
+from shared.schema_version import require_migrated
 from shared.settings import Settings
 from shared.transient import is_transient
 from services.insights.event_store import FOLLOWER
@@ -20,7 +21,6 @@ from services.insights.fan_out import FanOut
 from services.insights.health_book import NewBook, replayed
 from services.insights.health_gauges import HealthGauges
 from services.insights.ingest import Ingestion, public_topics
-from services.insights.schema import create_tables
 from services.insights.stored_event import StoredEvent
 
 log = logging.getLogger(__name__)
@@ -41,10 +41,10 @@ class InsightsRuntime:
         self._tasks: list[asyncio.Task[Any]] = []
 
     async def start(self) -> None:
-        self.pool = await asyncpg.create_pool(
-            self.settings.postgres_dsn(self.settings.insights_database), min_size=1, max_size=10
-        )
-        await create_tables(self.pool)
+        database = self.settings.insights_database
+        self.pool = await asyncpg.create_pool(self.settings.postgres_dsn(database), min_size=1, max_size=10)
+        # Its tables are the deploy's migrations' (migrations/insights/); it only checks.
+        await require_migrated(self.pool, self.service, database)
         self._supervise("ingest", self._ingest)
 
     async def _ingest(self) -> None:

@@ -15,7 +15,6 @@ from eventsourcing.postgres import PostgresProcessRecorder
 from psycopg import Cursor
 from psycopg.rows import DictRow
 
-from shared.vault import CREATE_TABLE as CREATE_KEYS_TABLE
 from shared.vault import erase_in_transaction
 
 ERASE_KEYS_OF = "erase_keys_of"
@@ -23,11 +22,6 @@ TOPIC = "services.sessions.key_erasing_recorder:KeyErasingRecorder"
 
 
 class KeyErasingRecorder(PostgresProcessRecorder):
-    def _create_table(self, curs: Cursor[DictRow]) -> None:
-        super()._create_table(curs)
-        # The keys table may not exist yet when a store is used without the service runtime.
-        curs.execute(CREATE_KEYS_TABLE)
-
     def _insert_events(self, curs: Cursor[DictRow], stored_events: Sequence[StoredEvent],
                        **kwargs: Any) -> None:
         subjects = kwargs.get(ERASE_KEYS_OF)

@@ -19,7 +19,7 @@ import asyncpg
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shared.http.auth import Principal, authenticate
-from shared.http.idempotency_claims import CREATE_TABLE, Claims
+from shared.http.idempotency_claims import Claims
 from shared.http.problems import Problem, problem_response, send_problem
 from shared.metrics import IDEMPOTENCY
 from shared.settings import Settings
@@ -29,10 +29,6 @@ REPLAYED_HEADERS = {"content-type", "etag", "location"}
 MAX_KEY_LENGTH = 200
 KEY_RULE = f"1 to {MAX_KEY_LENGTH} printable ASCII characters"
 CLAIM_ATTEMPTS = 3  # a key released between our insert and our read is simply claimed again
-
-
-async def create_idempotency_table(pool: asyncpg.Pool) -> None:
-    await pool.execute(CREATE_TABLE)
 
 
 async def forget_old_keys(pool: asyncpg.Pool, ttl_hours: float) -> int:

@@ -1,4 +1,4 @@
-"""The idempotency_keys table: who holds a key, and the answer it earned.
+"""The idempotency_keys table (migrations/shared/): who holds a key, and the answer it earned.
 
 A claim is a lease. Its holder renews `claimed_at` while it works; a claim that
 has not been renewed for a lease is abandoned (its request was killed) and one
@@ -11,25 +11,6 @@ from typing import Any
 from uuid import UUID
 
 import asyncpg
-
-CREATE_TABLE = """
-CREATE TABLE IF NOT EXISTS idempotency_keys (
-    scope text NOT NULL,
-    key text NOT NULL,
-    fingerprint text NOT NULL,
-    status int,
-    headers jsonb,
-    body bytea,
-    created_at timestamptz NOT NULL DEFAULT now(),
-    claimed_at timestamptz NOT NULL DEFAULT now(),
-    claim uuid,
-    PRIMARY KEY (scope, key)
-);
--- Tables created before claims had leases: an old unanswered claim becomes takeable.
-ALTER TABLE idempotency_keys ADD COLUMN IF NOT EXISTS claimed_at timestamptz NOT NULL DEFAULT now();
-ALTER TABLE idempotency_keys ADD COLUMN IF NOT EXISTS claim uuid;
-"""
-
 
 @dataclass(frozen=True)
 class Claims:

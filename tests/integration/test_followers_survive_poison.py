@@ -13,8 +13,7 @@ from shared.consumer import ConsumerRunner
 from shared.envelope import decode
 from shared.eventstore import run_blocking
 from shared.kafka_clients import ensure_topics, idempotent_producer
-from shared.parking import create_parking_table
-from shared.read_model import Projector, create_read_model_tables
+from shared.read_model import Projector
 from shared.relay import OutboxRelay
 from shared.topics import EVERY_CONSUMER, REDRIVE_FOR
 from tests.integration.conftest import service_client
@@ -46,7 +45,7 @@ async def follow_to_end(follower) -> None:  # noqa: ANN001
 
 
 async def test_the_relay_parks_a_record_it_cannot_publish_and_publishes_the_rest(server_settings):
-    async with fresh_database(server_settings) as database:
+    async with fresh_database(server_settings, migrated_for="intake") as database:
         settings = server_settings.model_copy(update={"intake_database": database})
         app = TallyApp(settings)
         tally = Tally(id=uuid4(), key="k", tenant="acme")
@@ -59,7 +58,6 @@ async def test_the_relay_parks_a_record_it_cannot_publish_and_publishes_the_rest
         producer = idempotent_producer(settings)
         await producer.start()
         try:
-            await create_parking_table(pool)
             relay = OutboxRelay(app, pool, refusing("poison"), producer, topic, batch_size=10)
             await follow_to_end(relay)
             assert relay.done_up_to == app.recorder.max_notification_id(), "the relay moved past the bad record"
@@ -83,7 +81,7 @@ async def test_the_relay_parks_a_record_it_cannot_publish_and_publishes_the_rest
 
 
 async def test_the_projector_parks_a_document_the_database_refuses_and_writes_the_others(server_settings):
-    async with fresh_database(server_settings) as database:
+    async with fresh_database(server_settings, migrated_for="intake") as database:
         settings = server_settings.model_copy(update={"intake_database": database})
         app = TallyApp(settings)
         good, bad, later = (Tally(id=uuid4(), key=key, tenant="acme") for key in ("good", "bad\x00key", "later"))
@@ -92,8 +90,6 @@ async def test_the_projector_parks_a_document_the_database_refuses_and_writes_th
         await run_blocking(app.save, later)
         pool = await asyncpg.create_pool(settings.postgres_dsn(database))
         try:
-            await create_read_model_tables(pool)
-            await create_parking_table(pool)
             projector = Projector(app, pool, tally_to_document, batch_size=10)
             await follow_to_end(projector)
             keys = {row["key"] for row in await pool.fetch("SELECT body->>'key' AS key FROM documents")}
@@ -133,7 +129,7 @@ def test_a_poisoned_program_does_not_stop_later_documents_of_the_service(server_
 
 
 async def test_a_redriven_message_is_applied_once_although_it_arrives_behind_later_ones(server_settings):
-    async with fresh_database(server_settings) as database:
+    async with fresh_database(server_settings, migrated_for="intake") as database:
         settings = server_settings.model_copy(update={"intake_database": database})
         source = TallyApp(settings)
         tally = Tally(id=uuid4(), key="k", tenant="acme")

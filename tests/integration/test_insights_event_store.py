@@ -12,7 +12,6 @@ from aiokafka import ConsumerRecord
 from shared.envelope import CloudEvent
 from services.insights.event_store import store_batch
 from services.insights.event_stream import history_page
-from services.insights.schema import create_tables
 from services.insights.stored_event import COLUMNS, StoredEvent
 from services.insights.stream_filter import StreamFilter
 from services.insights.stream_position import StreamPosition
@@ -25,9 +24,8 @@ PROGRAM = str(uuid4())
 
 @pytest.fixture
 async def pool(server_settings):
-    async with fresh_database(server_settings) as name:
+    async with fresh_database(server_settings, migrated_for="insights") as name:
         created = await asyncpg.create_pool(server_settings.postgres_dsn(name), min_size=1, max_size=2)
-        await create_tables(created)
         try:
             yield created
         finally:

@@ -22,7 +22,7 @@ class RelayCrashed(BaseException):
 
 
 async def test_a_relay_restarted_mid_stream_loses_nothing_and_keeps_per_key_order(server_settings):
-    async with fresh_database(server_settings) as database:
+    async with fresh_database(server_settings, migrated_for="intake") as database:
         settings = server_settings.model_copy(update={"intake_database": database})
         app = TallyApp(settings)
         tallies = [Tally(id=uuid4(), key=f"k{n}", tenant="acme") for n in range(3)]
@@ -79,7 +79,7 @@ async def test_a_relay_restarted_mid_stream_loses_nothing_and_keeps_per_key_orde
 
 
 async def test_private_events_are_not_published_and_public_ones_carry_the_envelope(server_settings):
-    async with fresh_database(server_settings) as database:
+    async with fresh_database(server_settings, migrated_for="intake") as database:
         settings = server_settings.model_copy(update={"intake_database": database})
         app = TallyApp(settings)
         tally = Tally(id=uuid4(), key="solo", tenant="acme")

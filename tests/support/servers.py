@@ -1,5 +1,6 @@
 """Throwaway databases and topics on the real servers, so tests never share state."""
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from uuid import uuid4
@@ -7,15 +8,19 @@ from uuid import uuid4
 import asyncpg
 from aiokafka import AIOKafkaConsumer, ConsumerRecord
 
+from shared.migrate import migrate
 from shared.settings import Settings
 
 
 @asynccontextmanager
-async def fresh_database(settings: Settings) -> AsyncIterator[str]:
+async def fresh_database(settings: Settings, migrated_for: str | None = None) -> AsyncIterator[str]:
+    """With `migrated_for`, that service's migrations are applied, as a deploy would."""
     name = f"test_{uuid4().hex[:12]}"
     admin = await asyncpg.connect(settings.postgres_dsn("postgres"))
     try:
         await admin.execute(f'CREATE DATABASE "{name}"')
+        if migrated_for is not None:
+            await asyncio.to_thread(migrate_database_sync, settings, migrated_for, name)
         yield name
     finally:
         await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
@@ -35,8 +40,6 @@ async def read_topic(settings: Settings, topic: str, expected: int, timeout_ms: 
     await consumer.start()
     records: list[ConsumerRecord] = []
     try:
-        import asyncio
-
         deadline = asyncio.get_running_loop().time() + timeout_ms / 1000
         while len(records) < expected and asyncio.get_running_loop().time() < deadline:
             batches = await consumer.getmany(timeout_ms=500)
@@ -59,3 +62,8 @@ def drop_database_sync(settings: Settings, name: str) -> None:
 
     with psycopg.connect(settings.postgres_dsn("postgres"), autocommit=True) as admin:
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def migrate_database_sync(settings: Settings, service: str, database: str) -> list[str]:
+    """The service's migrations on `database`, as `python -m shared.migrate` runs them at deploy."""
+    return migrate(settings.model_copy(update={f"{service}_database": database}), service)

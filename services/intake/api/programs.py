@@ -81,7 +81,8 @@ async def close_program(program_id: UUID, runtime: Runtime, principal: CurrentPr
 
 async def _program_action(program_id, command, runtime, principal, if_match):
     require_roles(principal, "operator")
-    program = await change(runtime.app, program_id, Program, "program", command, if_match=if_match)
+    program = await change(runtime.app, program_id, Program, "program",
+                           lambda program: command(program, by=principal.subject), if_match=if_match)
     return resource(program_view(program), program.version)
 
 

@@ -1,12 +1,8 @@
-"""Insights' own tables: the public events as they were on the topics, the consumer's
-position per partition (moved in the transaction that stores the events), and the
-small facts that say which organizations an event concerns."""
+-- Insights' own tables: the public events as they were on the topics, the consumer's
+-- position per partition (moved in the transaction that stores the events), and the
+-- small facts that say which organizations an event concerns. IF NOT EXISTS: a database
+-- made by the releases that created these at start-up adopts this migration as it is.
 
-import asyncpg
-
-from shared.parking import create_parking_table
-
-TABLES = """
 CREATE TABLE IF NOT EXISTS events (
     topic text NOT NULL,
     partition integer NOT NULL,
@@ -28,23 +24,16 @@ CREATE INDEX IF NOT EXISTS events_by_program ON events (program, ingest_seq);
 CREATE INDEX IF NOT EXISTS events_by_time ON events (time);
 CREATE INDEX IF NOT EXISTS events_by_entity ON events USING gin (entities);
 CREATE INDEX IF NOT EXISTS events_by_organization ON events USING gin (organizations);
+
 CREATE TABLE IF NOT EXISTS positions (
     topic text NOT NULL,
     partition integer NOT NULL,
     "offset" bigint NOT NULL,
     PRIMARY KEY (topic, partition)
 );
+
 CREATE TABLE IF NOT EXISTS entity_organizations (
     entity text NOT NULL,
     organization text NOT NULL,
     PRIMARY KEY (entity, organization)
 );
-"""
-
-
-async def create_tables(pool: asyncpg.Pool) -> None:
-    async with pool.acquire() as connection, connection.transaction():
-        # Two replicas starting together would race on CREATE ... IF NOT EXISTS.
-        await connection.execute("SELECT pg_advisory_xact_lock(hashtext('insights-schema'))")
-        await connection.execute(TABLES)
-    await create_parking_table(pool)
