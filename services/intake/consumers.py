@@ -52,6 +52,8 @@ def handlers(app: IntakeApplication) -> dict[type[EventContract], Handler]:
 
     def when_pay_it_forward_offered(fact: PayItForwardOffered, _: CloudEvent) -> list[Any]:
         person = load_sync(app, fact.participant_id, Participant, "participant")
+        if person.mentors:
+            return []  # a `both` mentee paying it forward already mentors: nothing to record
         person.offer_to_mentor(fact.relationship_id)
         return [person]
 

@@ -7,7 +7,7 @@ from uuid import uuid4
 import pytest
 
 from shared.contracts.matching import MatchConfirmed
-from shared.contracts.sessions import RematchRequested
+from shared.contracts.sessions import PayItForwardOffered, RematchRequested
 from shared.contracts.vocabulary import GroundRulesTemplate
 from shared.envelope import CloudEvent
 from shared.kafka_clients import idempotent_producer
@@ -83,3 +83,33 @@ async def test_an_event_intake_cannot_apply_goes_to_the_dead_letter_topic_with_t
     headers = dict(dead[0].headers)
     assert headers["dlq-reason"].decode().startswith("not-found")
     assert json.loads(dead[0].value)["data"]["relationship_id"] == str(unknown.relationship_id)
+
+
+async def test_a_pay_it_forward_from_someone_who_already_mentors_changes_nothing_and_is_not_dead_lettered(
+        server_settings):
+    with service_client(server_settings, "intake", build) as (client, settings):
+        operator = {"authorization": f"Bearer {token(settings, 'ops', 'operator')}"}
+        partner = {"authorization": f"Bearer {token(settings, 'acme', 'partner')}"}
+        program = client.post("/v1/programs", headers=operator, json={
+            "name": "P", "formats": ["one_to_one"], "organizations": ["acme"]}).json()
+        both = client.post("/v1/participants", headers=partner, json={
+            "program_id": program["id"], "name": "B", "contact_email": "b@example.com", "consent_given": True,
+            "profile": profile("both", [("sql", "expert")], ["speaking"], 9, "acme")}).json()
+        offered = PayItForwardOffered(relationship_id=uuid4(), program_id=program["id"],
+                                      participant_id=both["id"], organization_id="acme")
+        # A later event for the same person shows the offer was handled before it.
+        paused_marker = RematchRequested(relationship_id=uuid4(), program_id=program["id"],
+                                         mentee_id=both["id"], excluded_mentor_id=uuid4())
+        producer = idempotent_producer(settings)
+        await producer.start()
+        try:
+            await producer.send_and_wait(settings.topic_for("sessions"), envelope(offered, 1), key=both["id"].encode())
+            await producer.send_and_wait(settings.topic_for("sessions"), envelope(paused_marker, 2),
+                                         key=both["id"].encode())
+        finally:
+            await producer.stop()
+        dead = await read_topic(settings, dead_letter_topic(settings.topic_for("sessions")), expected=1)
+        person = client.get(f"/v1/participants/{both['id']}", headers=partner).json()
+    # Only the marker (an unknown relationship) is dead-lettered; the offer was a no-op.
+    assert [json.loads(record.value)["type"] for record in dead] == [paused_marker.cloudevent_type()]
+    assert (person["version"], person["profile"]["roles"]) == (1, "both")

@@ -73,10 +73,14 @@ class Participant(Aggregate):
             raise RuleViolated("participant-erased", "this participant's personal data is already erased")
         self._erased()
 
+    @property
+    def mentors(self) -> bool:
+        return self.roles in ("mentor", "both")
+
     def offer_to_mentor(self, relationship_id: UUID) -> None:
         """Pay it forward: a finished mentee offers to mentor; someone must confirm it."""
         self.check_still_enrolled()
-        if self.roles in ("mentor", "both"):
+        if self.mentors:
             raise RuleViolated("already-a-mentor", "this participant already mentors")
         self._mentor_offer_recorded(relationship_id=relationship_id)
 
