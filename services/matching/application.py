@@ -294,9 +294,10 @@ class MatchingApplication(ServiceApplication):
                 raise NotFound("seats", seats_id(person, role))
         return [seats for seats in found.values() if seats is not None]
 
-    def decline(self, proposal_id: UUID, by: str, reason: str, at: datetime) -> MatchProposal:
+    def decline(self, proposal_id: UUID, by: str, reason: str, at: datetime,
+                reason_code: str = "other") -> MatchProposal:
         proposal = load_sync(self, proposal_id, MatchProposal, "match")
-        proposal.decline(by, reason, at)
+        proposal.decline(by, reason, at, reason_code)
         return self._end(proposal)
 
     def expire(self, proposal_id: UUID, at: datetime) -> MatchProposal:

@@ -46,7 +46,7 @@ def proposal_contract(name: str, event: Any, proposal: MatchProposal) -> Any:
         return contracts.MatchAccepted(**ids, by=side, participant_id=person)
     if name == "MatchDeclined":
         side, person = proposal.side_and_person(event.by)
-        return contracts.MatchDeclined(**ids, by=side, participant_id=person, reason=event.reason[:500])
+        return contracts.MatchDeclined(**ids, by=side, participant_id=person, reason_code=event.reason_code)
     if name == "MatchExpired":
         return contracts.MatchExpired(**ids)
     if name == "MatchExpiryReminderDue":

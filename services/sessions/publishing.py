@@ -40,7 +40,7 @@ MAPPERS: dict[str, tuple[type[contracts.SessionsEvent], Callable[[Any, Relations
     "SessionCancelled": (contracts.SessionCancelled, lambda e, r: dict(session_id=e.session_id, cancelled_by=e.by,
                                                                 notice_hours=e.notice_hours, late=e.late)),
     "SessionHeld": (contracts.SessionHeld, lambda e, r: dict(session_id=e.session_id, minutes=e.minutes,
-                                                      goals_touched=e.goals_touched, learned=e.learned)),
+                                                      goals_touched=e.goals_touched, learners=_learners(e))),
     "SessionMissed": (contracts.SessionMissed, lambda e, r: dict(session_id=e.session_id, missed_by=e.missed_by)),
     "SessionReminderDue": (contracts.SessionReminderDue, lambda e, r: dict(
         session_id=e.session_id, starts_at=_session(e, r)["starts_at"])),
@@ -75,3 +75,8 @@ def to_public(event: Any, aggregate: Any) -> PublicEvent | None:
         return None
     return PublicEvent(contract, key=aggregate.id, tenant=aggregate.organization_id,
                        program=aggregate.program_id, relationship=aggregate.id)
+
+
+def _learners(held: Any) -> list[str]:
+    """Who learned something: the fact; what they learned is their words and stays here."""
+    return sorted(person for person, labels in held.learned.items() if any(label.strip() for label in labels))

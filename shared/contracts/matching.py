@@ -7,7 +7,7 @@ from uuid import UUID
 from pydantic import Field
 
 from shared.contracts.base import EventContract
-from shared.contracts.vocabulary import Format, Goal, GroundRulesTemplate, Value
+from shared.contracts.vocabulary import DeclineReason, Format, Goal, GroundRulesTemplate, Value
 
 
 class MatchingEvent(EventContract):
@@ -58,7 +58,10 @@ class MatchDeclined(MatchingEvent):
     program_id: UUID
     by: Literal["mentee", "mentor"]
     participant_id: UUID | None = Field(default=None, description="who declined (see MatchAccepted)")
-    reason: str = Field(max_length=500, description="a short reason the decliner chose to share")
+    reason_code: DeclineReason = Field(default="other", description="why, as a code the decliner chose")
+    reason: str = Field(default="", max_length=500, description=(
+        "always empty since reason_code: public events carry facts, never a person's words "
+        "(the text stays in matching, shown to the people of the proposal)"))
 
 
 class MatchExpired(MatchingEvent):

@@ -83,7 +83,9 @@ class SessionHeld(SessionsEvent):
     session_id: UUID
     minutes: int
     goals_touched: list[int]
-    learned: dict[str, list[str]] = Field(description="per participant id: what they learned (public labels)")
+    learners: list[UUID] = Field(default_factory=list, description="the people who recorded learning something")
+    learned: dict[str, list[str]] = Field(default_factory=dict, description=(
+        "always empty since learners: what each person learned is in their own words and stays in sessions"))
 
 
 class SessionMissed(SessionsEvent):

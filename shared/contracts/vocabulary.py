@@ -11,6 +11,8 @@ Level = Literal["basic", "intermediate", "expert"]
 Role = Literal["mentor", "mentee", "both"]
 MeetingMode = Literal["in_person", "video", "phone", "chat"]
 Format = Literal["one_to_one", "reciprocal", "peer", "group"]
+# Why a proposal was declined, as a fact others may count; the decliner's words stay in matching.
+DeclineReason = Literal["not_a_good_fit", "no_time", "topics", "schedule", "other"]
 LanguageCode = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}$")]
 
 

@@ -30,7 +30,8 @@ class TwoWayLearning:
     def apply(self, fact: Fact) -> None:
         data = fact.data
         if isinstance(data, sessions.SessionHeld):
-            learners = sum(
+            # `learners` since the words left the public event; `learned` for older history.
+            learners = len(data.learners) or sum(
                 1 for labels in data.learned.values() if any(label.strip() for label in labels)
             )
             self.held.setdefault(

@@ -7,6 +7,7 @@ from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from shared import clock
+from shared.contracts.vocabulary import DeclineReason
 from shared.errors import NotFound, NotPermitted
 from shared.eventstore import run_blocking
 from shared.http.aggregates import load, public_history
@@ -34,7 +35,9 @@ class Answer(BaseModel):
 
 
 class Decline(Answer):
-    reason: Text = Field(min_length=1, max_length=500)
+    reason: Text = Field(min_length=1, max_length=500, description=(
+        "for the people of the proposal only: it never leaves matching"))
+    reason_code: DeclineReason = Field(default="other", description="the public fact: why, as a code")
 
 
 class OperatorPair(BaseModel):
@@ -109,7 +112,8 @@ async def accept(match_id: UUID, runtime: Runtime, principal: CurrentPrincipal, 
 async def decline(match_id: UUID, body: Decline, runtime: Runtime, principal: CurrentPrincipal):
     proposal = await _visible(match_id, runtime, principal)
     side = answering_side(principal, proposal, body.acting_as, body.acting_for)
-    answered = await run_blocking(runtime.app.decline, match_id, side, body.reason, clock.now())
+    answered = await run_blocking(runtime.app.decline, match_id, side, body.reason, clock.now(),
+                                  body.reason_code)
     return resource(match_view(answered), answered.version)
 
 

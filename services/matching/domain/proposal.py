@@ -108,10 +108,10 @@ class MatchProposal(Aggregate):
             raise RuleViolated("not-mutually-accepted", "a match is confirmed only when everyone accepted")
         self._confirmed()
 
-    def decline(self, by: str, reason: str, at: datetime) -> None:
+    def decline(self, by: str, reason: str, at: datetime, reason_code: str = "other") -> None:
         self._refuse_unless_open(at)
         self._refuse_unless_answering(by)
-        self._declined(by=by, reason=reason)
+        self._declined(by=by, reason=reason, reason_code=reason_code)
 
     def expire(self, at: datetime) -> None:
         if not self.is_open:
@@ -158,8 +158,19 @@ class MatchProposal(Aggregate):
     def _confirmed(self) -> None:
         self.status = "confirmed"
 
-    @event("MatchDeclined")
-    def _declined(self, by: str, reason: str) -> None:
+    class MatchDeclined(Aggregate.Event):
+        # Version 2 records a reason code, the public fact; the decliner's words stay here.
+        class_version = 2
+        by: str
+        reason: str
+        reason_code: str
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["reason_code"] = "other"  # declined before codes existed
+
+    @event(MatchDeclined)
+    def _declined(self, by: str, reason: str, reason_code: str) -> None:
         self.status = "declined"
         self.declined_by = by
         self.ended_reason = reason

@@ -97,9 +97,7 @@ def held(story: ProgramStory, pair: Pair, at: datetime, both_learned: bool = Tru
         minutes=60,
         mode="video",
     )
-    learned = {str(pair.mentee): ["storytelling"]}
-    if both_learned:
-        learned[str(pair.mentor)] = ["how early-career people see the field"]
+    learners = [pair.mentee, *([pair.mentor] if both_learned else [])]  # who, never what
     story.fact(
         "SessionHeld",
         pair.request,
@@ -107,6 +105,6 @@ def held(story: ProgramStory, pair: Pair, at: datetime, both_learned: bool = Tru
         session_id=session,
         minutes=55,
         goals_touched=[0],
-        learned=learned,
+        learners=learners,
     )
     return session

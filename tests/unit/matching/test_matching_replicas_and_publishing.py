@@ -204,14 +204,15 @@ def test_a_confirmed_match_names_the_co_mentee_when_there_is_one():
     assert (contract.co_mentee_id, contract.format) == (co_mentee, "peer")
 
 
-def test_a_decline_is_published_with_who_and_a_reason_cut_to_500_characters():
+def test_a_decline_is_published_with_who_and_the_reason_code_never_the_decliners_words():
     made = proposal()
     made.collect_events()
-    made.decline("mentee", "x" * 900, AT)
+    made.decline("mentee", "THE-DECLINERS-OWN-WORDS", AT, "schedule")
     (public,) = published(made)
     assert isinstance(public.contract, contracts.MatchDeclined)
-    assert public.contract.by == "mentee"
-    assert public.contract.reason == "x" * 500
+    assert (public.contract.by, public.contract.reason_code) == ("mentee", "schedule")
+    assert "THE-DECLINERS-OWN-WORDS" not in public.contract.model_dump_json()
+    assert made.ended_reason == "THE-DECLINERS-OWN-WORDS", "the words stay in matching for the people of it"
 
 
 @pytest.mark.parametrize(("act", "contract_type"), [
