@@ -249,9 +249,9 @@ class MatchingApplication(ServiceApplication):
 
     # --- answering -------------------------------------------------------
 
-    def accept(self, proposal_id: UUID, by: str, at: datetime) -> MatchProposal:
+    def accept(self, proposal_id: UUID, by: str, at: datetime, answered_by: str | None = None) -> MatchProposal:
         proposal = load_sync(self, proposal_id, MatchProposal, "match")
-        proposal.accept(by, at)
+        proposal.accept(by, at, answered_by)
         if proposal.awaiting:
             save_sync(self, proposal)
             return proposal
@@ -295,9 +295,9 @@ class MatchingApplication(ServiceApplication):
         return [seats for seats in found.values() if seats is not None]
 
     def decline(self, proposal_id: UUID, by: str, reason: str, at: datetime,
-                reason_code: str = "other") -> MatchProposal:
+                reason_code: str = "other", answered_by: str | None = None) -> MatchProposal:
         proposal = load_sync(self, proposal_id, MatchProposal, "match")
-        proposal.decline(by, reason, at, reason_code)
+        proposal.decline(by, reason, at, reason_code, answered_by)
         return self._end(proposal)
 
     def expire(self, proposal_id: UUID, at: datetime) -> MatchProposal:

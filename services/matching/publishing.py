@@ -43,10 +43,11 @@ def proposal_contract(name: str, event: Any, proposal: MatchProposal) -> Any:
         )
     if name == "MatchAccepted":
         side, person = proposal.side_and_person(event.by)
-        return contracts.MatchAccepted(**ids, by=side, participant_id=person)
+        return contracts.MatchAccepted(**ids, by=side, participant_id=person, answered_for_by=event.answered_by)
     if name == "MatchDeclined":
         side, person = proposal.side_and_person(event.by)
-        return contracts.MatchDeclined(**ids, by=side, participant_id=person, reason_code=event.reason_code)
+        return contracts.MatchDeclined(**ids, by=side, participant_id=person, reason_code=event.reason_code,
+                                       answered_for_by=event.answered_by)
     if name == "MatchExpired":
         return contracts.MatchExpired(**ids)
     if name == "MatchExpiryReminderDue":

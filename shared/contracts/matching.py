@@ -50,6 +50,8 @@ class MatchAccepted(MatchingEvent):
     participant_id: UUID | None = Field(default=None, description=(
         "who answered; in a group several mentees answer on the mentee side. Absent from events "
         "published before groups existed"))
+    answered_for_by: str | None = Field(default=None, description=(
+        "the partner or operator (their token's subject) who answered for the person; absent when they answered"))
 
 
 class MatchDeclined(MatchingEvent):
@@ -58,6 +60,8 @@ class MatchDeclined(MatchingEvent):
     program_id: UUID
     by: Literal["mentee", "mentor"]
     participant_id: UUID | None = Field(default=None, description="who declined (see MatchAccepted)")
+    answered_for_by: str | None = Field(default=None, description=(
+        "the partner or operator (their token's subject) who answered for the person; absent when they answered"))
     reason_code: DeclineReason = Field(default="other", description="why, as a code the decliner chose")
     reason: str = Field(default="", max_length=500, description=(
         "always empty since reason_code: public events carry facts, never a person's words "

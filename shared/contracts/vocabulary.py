@@ -4,7 +4,7 @@ from datetime import time
 from typing import Annotated, Literal
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StringConstraints
 
 Topic = Annotated[str, StringConstraints(strip_whitespace=True, to_lower=True, min_length=1, max_length=80)]
 Level = Literal["basic", "intermediate", "expert"]
@@ -113,6 +113,9 @@ class ProgramTerms(Value):
     unmatched_after_days: StrictInt = Field(default=14, ge=1, le=365,
                                       description="how long a request waits for a mentor before it ends unmatched")
     max_open_requests_per_mentee: StrictInt = Field(default=3, ge=1, le=10)
+    partners_answer_for_people: StrictBool = Field(default=True, description=(
+        "whether a partner organization may accept or decline a proposal for its people; "
+        "off: each person answers for themself (operators still may)"))
     ground_rules: GroundRulesTemplate = Field(default_factory=GroundRulesTemplate)
     matching_policy: MatchingPolicy = Field(default_factory=MatchingPolicy)
     matching_mode: Literal["on_demand", "batch"] = Field(

@@ -89,3 +89,35 @@ def test_partners_act_for_their_own_people_only_and_strangers_see_nothing(stack)
     assert stranger.get(f"{base}/timeline").status_code == 404
     outsider_partner = Caller(services["sessions"].url, token(settings, "initech", "partner"))
     assert outsider_partner.post(f"{base}/pause", {"reason": "x"}).status_code == 404
+
+
+def test_where_the_program_says_so_people_answer_for_themselves_and_a_partners_answer_is_on_record(stack):
+    settings, services = stack["settings"], stack["services"]
+    operator = Caller(services["intake"].url, token(settings, "ops", "operator"))
+    acme = Caller(services["intake"].url, token(settings, "acme", "partner"))
+    matching = Caller(services["matching"].url, token(settings, "acme", "partner"))
+    for may_answer in (False, True):
+        program = operator.post("/v1/programs", {"name": f"Answers {may_answer}", "formats": ["one_to_one"],
+                                                 "organizations": ["acme"],
+                                                 "partners_answer_for_people": may_answer}).json()
+        people = {}
+        for role, offers, wants, years in (("mentee", [], ["pricing"], 2), ("mentor", [("pricing", "expert")], [], 12)):
+            people[role] = acme.post("/v1/participants", {
+                "program_id": program["id"], "name": role, "contact_email": f"{role}@e.com", "consent_given": True,
+                "profile": profile(role, offers, wants, years, "acme", department=role)}).json()["id"]
+        request = acme.post("/v1/requests", {"program_id": program["id"], "mentee_id": people["mentee"],
+                                             "goals": [{"topic": "pricing", "outcome": "a price list"}],
+                                             "meeting_modes": ["video"]}).json()
+        proposal = eventually(lambda: matching.get("/v1/matches", params={"request": request["id"]}).json()["items"],
+                              what="a proposal")[0]
+        by_partner = matching.post(f"/v1/matches/{proposal['id']}/accept", {"acting_as": "mentee"})
+        if not may_answer:
+            assert by_partner.status_code == 403, by_partner.text
+            assert by_partner.json()["type"].endswith("/people-answer-for-themselves")
+            mentee = Caller(services["matching"].url, token(settings, "acme", "participant", UUID(people["mentee"])))
+            assert mentee.post(f"/v1/matches/{proposal['id']}/accept").status_code == 200
+            continue
+        assert by_partner.status_code == 200, by_partner.text
+        history = matching.get(f"/v1/matches/{proposal['id']}/events").json()["items"]
+        accepted = [item for item in history if item["type"].endswith(".MatchAccepted.v1")]
+        assert accepted[0]["data"]["answered_for_by"] == "partner-acme-", "the record says who answered for whom"

@@ -21,6 +21,7 @@ from services.matching import pool_queries
 from services.matching.documents import match_view
 from services.matching.api.views import MatchPage, MatchView
 from services.matching.domain.proposal import MatchProposal
+from services.matching.domain.replicas import ProgramPolicy
 
 router = APIRouter(prefix="/v1/matches", tags=["matches"],
                    responses=as_problem_responses(401, 403, 404, 409, 422))
@@ -102,8 +103,9 @@ async def read_match(match_id: UUID, runtime: Runtime, principal: CurrentPrincip
 async def accept(match_id: UUID, runtime: Runtime, principal: CurrentPrincipal, body: Answer | None = None):
     proposal = await _visible(match_id, runtime, principal)
     answer = body or Answer()
-    side = answering_side(principal, proposal, answer.acting_as, answer.acting_for)
-    answered = await run_blocking(runtime.app.accept, match_id, side, clock.now())
+    side, answered_by = answering_side(principal, proposal, answer.acting_as, answer.acting_for,
+                                       await _partners_may_answer(runtime, proposal))
+    answered = await run_blocking(runtime.app.accept, match_id, side, clock.now(), answered_by)
     return resource(match_view(answered), answered.version)
 
 
@@ -111,9 +113,10 @@ async def accept(match_id: UUID, runtime: Runtime, principal: CurrentPrincipal, 
              summary="Decline, with a reason; the next candidate is proposed")
 async def decline(match_id: UUID, body: Decline, runtime: Runtime, principal: CurrentPrincipal):
     proposal = await _visible(match_id, runtime, principal)
-    side = answering_side(principal, proposal, body.acting_as, body.acting_for)
+    side, answered_by = answering_side(principal, proposal, body.acting_as, body.acting_for,
+                                       await _partners_may_answer(runtime, proposal))
     answered = await run_blocking(runtime.app.decline, match_id, side, body.reason, clock.now(),
-                                  body.reason_code)
+                                  body.reason_code, answered_by)
     return resource(match_view(answered), answered.version)
 
 
@@ -141,13 +144,19 @@ async def _visible(match_id: UUID, runtime: Runtime, principal: Principal) -> Ma
     return proposal
 
 
+async def _partners_may_answer(runtime: Runtime, proposal: MatchProposal) -> bool:
+    program = await load(runtime.app, proposal.program_id, ProgramPolicy, "program")
+    return bool(program.terms.get("partners_answer_for_people", True))
+
+
 def answering_side(principal: Principal, proposal: MatchProposal, acting_as: str | None,
-                   acting_for: UUID | None = None) -> str:
+                   acting_for: UUID | None = None, partners_may_answer: bool = True) -> tuple[str, str | None]:
     """A person answers for themself; a partner only for its own person, naming the side
-    (and, for a group's other mentee, the person)."""
+    (and, for a group's other mentee, the person), and only where the program lets
+    partners answer. Returns the side and who answered for it (None: the person did)."""
     own_side = own_side_of(principal, proposal)
     if own_side is not None:
-        return own_side
+        return own_side, None
     if acting_as is None:
         # A missing field, not a state of the match: 422 naming it, like any other.
         raise Problem(422, "validation-failed", "body.acting_as: say mentee or mentor when answering for someone",
@@ -158,6 +167,11 @@ def answering_side(principal: Principal, proposal: MatchProposal, acting_as: str
             raise Problem(422, "validation-failed", "body.acting_for: not one of the proposal's mentees",
                           errors=[{"field": "body.acting_for", "reason": "not one of the proposal's mentees"}])
     organization = organizations_of(proposal).get(acting_as)
-    if principal.is_operator or ("partner" in principal.roles and principal.tenant == organization):
-        return acting_as
+    if principal.is_operator:
+        return acting_as, principal.subject
+    if "partner" in principal.roles and principal.tenant == organization:
+        if not partners_may_answer:
+            raise NotPermitted("people-answer-for-themselves",
+                               "in this program each person accepts or declines for themself")
+        return acting_as, principal.subject
     raise NotPermitted("not-your-participant", f"only the {acting_as} or their organization can answer as {acting_as}")

@@ -95,12 +95,13 @@ class MatchProposal(Aggregate):
             return "mentor"
         return str(participant_id) if participant_id in self.co_mentee_ids else None
 
-    def accept(self, by: str, at: datetime) -> None:
+    def accept(self, by: str, at: datetime, answered_by: str | None = None) -> None:
+        """`answered_by`: the partner or operator who answered for `by`, kept on record."""
         self._refuse_unless_open(at)
         self._refuse_unless_answering(by)
         if by in self.accepted_by:
             raise RuleViolated("already-accepted", f"the {by} has already accepted")
-        self._accepted(by=by)
+        self._accepted(by=by, answered_by=answered_by)
 
     def confirm(self) -> None:
         """Both accepted: the caller has reserved a seat for the mentor in the same save."""
@@ -108,10 +109,11 @@ class MatchProposal(Aggregate):
             raise RuleViolated("not-mutually-accepted", "a match is confirmed only when everyone accepted")
         self._confirmed()
 
-    def decline(self, by: str, reason: str, at: datetime, reason_code: str = "other") -> None:
+    def decline(self, by: str, reason: str, at: datetime, reason_code: str = "other",
+                answered_by: str | None = None) -> None:
         self._refuse_unless_open(at)
         self._refuse_unless_answering(by)
-        self._declined(by=by, reason=reason, reason_code=reason_code)
+        self._declined(by=by, reason=reason, reason_code=reason_code, answered_by=answered_by)
 
     def expire(self, at: datetime) -> None:
         if not self.is_open:
@@ -150,8 +152,18 @@ class MatchProposal(Aggregate):
         if by not in self.answers_needed:
             raise RuleViolated("not-in-the-proposal", f"{by} does not answer this proposal")
 
-    @event("MatchAccepted")
-    def _accepted(self, by: str) -> None:
+    class MatchAccepted(Aggregate.Event):
+        # Version 2 records who answered for the person, when someone did.
+        class_version = 2
+        by: str
+        answered_by: str | None
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["answered_by"] = None  # not recorded then
+
+    @event(MatchAccepted)
+    def _accepted(self, by: str, answered_by: str | None) -> None:
         self.accepted_by = [*self.accepted_by, by]
 
     @event("MatchConfirmed")
@@ -159,18 +171,21 @@ class MatchProposal(Aggregate):
         self.status = "confirmed"
 
     class MatchDeclined(Aggregate.Event):
-        # Version 2 records a reason code, the public fact; the decliner's words stay here.
+        # Version 2 records a reason code, the public fact (the decliner's words stay here),
+        # and who answered for the person, when someone did.
         class_version = 2
         by: str
         reason: str
         reason_code: str
+        answered_by: str | None
 
         @staticmethod
         def upcast_v1_v2(state: dict[str, Any]) -> None:
             state["reason_code"] = "other"  # declined before codes existed
+            state["answered_by"] = None
 
     @event(MatchDeclined)
-    def _declined(self, by: str, reason: str, reason_code: str) -> None:
+    def _declined(self, by: str, reason: str, reason_code: str, answered_by: str | None) -> None:
         self.status = "declined"
         self.declined_by = by
         self.ended_reason = reason
