@@ -82,7 +82,8 @@ class RotatingCipher(Cipher):
     """The event store's cipher (CIPHER_TOPIC): every stored event through the key ring."""
 
     def __init__(self, environment: Environment) -> None:
-        self.ring = KeyRing.from_texts(environment.get("CIPHER_KEY") or "", environment.get("CIPHER_KEYS_RETIRED") or "")
+        self.ring = KeyRing.from_texts(environment.get("CIPHER_KEY") or "",
+                                       environment.get("CIPHER_KEYS_RETIRED") or "")
 
     def encrypt(self, plaintext: bytes) -> bytes:
         return self.ring.seal(plaintext)

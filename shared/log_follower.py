@@ -134,7 +134,7 @@ class LogFollower(ABC):
         self.done_up_to = to
         log.warning("follower rewound", extra={"follower": self.position.follower, "to": to})
 
-    async def on_rewind(self, connection: asyncpg.Connection, to: int) -> None:
+    async def on_rewind(self, connection: asyncpg.Connection, to: int) -> None:  # noqa: B027 (optional hook)
         """What else goes back with the position, in the same transaction."""
 
     def _on_notify(self, *_: Any) -> None:

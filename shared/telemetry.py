@@ -1,5 +1,6 @@
 """OpenTelemetry spans for the path a write takes: the HTTP request (FastAPI records
-its server span itself), the relay's publish, the consumer's apply. Exported over OTLP/HTTP when OTEL_EXPORTER_OTLP_ENDPOINT is set;
+its server span itself), the relay's publish, the consumer's apply. Exported over
+OTLP/HTTP when OTEL_EXPORTER_OTLP_ENDPOINT is set;
 otherwise no span is recorded and the W3C traceparent is still carried one hop on
 (shared/tracing.py), so a trace stays whole across services either way.
 

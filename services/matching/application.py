@@ -336,7 +336,8 @@ class PoolRun:
         requests = [load_sync(self.app, ident, MatchRequest, "request") for ident in request_ids]
         # A reciprocal request is no part of the search: it is proposed as the pair it names.
         pairs_in = [
-            (request.as_open_request(), load_sync(self.app, request.mentee_id, PoolMember, "participant").as_candidate())
+            (request.as_open_request(),
+             load_sync(self.app, request.mentee_id, PoolMember, "participant").as_candidate())
             for request in requests if request.status == "awaiting" and not is_named_pair(request.as_open_request())
             and not is_group(request.as_open_request())
         ]

@@ -76,7 +76,8 @@ def install_problem_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, error: StarletteHTTPException) -> JSONResponse:
-        kind = {404: "not-found", 405: "method-not-allowed", 401: "not-authenticated"}.get(error.status_code, "http-error")
+        kind = {404: "not-found", 405: "method-not-allowed", 401: "not-authenticated"}.get(
+            error.status_code, "http-error")
         return problem_response(error.status_code, kind, str(error.detail), request.url.path)
 
     @app.exception_handler(Exception)

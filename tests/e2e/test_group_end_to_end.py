@@ -4,7 +4,8 @@ score best), the mentor and every mentee accept, and the group takes one of the 
 seats and one of each mentee's. Sessions holds one relationship with four parties: everyone
 signs and acknowledges, a session is held with what each learned, each checks in. One mentee
 withdraws from the program: they leave the group (their seat is free) and the others go on;
-another leaves the group by choice. Closing frees the mentor's seat. Separate processes over real Kafka and PostgreSQL."""
+another leaves the group by choice. Closing frees the mentor's seat. Separate processes over
+real Kafka and PostgreSQL."""
 
 import time
 from datetime import UTC, datetime, timedelta

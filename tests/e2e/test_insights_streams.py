@@ -239,7 +239,7 @@ def test_since_starts_from_history_at_that_time(insights_stack):
     finally:
         stream.close()
     expected = {
-        key for key, event in zip(keys_of(everything), everything) if event.json["time"] >= middle
+        key for key, event in zip(keys_of(everything), everything, strict=True) if event.json["time"] >= middle
     }
     assert later and set(keys_of(later)) == expected
     assert all(event.json["time"] >= middle for event in later)

@@ -71,7 +71,8 @@ def agreed(story: tuple) -> bool:
     # A confirmation that was undone started a relationship, which must have closed.
     withdrawn = (in_intake == "withdrawn" and in_matching == "cancelled" and not seat_held
                  and in_sessions == ("closed" if why == COMPENSATED else None))
-    matched = in_intake == "matched" and in_matching == "confirmed" and seat_held and in_sessions not in (None, "closed")
+    matched = (in_intake == "matched" and in_matching == "confirmed" and seat_held
+               and in_sessions not in (None, "closed"))
     return withdrawn or matched
 
 

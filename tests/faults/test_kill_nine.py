@@ -135,7 +135,8 @@ def test_two_kills_lose_nothing_and_duplicate_nothing(stack):
     attempts = sum(outcome.attempts for *_, outcome in answers)
     retried = sum(1 for *_, outcome in answers if outcome.attempts > 1)
     print(f"\nkill -9 figures: commands {len(answers)}, kills {KILLS} after commands {kill_points} (seed {seed}), "
-          f"attempts {attempts} ({retried} commands retried), lost {lost}, duplicated {duplicated}, re-sent copies on Kafka {resent}, "
+          f"attempts {attempts} ({retried} commands retried), lost {lost}, duplicated {duplicated}, "
+          f"re-sent copies on Kafka {resent}, "
           f"replayed keys {len(replays)} ({len(mismatched)} differing), {elapsed:.1f}s")
     assert (lost, duplicated, strangers) == (0, 0, set())
     assert not mismatched, mismatched[:3]

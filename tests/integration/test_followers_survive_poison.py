@@ -182,8 +182,11 @@ def test_a_standby_replica_is_ready_though_it_does_not_hold_the_relay(server_set
                                 and first.app.state.runtime.relay.holding
                                 and first.app.state.runtime.relay.done_up_to >= 1100), what="the relay", timeout=60)
             with service_client(server_settings, "intake", build_intake, database, namespace) as (second, _):
-                ready = eventually(lambda: (lambda r: r if "relay" in r.json()["checks"].get("followers", {}) else None)(
-                    second.get("/readyz")), what="the standby's relay waiting for the lock")
+                def relay_reported():
+                    answer = second.get("/readyz")
+                    return answer if "relay" in answer.json()["checks"].get("followers", {}) else None
+
+                ready = eventually(relay_reported, what="the standby's relay waiting for the lock")
                 assert ready.status_code == 200, ready.json()
                 assert ready.json()["checks"]["followers"]["relay"]["held_here"] is False
                 assert second.get("/v1/programs", headers=operator).status_code == 200

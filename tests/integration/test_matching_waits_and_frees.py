@@ -108,4 +108,5 @@ def test_a_closed_relationship_frees_both_seats_once_however_often_the_close_arr
 def test_the_close_of_a_relationship_matching_never_confirmed_changes_nothing(app):
     runner = ConsumerRunner("endings", app, relationship_endings.handlers(app), None, None)
     closed = RelationshipClosed(relationship_id=uuid4(), program_id=uuid4(), outcome="completed")
-    assert runner._apply(runner._handlers[RelationshipClosed], closed, None, Tracking("endings|sessions:1", 1)) == APPLIED
+    tracking = Tracking("endings|sessions:1", 1)
+    assert runner._apply(runner._handlers[RelationshipClosed], closed, None, tracking) == APPLIED

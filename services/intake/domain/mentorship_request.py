@@ -45,7 +45,8 @@ class MentorshipRequest(Aggregate):
                    mentee_id=ended.mentee_id, co_mentee_id=ended.co_mentee_id, format=ended.format,
                    goals=ended.goals, meeting_modes=ended.meeting_modes,
                    preferences={**ended.preferences, "avoid": avoid}, named_mentor_id=None,
-                   message_ciphertext=None, requested_at=at, co_mentee_ids=ended.group_members if group_members is None else group_members)
+                   message_ciphertext=None, requested_at=at,
+                   co_mentee_ids=ended.group_members if group_members is None else group_members)
 
     @property
     def is_open(self) -> bool:
@@ -94,7 +95,8 @@ class MentorshipRequest(Aggregate):
 
     def _refuse_unless_pending(self, verb: str) -> None:
         if self.status != "pending":
-            raise RuleViolated("request-not-pending", f"only a pending request can be {verb}; this one is {self.status}")
+            raise RuleViolated("request-not-pending",
+                               f"only a pending request can be {verb}; this one is {self.status}")
 
     @event("MentorshipRequestUpdated")
     def _updated(self, goals: list[dict[str, str]], meeting_modes: list[str], preferences: dict[str, Any]) -> None:

@@ -49,7 +49,8 @@ def check_can_request(
     cap = program.settings["max_open_requests_per_mentee"]
     if len(mentee.open_requests) >= cap:
         raise RuleViolated("open-request-cap-reached",
-                           f"the mentee already has {len(mentee.open_requests)} open requests; the program allows {cap}")
+                           f"the mentee already has {len(mentee.open_requests)} open requests; "
+                           f"the program allows {cap}")
     check_not_a_duplicate(mentee, goals)
 
 

@@ -25,7 +25,8 @@ PROGRAM = uuid4()
 
 
 def leader(**changes):  # noqa: ANN003, ANN201
-    defaults = dict(roles="both", program_id=PROGRAM, offers={"leadership": "expert"}, wants=frozenset({"social media"}),
+    defaults = dict(roles="both", program_id=PROGRAM, offers={"leadership": "expert"},
+                    wants=frozenset({"social media"}),
                     years_experience=25, organization="acme", department="board")
     return candidate(**{**defaults, **changes})
 
