@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import JSONResponse, Response
+from fastapi.routing import APIRoute
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from shared.http.auth import CurrentPrincipal, require_roles
@@ -35,7 +36,8 @@ def create_service_app(runtime: ServiceRuntime, routers: list[APIRouter], descri
         finally:
             await runtime.stop()
 
-    app = FastAPI(title=f"Mentoring {service} API", version="1.0.0", description=description, lifespan=lifespan)
+    app = FastAPI(title=f"Mentoring {service} API", version="1.0.0", description=description, lifespan=lifespan,
+                  generate_unique_id_function=operation_id)
     app.state.runtime = runtime
     install_problem_handlers(app)
     app.add_middleware(IdempotencyMiddleware, settings=runtime.settings, pool_of=lambda: runtime.pool,
@@ -68,6 +70,12 @@ def create_service_app(runtime: ServiceRuntime, routers: list[APIRouter], descri
         app.include_router(router)
     install_openapi(app)
     return app
+
+
+def operation_id(route: APIRoute) -> str:
+    """The route function's name (open_program, accept, ...): what a generated client's
+    methods are called, instead of FastAPI's name_path_method."""
+    return route.name
 
 
 def runtime_of(request: Request) -> ServiceRuntime:
