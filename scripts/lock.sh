@@ -3,6 +3,7 @@
 #   requirements/services.lock  intake, sessions, insights, webhooks (no solver)
 #   requirements/matching.lock  the matching service (with numpy and ortools)
 #   requirements/dev.lock       everything, with the test tools: deploy/venv.sh and CI install it
+#   requirements/client-generator.lock  openapi-python-client, in its own virtualenv (tests)
 # uv resolves (fast, maintained, one binary wheel); pip installs, with --require-hashes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,4 +19,6 @@ compile() {
 compile requirements/services.lock
 compile requirements/matching.lock --extra matching
 compile requirements/dev.lock --extra matching --extra test
-echo "locked: requirements/{services,matching,dev}.lock"
+.venv/bin/uv pip compile requirements/client-generator.in --quiet --generate-hashes --python-version 3.11 \
+  --python-platform x86_64-manylinux_2_28 --custom-compile-command scripts/lock.sh -o requirements/client-generator.lock
+echo "locked: requirements/{services,matching,dev,client-generator}.lock"

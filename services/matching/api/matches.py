@@ -3,7 +3,7 @@
 from typing import Annotated, Literal
 from uuid import UUID
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Body, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from shared import clock
@@ -33,6 +33,9 @@ class Answer(BaseModel):
         default=None, description="a partner answering for one of the two says which")
     acting_for: UUID | None = Field(
         default=None, description="a group's other mentee a partner answers for (with acting_as mentee)")
+
+
+NO_BODY = Answer()
 
 
 class Decline(Answer):
@@ -100,9 +103,12 @@ async def read_match(match_id: UUID, runtime: Runtime, principal: CurrentPrincip
 
 @router.post("/{match_id}/accept", response_model=MatchView,
              summary="Accept: the match is confirmed when both have")
-async def accept(match_id: UUID, runtime: Runtime, principal: CurrentPrincipal, body: Answer | None = None):
+async def accept(match_id: UUID, runtime: Runtime, principal: CurrentPrincipal,
+                 body: Annotated[Answer, Body(description="only when answering for someone")] = NO_BODY):
+    # Optional and never null in the contract: a generated client then leaves it out
+    # rather than sending null (or, for some generators, an unset marker).
     proposal = await _visible(match_id, runtime, principal)
-    answer = body or Answer()
+    answer = body
     side, answered_by = answering_side(principal, proposal, answer.acting_as, answer.acting_for,
                                        await _partners_may_answer(runtime, proposal))
     answered = await run_blocking(runtime.app.accept, match_id, side, clock.now(), answered_by)
