@@ -29,13 +29,16 @@ if [ ! -x "$VENV/bin/python" ]; then
     { rm -rf "$VENV"; deploy_die "could not create the virtualenv: apt-get install python3.11-venv (or python3-venv)"; }
 fi
 
-if [ ! -f "$STAMP" ] || [ "$REPO_DIR/pyproject.toml" -nt "$STAMP" ] || [ "$LOCK" -nt "$STAMP" ]; then
+# The stamp holds a digest of what was installed from: touching the files (a re-lock that
+# changed nothing, a fresh clone) does not reinstall, a changed pin does.
+WANTED=$(cat "$REPO_DIR/pyproject.toml" "$LOCK" | sha256sum | cut -d' ' -f1)
+if [ ! -f "$STAMP" ] || [ "$(cat "$STAMP")" != "$WANTED" ]; then
   deploy_say "installing the locked dependencies ($LOCK) and the project into $VENV"
   "$VENV/bin/python" -m pip install -q --upgrade pip
   "$VENV/bin/python" -m pip install -q --require-hashes -r "$LOCK"
   "$VENV/bin/python" -m pip install -q --no-deps -e "$REPO_DIR"
   # Only after a successful install: a failed one is retried on the next call.
-  touch "$STAMP"
+  echo "$WANTED" > "$STAMP"
 else
   deploy_say "virtualenv up to date ($VENV)"
 fi

@@ -31,8 +31,9 @@ def generated_clients(into: Path) -> dict[str, ModuleType]:
     """`{"intake": <module intake_client>, ...}` generated into `into`."""
     executable = generator()
     for service in SERVICES:
-        done = subprocess.run([str(executable), "generate", "--path", str(REPO / "docs" / "openapi" / f"{service}.json"),
-                               "--output-path", str(into / f"{service}_client"), "--meta", "none", "--overwrite"],
+        document = REPO / "docs" / "openapi" / f"{service}.json"
+        done = subprocess.run([str(executable), "generate", "--path", str(document), "--output-path",
+                               str(into / f"{service}_client"), "--meta", "none", "--overwrite"],
                               capture_output=True, text=True)
         if done.returncode != 0:
             raise RuntimeError(f"generating the {service} client failed:\n{done.stdout}\n{done.stderr}")
