@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
-from tests.support.api_client import Caller, eventually, profile, token
+from tests.support.api_client import Caller, eventually, once_started, profile, starting_soon, token
 
 
 def _in(**delta: float) -> str:
@@ -97,14 +97,14 @@ class RelationshipDriver:
         mentee = self._as("sessions", "acme", self.mentee)
         mentor = self._as("sessions", "globex", self.mentor)
         scheduled = mentee.post(
-            f"{self._base}/sessions", {"starts_at": _in(days=1), "minutes": 60, "mode": "video"}
+            f"{self._base}/sessions", {"starts_at": starting_soon(), "minutes": 60, "mode": "video"}
         )
         assert scheduled.status_code == 200, scheduled.text
         session_id = next(iter(scheduled.json()["sessions"]))
-        held = mentor.post(
+        held = once_started(lambda: mentor.post(
             f"{self._base}/sessions/{session_id}/held",
             {"minutes": 50, "goals_touched": [0], "learned": {str(self.mentee): ["a story"]}},
-        )
+        ))
         assert held.status_code == 200, held.text
 
     def check_in(self) -> None:

@@ -13,7 +13,7 @@ from uuid import UUID
 
 import pytest
 
-from tests.support.api_client import Caller, eventually, profile, token
+from tests.support.api_client import Caller, eventually, once_started, profile, starting_soon, token
 
 pytestmark = pytest.mark.e2e
 
@@ -100,12 +100,12 @@ def group(stack):
         party.post(f"{base}/agreement/sign", {"version": 1})
         found["last_acknowledgement"] = party.post(f"{base}/ground-rules/acknowledge")
     scheduled = on_sessions[requester].post(f"{base}/sessions", {
-        "starts_at": (datetime.now(UTC) + timedelta(days=1)).isoformat(), "minutes": 60, "mode": "video"})
+        "starts_at": starting_soon(), "minutes": 60, "mode": "video"})
     assert scheduled.status_code == 200, scheduled.text
     session_id = next(iter(scheduled.json()["sessions"]))
     learned = {str(requester): ["structure"], str(ben): ["pauses"], str(cleo): ["openings"]}
-    found["held"] = on_sessions[mentor].post(f"{base}/sessions/{session_id}/held",
-                                             {"minutes": 60, "goals_touched": [0], "learned": learned})
+    found["held"] = once_started(lambda: on_sessions[mentor].post(
+        f"{base}/sessions/{session_id}/held", {"minutes": 60, "goals_touched": [0], "learned": learned}))
     found["check_ins"] = [party.post(f"{base}/check-ins", {"fit": 4, "progress": 4})
                           for party in on_sessions.values()]
 

@@ -7,7 +7,7 @@ from uuid import UUID
 
 import pytest
 
-from tests.support.api_client import Caller, eventually, profile, token
+from tests.support.api_client import Caller, eventually, once_started, profile, starting_soon, token
 from tests.support.servers import read_topic
 
 pytestmark = pytest.mark.e2e
@@ -71,14 +71,14 @@ def journey(stack):
 
     session_ids = []
     for number in range(3):
-        scheduled = sessions_mentee.post(f"{base}/sessions", {"starts_at": _in(days=number + 1), "minutes": 60,
+        scheduled = sessions_mentee.post(f"{base}/sessions", {"starts_at": starting_soon(), "minutes": 60,
                                                               "mode": "video", "agenda": f"session {number}"})
         assert scheduled.status_code == 200, scheduled.text
         session_id = next(sid for sid in scheduled.json()["sessions"] if sid not in session_ids)
         session_ids.append(session_id)
-        held = sessions_mentor.post(f"{base}/sessions/{session_id}/held", {
+        held = once_started(lambda: sessions_mentor.post(f"{base}/sessions/{session_id}/held", {
             "minutes": 55, "goals_touched": [0],
-            "learned": {str(mentee_id): ["opening with a story"], str(mentor_id): ["pivot tables"]}})
+            "learned": {str(mentee_id): ["opening with a story"], str(mentor_id): ["pivot tables"]}}))
         assert held.status_code == 200, held.text
     sessions_mentee.post(f"{base}/sessions/{session_ids[0]}/notes", {"text": NOTE_TEXT})
     sessions_mentee.post(f"{base}/check-ins", {"fit": 5, "progress": 4, "comment": COMMENT_TEXT})

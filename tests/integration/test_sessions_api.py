@@ -8,7 +8,7 @@ import pytest
 from services.sessions.domain.relationship import Relationship
 from services.sessions.main import build
 from tests.integration.conftest import service_client
-from tests.support.api_client import token
+from tests.support.api_client import once_started, starting_soon, token
 
 pytestmark = pytest.mark.integration
 PROBLEM = "application/problem+json"
@@ -62,6 +62,8 @@ def test_sessions_are_scheduled_rescheduled_cancelled_late_and_missed(api):
     other = next(s for s in not_yet.json()["sessions"] if s != session)
     early = client.post(f"{base}/sessions/{other}/missed", headers=mentee, json={"missed_by": [str(uuid4())]})
     assert early.status_code == 409 and early.json()["type"].endswith("/session-not-started")
+    held_early = client.post(f"{base}/sessions/{other}/held", headers=mentor, json={"minutes": 45})
+    assert held_early.status_code == 409 and held_early.json()["type"].endswith("/session-not-started")
 
 
 def test_pause_resume_and_ending_for_no_fit_over_http(api):
@@ -72,9 +74,9 @@ def test_pause_resume_and_ending_for_no_fit_over_http(api):
     too_early = client.post(f"{base}/pairing-fit", headers=mentee, json={"answer": "not_a_good_fit"})
     assert too_early.status_code == 409 and too_early.json()["type"].endswith("/too-early-for-fit")
     session = next(iter(client.post(f"{base}/sessions", headers=mentee, json={
-        "starts_at": (datetime.now(UTC) + timedelta(days=1)).isoformat(), "minutes": 30,
-        "mode": "video"}).json()["sessions"]))
-    client.post(f"{base}/sessions/{session}/held", headers=mentor, json={"minutes": 30})
+        "starts_at": starting_soon(), "minutes": 30, "mode": "video"}).json()["sessions"]))
+    held = once_started(lambda: client.post(f"{base}/sessions/{session}/held", headers=mentor, json={"minutes": 30}))
+    assert held.status_code == 200, held.text
     client.post(f"{base}/pairing-fit", headers=mentee, json={"answer": "not_a_good_fit"})
     ended = client.post(f"{base}/end-for-no-fit", headers=mentor, json={"rematch": True})
     assert ended.status_code == 200 and ended.json()["outcome"] == "no_fit"

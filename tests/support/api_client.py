@@ -1,6 +1,7 @@
 """A small HTTP client for the services, acting as operator, partner or participant."""
 
 import time
+from datetime import UTC, datetime, timedelta
 from collections.abc import Callable
 from typing import Any, TypeVar
 from uuid import UUID, uuid4
@@ -41,6 +42,22 @@ def eventually(probe: Callable[[], T | None], timeout: float = 30, what: str = "
             return result
         time.sleep(0.25)
     raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+
+
+def starting_soon(seconds: float = 1.0) -> str:
+    """A session start a moment from now: scheduled in the future, held once it has come."""
+    return (datetime.now(UTC) + timedelta(seconds=seconds)).isoformat()
+
+
+def once_started(act: Callable[[], httpx.Response], timeout: float = 30) -> httpx.Response:
+    """Repeats an action refused only because the session's time has not come yet."""
+    def attempt() -> httpx.Response | None:
+        answer = act()
+        if answer.status_code == 409 and answer.json().get("type", "").endswith("/session-not-started"):
+            return None
+        return answer
+
+    return eventually(attempt, timeout, what="the session's start")
 
 
 def profile(roles: str, offers: list[tuple[str, str]], wants: list[str], years: int, organization: str,

@@ -66,7 +66,9 @@ class RelationshipSessions(RelationshipActivation):
                           learned: dict[str, list[str]], at: datetime) -> None:
         self._party(by)
         self._require_active()
-        self._scheduled_session(session_id)
+        session = self._scheduled_session(session_id)
+        if at < session["starts_at"]:
+            raise RuleViolated("session-not-started", "a session is marked held once its time has come")
         _check_minutes(minutes)
         if not set(learned) <= self.everyone():
             raise RuleViolated("learner-not-a-party", "what was learned is recorded for the people in it")

@@ -61,9 +61,10 @@ def test_what_was_learned_is_recorded_only_for_the_people_in_the_relationship():
     session = uuid4()
     relationship.schedule_session(MENTEE, session, START + timedelta(days=1), 60, "video", "", START)
     relationship.collect_events()
+    after = START + timedelta(days=1, hours=1)
     refused(relationship, "learner-not-a-party", lambda: relationship.mark_session_held(
-        MENTOR, session, 50, [0], {str(STRANGER): ["x"]}, START))
-    refused(relationship, "unknown-goal", lambda: relationship.mark_session_held(MENTOR, session, 50, [7], {}, START))
+        MENTOR, session, 50, [0], {str(STRANGER): ["x"]}, after))
+    refused(relationship, "unknown-goal", lambda: relationship.mark_session_held(MENTOR, session, 50, [7], {}, after))
 
 
 def test_a_session_held_or_cancelled_cannot_change_again():
