@@ -14,10 +14,11 @@ from shared.http.aggregates import load, public_history
 from shared.http.auth import CurrentPrincipal, Principal, require_roles
 from shared.http.problems import Problem
 from shared.http.responses import History, json_body, page, resource
-from shared.http.service_app import Runtime, as_problem_responses
+from shared.http.service_app import as_problem_responses
 from shared.http.validated import Filter, Text
 from shared.read_model import list_documents
 from services.matching import pool_queries
+from services.matching.api.deps import Runtime
 from services.matching.documents import match_view
 from services.matching.api.views import MatchPage, MatchView
 from services.matching.domain.proposal import MatchProposal
