@@ -76,16 +76,16 @@ class MatchableProfile(Value):
 
 FACTORS = ("learning", "reciprocity", "logistics", "language", "career_gap", "outside_circle")
 
+DEFAULT_WEIGHTS: dict[str, float] = {
+    "learning": 40, "reciprocity": 20, "logistics": 20,
+    "language": 10, "career_gap": 5, "outside_circle": 5,
+}
+
 
 class MatchingPolicy(Value):
     """How a program scores and assigns pairs. Weights are relative, per factor."""
 
-    weights: dict[str, float] = Field(
-        default_factory=lambda: {
-            "learning": 40, "reciprocity": 20, "logistics": 20,
-            "language": 10, "career_gap": 5, "outside_circle": 5,
-        }
-    )
+    weights: dict[str, float] = Field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
     objective: Literal["stable", "max_total_score"] = "stable"
     max_reproposals: StrictInt = Field(default=3, ge=0, le=20)
 
