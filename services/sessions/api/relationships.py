@@ -70,6 +70,7 @@ async def timeline(relationship_id: UUID, runtime: Runtime, principal: CurrentPr
     for entry in entries:
         sealed = entry.pop("sealed_for_reader", None)
         if sealed is not None:
+            assert principal.participant_id is not None  # entries are sealed only for a reader
             try:
                 entry["private"] = await runtime.vault.open(principal.participant_id, sealed)
             except Erased:
