@@ -72,8 +72,9 @@ def check_sees(principal: Principal, proposal: MatchProposal) -> None:
 def own_side_of(principal: Principal, proposal: MatchProposal) -> str | None:
     """The side the caller is on, if the token is that person's (organization included)."""
     organizations = organizations_of(proposal)
-    side = proposal.side_of(principal.participant_id) if principal.participant_id else None
-    if side is None or not principal.is_person(principal.participant_id, organizations[side]):  # type: ignore[arg-type]
+    person = principal.participant_id
+    side = proposal.side_of(person) if person else None
+    if side is None or person is None or not principal.is_person(person, organizations[side]):
         return None
     return side
 

@@ -52,8 +52,8 @@ class RelationshipClosing(RelationshipActivation):
         self._party(participant_id)
         if self.status == "closed":
             return
-        if self.goes_on_without(participant_id):  # type: ignore[attr-defined]
-            self.leave_group(participant_id, A_PARTY_LEFT, at)  # type: ignore[attr-defined]
+        if self.goes_on_without(participant_id):
+            self.leave_group(participant_id, A_PARTY_LEFT, at)
             return
         self._closed(by=None, outcome="ended_early", reason=A_PARTY_LEFT, closed_at=at)
 

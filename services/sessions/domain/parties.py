@@ -54,6 +54,12 @@ class Parties:
         @property
         def held_count(self) -> int: ...  # the sessions'
 
+        def _agreement_in_effect(self, version: int) -> None: ...  # the agreement's
+
+        def goes_on_without(self, person: UUID) -> bool: ...  # a group's members'
+
+        def leave_group(self, person: UUID, reason: str, at: datetime) -> None: ...  # a group's members'
+
     @property
     def party_ids(self) -> list[UUID]:
         return [UUID(str(party["participant_id"])) for party in self.parties]
