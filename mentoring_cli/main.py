@@ -5,7 +5,7 @@ import json
 import sys
 import time
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 from uuid import UUID
 
 import httpx
@@ -221,9 +221,9 @@ def checked_service(service: str) -> str:
     return service
 
 
-def operator_call(service: str, method: str, path: str, **options: object) -> dict:  # type: ignore[type-arg]
+def operator_call(service: str, method: str, path: str, **options: object) -> dict[str, Any]:
     try:
-        answer: dict = call(get_settings(), service, method, path, **options)  # type: ignore[type-arg]
+        answer: dict[str, Any] = call(get_settings(), service, method, path, **options)
     except (ServiceRefused, httpx.HTTPError) as error:
         typer.echo(str(error), err=True)
         raise typer.Exit(1) from error

@@ -12,6 +12,7 @@ from uuid import UUID
 from eventsourcing.application import Application, ProcessingEvent
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import Mapper, StoredEvent, Tracking
+from eventsourcing.postgres import PostgresProcessRecorder
 
 from shared.settings import Settings
 from shared.tracing import current_trace
@@ -47,6 +48,10 @@ class ServiceApplication(Application[UUID]):
     """A service's event store, recording consumer tracking in the same transaction."""
 
     service: ClassVar[str]
+    # What construct_mapper and persistence_env make them; declared for the type checker,
+    # which otherwise knows only the library's base types (no trace, datastore or channel).
+    mapper: "TracedMapper"
+    recorder: PostgresProcessRecorder
 
     def __init__(self, settings: Settings, env: dict[str, str] | None = None) -> None:
         super().__init__(env={**persistence_env(settings, self.service), **(env or {})})

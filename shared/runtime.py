@@ -9,7 +9,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Generic, TypeVar
 from uuid import UUID
 
 import asyncpg
@@ -32,6 +32,8 @@ from shared.transient import is_transient
 from shared.vault import Vault
 
 log = logging.getLogger(__name__)
+# The service's own application, so that its routes and timers see its use cases.
+App = TypeVar("App", bound=ServiceApplication)
 RESTART_DELAY_SECONDS = 2.0
 BROKER_RETRY_SECONDS = 2.0
 STOP_SECONDS = 10.0
@@ -63,9 +65,9 @@ class TimerSpec:
 
 
 @dataclass
-class ServiceRuntime:
+class ServiceRuntime(Generic[App]):
     settings: Settings
-    app: ServiceApplication
+    app: App
     to_public: PublicMapper
     to_document: ToDocument
     consumers: list[ConsumerSpec] = field(default_factory=list)

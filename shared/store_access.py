@@ -1,10 +1,11 @@
 """Loading and saving aggregates with the domain's errors instead of the library's."""
 
+from collections.abc import Iterator
 from typing import TypeVar
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
-from eventsourcing.domain import Aggregate
+from eventsourcing.domain import Aggregate, AggregateEvent
 from eventsourcing.persistence import IntegrityError
 
 from shared.errors import ConcurrentWrite, NotFound
@@ -15,7 +16,7 @@ A = TypeVar("A", bound=Aggregate)
 
 def load_sync(app: ServiceApplication, aggregate_id: UUID, kind: type[A], what: str) -> A:
     try:
-        aggregate = app.repository.get(aggregate_id)
+        aggregate: Aggregate = app.repository.get(aggregate_id)
     except AggregateNotFoundError:
         raise NotFound(what, aggregate_id) from None
     if not isinstance(aggregate, kind):
@@ -23,9 +24,17 @@ def load_sync(app: ServiceApplication, aggregate_id: UUID, kind: type[A], what: 
     return aggregate
 
 
+def events_of(app: ServiceApplication, aggregate_id: UUID) -> Iterator[AggregateEvent]:
+    """An aggregate's stored events in order, as the aggregate events they are (the
+    store promises only what every domain event has: no timestamp, no mutate)."""
+    for event in app.events.get(aggregate_id):
+        assert isinstance(event, AggregateEvent)  # every aggregate here records its own kind
+        yield event
+
+
 def find_sync(app: ServiceApplication, aggregate_id: UUID, kind: type[A]) -> A | None:
     try:
-        aggregate = app.repository.get(aggregate_id)
+        aggregate: Aggregate = app.repository.get(aggregate_id)
     except AggregateNotFoundError:
         return None
     return aggregate if isinstance(aggregate, kind) else None

@@ -3,6 +3,7 @@ CloudEvent in structured JSON, the key the id that keeps related events in order
 `content-type` header; and the dead letter a consumer writes beside the topic instead."""
 
 from typing import Any
+from uuid import UUID
 
 from scripts.asyncapi.examples import EXAMPLE_TIME, example_id, example_of
 from scripts.asyncapi.schemas import SCHEMAS, data_schema_name
@@ -74,7 +75,7 @@ def example_event(type_name: str, contract: type[EventContract], schemas: dict[s
     key = fields[key_field(contract)]
     relationship = fields.get("relationship_id") or fields.get("request_id")
     envelope = CloudEvent(
-        id=event_id(example_id(key), 1),
+        id=event_id(UUID(example_id(key)), 1),
         source=f"/mentoring/{contract.service}",
         type=type_name,
         subject=key,

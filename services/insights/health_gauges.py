@@ -32,7 +32,7 @@ class HealthGauges:
 
     def exposition(self) -> bytes:
         registry = CollectorRegistry(auto_describe=False)
-        registry.register(self)  # type: ignore[arg-type]
+        registry.register(self)
         return generate_latest(registry)
 
     def describe(self) -> list[Any]:

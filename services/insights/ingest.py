@@ -6,6 +6,7 @@ committed offset (committed too, afterwards, only so that lag tools see it)."""
 
 import logging
 from collections.abc import Callable
+from typing import Any
 
 import asyncpg
 from aiokafka import AIOKafkaConsumer, ConsumerRebalanceListener, TopicPartition
@@ -26,7 +27,7 @@ def public_topics(settings: Settings) -> dict[str, str]:
     return {settings.topic_for(service): service for service in SERVICES}
 
 
-class SeekToStoredPositions(ConsumerRebalanceListener):  # type: ignore[misc]
+class SeekToStoredPositions(ConsumerRebalanceListener):
     def __init__(self, consumer: AIOKafkaConsumer, pool: asyncpg.Pool) -> None:
         self.consumer, self.pool = consumer, pool
 
@@ -76,7 +77,7 @@ class Ingestion:
         finally:
             await consumer.stop()
 
-    async def _ingest(self, partition: TopicPartition, records: list) -> None:  # type: ignore[type-arg]
+    async def _ingest(self, partition: TopicPartition, records: list[Any]) -> None:
         service = self.topics[partition.topic]
         stored = await store_batch(self.pool, service, records)
         MESSAGES.labels("insights", "ingest", "stored").inc(len(stored))

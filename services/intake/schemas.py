@@ -8,13 +8,14 @@ matching weights to the factors the scoring knows, in a range it can add up.
 """
 
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated
 from uuid import UUID
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field, model_validator
 
 from shared.contracts.vocabulary import (
     FACTORS,
+    Factor,
     Expertise,
     Format,
     Goal,
@@ -29,7 +30,6 @@ from shared.contracts.vocabulary import (
 from shared.http.validated import Text, TimeZoneName, storable
 
 TopicInput = Annotated[Topic, AfterValidator(storable)]
-Factor = Literal[FACTORS]
 # Relative weights: 0 turns a factor off; the bound keeps their sum finite.
 Weight = Annotated[float, Field(ge=0, le=100, allow_inf_nan=False)]
 
@@ -53,7 +53,8 @@ class PreferencesInput(Preferences):
 
 
 class ProfileInput(MatchableProfile):
-    offers: list[ExpertiseInput] = Field(default_factory=list, max_length=30)
+    # Narrowed on purpose, as pydantic allows: an input's topics are checked as storable.
+    offers: list[ExpertiseInput] = Field(default_factory=list, max_length=30)  # type: ignore[assignment]
     wants: list[TopicInput] = Field(default_factory=list, max_length=30)
     organization: Text = Field(min_length=1, max_length=120)
     department: Text = Field(default="", max_length=120)
@@ -72,8 +73,10 @@ class GroundRulesInput(GroundRulesTemplate):
 
 
 class MatchingPolicyInput(MatchingPolicy):
-    weights: dict[Factor, Weight] = Field(
-        default_factory=lambda: MatchingPolicy().weights,
+    # Narrowed on purpose, as pydantic allows: an input names only known factors (and the
+    # defaults it starts from are those factors' weights).
+    weights: dict[Factor, Weight] = Field(  # type: ignore[assignment]
+        default_factory=lambda: MatchingPolicy().weights,  # type: ignore[arg-type]
         description=f"relative weight per factor, 0 to 100; factors: {', '.join(FACTORS)}")
 
 

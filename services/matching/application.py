@@ -76,15 +76,17 @@ class MatchingApplication(ServiceApplication):
             mentor = next((m for m in mentors if m.participant_id == named), None)
             refused = direct_ask_refusal(open_request, mentee, mentor, managers)
             if refused is not None:
-                return self._no_fit(request, program, refused, DIRECT_ASK_REFUSED, at)
+                self._no_fit(request, program, refused, DIRECT_ASK_REFUSED, at)
+                return None
             assert mentor is not None  # a missing mentor is a refusal
             choice = check_pair(open_request, mentee, mentor, managers, weights)
             assert isinstance(choice, Choice)
             return self._propose(request, program, mentee, choice, "direct_ask", at)
         ranked = rank(open_request, mentee, mentors, managers, weights)
         if not ranked:
-            return self._no_fit(request, program, why_no_mentor_fits(open_request, mentee, mentors, managers),
-                                NO_MENTOR_FITS, at)
+            self._no_fit(request, program, why_no_mentor_fits(open_request, mentee, mentors, managers),
+                         NO_MENTOR_FITS, at)
+            return None
         return self._propose(request, program, mentee, ranked[0], "on_demand", at)
 
     def propose_group(self, request_id: UUID, mentors: list[Candidate], at: datetime,
@@ -109,17 +111,19 @@ class MatchingApplication(ServiceApplication):
         outcome = check_named_pair(open_request, requester, co_mentee, managers, weights)
         if isinstance(outcome, NoFit):
             code = NO_PAIR_AGREED if open_request.declined_mentor_ids else NO_MENTOR_FITS
-            return self._no_fit(request, program, outcome, code, at)
+            self._no_fit(request, program, outcome, code, at)
+            return None
         return self._propose(request, program, requester, outcome, "on_demand", at)
 
     def _propose_for_group(self, request: MatchRequest, program: ProgramPolicy, open_request: OpenRequest,
-                           mentors: list[Candidate], managers: Managers, origin: str,
+                           mentors: list[Candidate], managers: Managers | None, origin: str,
                            at: datetime) -> MatchProposal | None:
         """One mentor for the whole group: allowed with every member, best by the group's score.
         A direct ask names the mentor, who is checked against every member the same way."""
         members = self._group_members(open_request)
         if members is None:
-            return self._no_fit(request, program, members_not_yet_known(), NO_MENTOR_FITS, at)
+            self._no_fit(request, program, members_not_yet_known(), NO_MENTOR_FITS, at)
+            return None
         managers = managers_of([*mentors, *members]) if managers is None else managers
         weights = program.terms["matching_policy"]["weights"]
         named = open_request.named_mentor_id
@@ -128,8 +132,9 @@ class MatchingApplication(ServiceApplication):
         ranked = rank_for_group(open_request, members, mentors, managers, weights)
         if not ranked:
             code = DIRECT_ASK_REFUSED if origin == "direct_ask" else NO_MENTOR_FITS
-            return self._no_fit(request, program, why_no_mentor_fits_group(open_request, members, mentors, managers),
-                                code, at)
+            self._no_fit(request, program, why_no_mentor_fits_group(open_request, members, mentors, managers),
+                         code, at)
+            return None
         return self._propose(request, program, members[0], ranked[0], origin, at, group=members[1:])
 
     def _group_members(self, open_request: OpenRequest) -> list[Candidate] | None:
@@ -152,7 +157,6 @@ class MatchingApplication(ServiceApplication):
         else:
             request.give_up(no_fit.reason, code)
         save_sync(self, request)  # saves nothing when the request was already waiting for the same reason
-        return None
 
     def propose_pair(self, request_id: UUID, mentor_id: UUID, origin: str, at: datetime,
                      algorithm: str = ALGORITHM, managers: Managers | None = None) -> MatchProposal:

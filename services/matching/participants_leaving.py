@@ -48,7 +48,9 @@ def open_work_of(app: MatchingApplication, participant_id: UUID) -> tuple[list[U
     """Open proposals the person is in, and requests they asked that still await a mentor."""
     with app.recorder.datastore.transaction(commit=False) as cursor:
         cursor.execute("SELECT to_regclass('documents') IS NOT NULL AS listed")
-        if not cursor.fetchone()["listed"]:
+        row = cursor.fetchone()
+        assert row is not None  # a SELECT without FROM answers one row
+        if not row["listed"]:
             return [], []
         cursor.execute("""SELECT kind, id FROM documents WHERE tags @> %s
                           AND ((kind = 'match' AND status = 'proposed')

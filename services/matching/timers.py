@@ -12,6 +12,7 @@ from shared.eventstore import run_blocking
 from shared.runtime import ServiceRuntime, TimerSpec
 from shared.timer_items import for_each_due
 from services.matching import pool_queries
+from services.matching.application import MatchingApplication
 from services.matching.domain.proposal import REMINDER_BEFORE_EXPIRY
 from services.matching.retry_gate import RetryGate
 
@@ -19,7 +20,7 @@ log = logging.getLogger(__name__)
 PROPOSALS_AT_ONCE = 4
 
 
-def matching_timers(runtime: ServiceRuntime, every_seconds: float) -> list[TimerSpec]:
+def matching_timers(runtime: ServiceRuntime[MatchingApplication], every_seconds: float) -> list[TimerSpec]:
     app = runtime.app
 
     gate = RetryGate()

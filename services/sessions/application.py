@@ -68,7 +68,9 @@ class SessionsApplication(ServiceApplication):
         those are projected long since, so the lists' lag does not matter for them."""
         with self.recorder.datastore.transaction(commit=False) as cursor:
             cursor.execute("SELECT to_regclass('documents') IS NOT NULL AS listed")
-            if not cursor.fetchone()["listed"]:
+            row = cursor.fetchone()
+            assert row is not None  # a SELECT without FROM answers one row
+            if not row["listed"]:
                 return set()
             cursor.execute("""SELECT id FROM documents WHERE kind = 'relationship'
                               AND status <> 'closed' AND tags @> %s""",

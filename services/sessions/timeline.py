@@ -14,7 +14,7 @@ from services.sessions.application import SessionsApplication
 from services.sessions.domain.external_facts import ExternalFacts, external_facts_id
 from services.sessions.domain.relationship import Relationship
 from services.sessions.publishing import public_fact
-from shared.store_access import find_sync
+from shared.store_access import events_of, find_sync
 
 PRIVATE_FIELDS = {"PrivateNoteAdded": ("author", "note_ciphertext"),
                   "CheckInRecorded": ("by", "comment_ciphertext"),
@@ -30,10 +30,11 @@ def build_timeline(app: SessionsApplication, relationship_id: UUID, reader: UUID
         entries.append({"at": fact["at"], "source": fact["source"], "fact": fact["fact"],
                         "attributes": fact["attributes"]})
     relationship: Relationship | None = None
-    for event in app.events.get(relationship_id):
+    for event in events_of(app, relationship_id):
         if as_of is not None and event.timestamp > as_of:
             break
         relationship = event.mutate(relationship)
+        assert relationship is not None  # the library's mutate returns the aggregate it made or changed
         entries.append(own_entry(event, relationship, reader))
     if as_of is not None:
         entries = [entry for entry in entries if entry["at"] <= as_of]

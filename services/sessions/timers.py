@@ -36,9 +36,10 @@ def fire_due_timers(app: SessionsApplication, relationship_id: UUID, now: dateti
     return fired
 
 
-def sessions_timers(runtime: ServiceRuntime, every_seconds: float) -> list[TimerSpec]:
+def sessions_timers(runtime: ServiceRuntime[SessionsApplication], every_seconds: float) -> list[TimerSpec]:
     async def tick() -> int:
         now = clock.now()
+        assert runtime.pool is not None  # timers start after the pool
         rows = await runtime.pool.fetch(
             """SELECT id FROM documents WHERE kind = 'relationship' AND status IN ('active', 'paused')
                AND (body->>'next_timer_at')::timestamptz <= $1""", now)

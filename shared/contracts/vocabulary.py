@@ -1,7 +1,7 @@
 """Value shapes shared by several contracts (profiles, goals, logistics)."""
 
 from datetime import time
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StringConstraints
@@ -74,18 +74,19 @@ class MatchableProfile(Value):
     capacity: StrictInt = Field(ge=1, le=20, description="concurrent mentees (mentor) or mentors (mentee)")
 
 
-FACTORS = ("learning", "reciprocity", "logistics", "language", "career_gap", "outside_circle")
+Factor = Literal["learning", "reciprocity", "logistics", "language", "career_gap", "outside_circle"]
+FACTORS: tuple[Factor, ...] = get_args(Factor)
+
+DEFAULT_WEIGHTS: dict[str, float] = {
+    "learning": 40, "reciprocity": 20, "logistics": 20,
+    "language": 10, "career_gap": 5, "outside_circle": 5,
+}
 
 
 class MatchingPolicy(Value):
     """How a program scores and assigns pairs. Weights are relative, per factor."""
 
-    weights: dict[str, float] = Field(
-        default_factory=lambda: {
-            "learning": 40, "reciprocity": 20, "logistics": 20,
-            "language": 10, "career_gap": 5, "outside_circle": 5,
-        }
-    )
+    weights: dict[str, float] = Field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
     objective: Literal["stable", "max_total_score"] = "stable"
     max_reproposals: StrictInt = Field(default=3, ge=0, le=20)
 

@@ -13,7 +13,7 @@ from shared.http.auth import Principal
 from shared.http.idempotency import idempotency_scope
 from shared.http.versions import check_if_match
 from shared.publishing import PublicMapper
-from shared.store_access import load_sync, save_sync
+from shared.store_access import events_of, load_sync, save_sync
 
 A = TypeVar("A", bound=Aggregate)
 
@@ -65,9 +65,10 @@ def public_history(app: ServiceApplication, aggregate_id: UUID, to_public: Publi
     `subjectversion` (an extension) is the subject's version after the event, its ETag.
     """
     history = []
-    aggregate = None
-    for event in app.events.get(aggregate_id):
+    aggregate: Aggregate | None = None
+    for event in events_of(app, aggregate_id):
         aggregate = event.mutate(aggregate)
+        assert aggregate is not None  # the library's mutate returns the aggregate it made or changed
         public = to_public(event, aggregate)
         if public is None:
             continue

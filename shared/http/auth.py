@@ -88,7 +88,7 @@ async def authenticate(token: str, settings: Settings) -> Principal:
     against its published keys."""
     issuer = unverified_issuer(token)
     trusted = settings.trusted_issuers.get(issuer) if issuer and issuer != settings.jwt_issuer else None
-    if trusted is None:
+    if issuer is None or trusted is None:  # trusted only when issuer is set
         return principal_from_token(token, settings)
     return principal_from_claims(await verified_claims(token, issuer, trusted, settings.jwt_audience))
 

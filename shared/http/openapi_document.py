@@ -29,6 +29,7 @@ def install_openapi(app: FastAPI) -> None:
             app.openapi_schema = finish(document)
         return app.openapi_schema
 
+    # FastAPI's documented way to replace its schema generator is assigning the method.
     app.openapi = openapi  # type: ignore[method-assign]
 
 

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
-from shared.eventstore import run_blocking
+from shared.eventstore import ServiceApplication, run_blocking
 from shared.http.auth import CurrentPrincipal, require_roles
 from shared.http.problem_docs import problem_responses
 from shared.http.problems import Problem
@@ -23,13 +23,15 @@ Follower = Annotated[str, Path(max_length=200, pattern=r"^[\w:.\-|]+$")]
 Address = Annotated[str, Path(max_length=200, pattern=r"^[\w:.\-]+$")]
 
 
-def operator_runtime(request: Request, principal: CurrentPrincipal) -> ServiceRuntime:
+def operator_runtime(
+    request: Request, principal: CurrentPrincipal,
+) -> ServiceRuntime[ServiceApplication]:
     require_roles(principal, "operator")
-    runtime: ServiceRuntime = request.app.state.runtime
+    runtime: ServiceRuntime[ServiceApplication] = request.app.state.runtime
     return runtime
 
 
-OperatorRuntime = Annotated[ServiceRuntime, Depends(operator_runtime)]
+OperatorRuntime = Annotated[ServiceRuntime[ServiceApplication], Depends(operator_runtime)]
 
 
 class ParkedRecord(BaseModel):
@@ -101,7 +103,7 @@ async def republish(runtime: OperatorRuntime,
     return Republishing(republishing_after=after, **await _rewind(runtime, "relay", after))
 
 
-async def _rewind(runtime: ServiceRuntime, name: str, to: int) -> dict[str, Any]:
+async def _rewind(runtime: ServiceRuntime[ServiceApplication], name: str, to: int) -> dict[str, Any]:
     follower = runtime.followers().get(name)
     if follower is None or not follower.holding:
         raise Problem(409, "not-held-here", f"this replica does not run the {name}; ask the one that does")

@@ -9,6 +9,7 @@ from fastapi.responses import JSONResponse, Response
 from fastapi.routing import APIRoute
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
+from shared.eventstore import ServiceApplication
 from shared.http.auth import CurrentPrincipal, require_roles
 from shared.http.body_limit import BodySizeLimit
 from shared.http.header_guard import HeaderGuard
@@ -19,11 +20,11 @@ from shared.http.operations import router as operations_router
 from shared.http.problem_docs import problem_responses
 from shared.http.problems import install_problem_handlers
 from shared.http.unavailable import DependencyUnavailable
-from shared.runtime import ServiceRuntime
+from shared.runtime import App, ServiceRuntime
 from shared.telemetry import configure_tracing
 
 
-def create_service_app(runtime: ServiceRuntime, routers: list[APIRouter], description: str) -> FastAPI:
+def create_service_app(runtime: ServiceRuntime[App], routers: list[APIRouter], description: str) -> FastAPI:
     service = runtime.app.service
     configure_logging(service, runtime.settings.log_level)
     configure_tracing(service, runtime.settings.otel_exporter_otlp_endpoint)
@@ -78,12 +79,15 @@ def operation_id(route: APIRoute) -> str:
     return route.name
 
 
-def runtime_of(request: Request) -> ServiceRuntime:
-    runtime: ServiceRuntime = request.app.state.runtime
+def runtime_of(request: Request) -> ServiceRuntime[Any]:
+    runtime: ServiceRuntime[Any] = request.app.state.runtime
     return runtime
 
 
-Runtime = Annotated[ServiceRuntime, Depends(runtime_of)]
+# A service's routes name their application: `Runtime = RuntimeOf[IntakeApplication]`
+# (services/<service>/api/deps.py), so that `runtime.app` has the service's use cases.
+RuntimeOf = Annotated[ServiceRuntime[App], Depends(runtime_of)]
+Runtime = RuntimeOf[ServiceApplication]
 
 
 def as_problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:

@@ -6,7 +6,7 @@ the client retries with the same key after `Retry-After` and gets one effect."""
 
 import logging
 
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shared.http.problems import problem_response
 from shared.transient import is_transient
@@ -25,7 +25,7 @@ class DependencyUnavailable:
             return
         started = False
 
-        async def tracking_send(message: dict) -> None:  # type: ignore[type-arg]
+        async def tracking_send(message: Message) -> None:
             nonlocal started
             if message["type"] == "http.response.start":
                 started = True

@@ -4,6 +4,7 @@ call as a header. A strict Content-Security-Policy: the page's own scripts, styl
 connections only, nothing inline, no frames, no forms posting anywhere else."""
 
 from pathlib import Path
+from typing import Any
 
 from fastapi import APIRouter, FastAPI
 from fastapi.responses import FileResponse
@@ -43,7 +44,7 @@ async def dashboard_page() -> FileResponse:
 class PageFiles(StaticFiles):
     """Starlette's static files (no path escapes the folder), with the page's headers."""
 
-    def file_response(self, *args, **kwargs) -> Response:  # type: ignore[no-untyped-def]
+    def file_response(self, *args: Any, **kwargs: Any) -> Response:
         response = super().file_response(*args, **kwargs)
         response.headers.update(SECURITY_HEADERS)
         return response

@@ -21,6 +21,7 @@ class Directory:
         if fact.program is not None:
             self.programs.setdefault(fact.program, {})
         if isinstance(data, intake.ProgramOpened | intake.ProgramChanged):
+            assert fact.program is not None  # a program's events carry its id
             self.programs[fact.program] = {"name": data.terms.name}
             self._seen(fact.program, *data.terms.organizations)
         elif isinstance(data, intake.ParticipantEnrolled):

@@ -4,7 +4,7 @@ calendar months, and the overall / by-month split each family returns."""
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
-from typing import Any, TypeVar
+from typing import Any, TypeVar, overload
 
 Item = TypeVar("Item")
 Figures = dict[str, Any]
@@ -36,13 +36,23 @@ def p50_p90(values: Iterable[float]) -> dict[str, float | None]:
     return {"p50": quantile(values, 0.5), "p90": quantile(values, 0.9)}
 
 
+@overload
+def seconds_between(start: datetime, end: datetime) -> float: ...
+
+
+@overload
+def seconds_between(start: datetime | None, end: datetime | None) -> float | None: ...
+
+
 def seconds_between(start: datetime | None, end: datetime | None) -> float | None:
     if start is None or end is None:
         return None
     return (end - start).total_seconds()
 
 
-def month_of(moment: datetime) -> str:
+def month_of(moment: datetime | None) -> str:
+    # Items are split by month once seen, so their moment is set (Scope.seen says so).
+    assert moment is not None
     moment = moment.astimezone(UTC)
     return f"{moment.year:04d}-{moment.month:02d}"
 

@@ -33,6 +33,11 @@ class Fit:
     rematch: tuple[datetime, str, str] | None = None  # when, mentee, excluded mentor
 
 
+def requested_at(request: RequestRecord) -> datetime:
+    assert request.requested_at is not None  # only requests seen are candidates
+    return request.requested_at
+
+
 class FitAndRematch:
     name = "fit_and_rematch"
     gauge_labels: ClassVar[dict[str, str]] = {"rematch_outcomes": "outcome"}
@@ -57,7 +62,8 @@ class FitAndRematch:
             fit.rematch = (fact.time, str(data.mentee_id), str(data.excluded_mentor_id))
 
     def _new_request(self, fit: Fit, scope: Scope) -> RequestRecord | None:
-        at, mentee, excluded = fit.rematch  # type: ignore[misc]
+        assert fit.rematch is not None  # asked only of fits with a rematch
+        at, mentee, excluded = fit.rematch
         candidates = [
             r
             for r in self.requests.requests.values()
@@ -67,7 +73,7 @@ class FitAndRematch:
             and f"participant:{excluded}" in r.avoided
             and r.requested_at >= at - CLOCK_SKEW
         ]
-        return min(candidates, key=lambda r: r.requested_at, default=None)  # type: ignore[arg-type]
+        return min(candidates, key=requested_at, default=None)
 
     def _rematch_outcome(self, fit: Fit, scope: Scope) -> str:
         request = self._new_request(fit, scope)

@@ -2,7 +2,6 @@
 a scope. Adding one next year is one class like these, listed in `families.py` (or
 passed to `HealthBook(metrics=...)`); a rebuild from offset 0 fills it for all history."""
 
-from collections.abc import Mapping
 from typing import ClassVar, Protocol
 
 from services.insights.health.facts import Fact
@@ -13,7 +12,7 @@ from services.insights.health.scope import Scope
 class Metric(Protocol):
     name: str
     # For /metrics: the label a nested figure's keys become (e.g. "by_side" -> "side").
-    gauge_labels: ClassVar[Mapping[str, str]]
+    gauge_labels: ClassVar[dict[str, str]]  # a class attribute is invariant: as each metric says it
 
     def apply(self, fact: Fact) -> None:
         """Remember what the figures need, dated, so they can be read as of any moment."""

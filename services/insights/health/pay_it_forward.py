@@ -43,13 +43,13 @@ class PayItForward:
         ):
             # Intake keeps one person's events in order: the update after the pending offer is
             # its confirmation (nobody else turns a mentee with a pending offer into a mentor).
-            offer = self.offers.get(str(data.participant_id))
+            pending = self.offers.get(str(data.participant_id))
             if (
-                offer is not None
-                and offer.pending_at is not None
-                and offer.became_mentor_at is None
+                pending is not None
+                and pending.pending_at is not None
+                and pending.became_mentor_at is None
             ):
-                offer.became_mentor_at = fact.time
+                pending.became_mentor_at = fact.time
 
     def read(self, scope: Scope) -> Split:
         offers = [

@@ -81,7 +81,8 @@ class Relationships:
                     "completed": 0,
                     "ended_early": 0,
                     "no_fit": 0,
-                    **counts(life.outcome for life in group if life.state(scope) == "closed"),
+                    **counts(life.outcome for life in group
+                             if life.state(scope) == "closed" and life.outcome is not None),
                 },
             }
 

@@ -43,9 +43,11 @@ class RequestLedger:
     def apply(self, fact: Fact) -> None:
         data = fact.data
         request_id = getattr(data, "request_id", None)
-        if request_id is None or not isinstance(data, intake.IntakeEvent | matching.MatchingEvent):
+        program = fact.program  # every event about a request names its program
+        if request_id is None or program is None \
+                or not isinstance(data, intake.IntakeEvent | matching.MatchingEvent):
             return
-        record = self.requests.setdefault(str(request_id), RequestRecord(str(data.program_id)))
+        record = self.requests.setdefault(str(request_id), RequestRecord(program))
         if isinstance(data, intake.MentorshipRequested):
             record.requested_at, record.mentee = fact.time, str(data.mentee_id)
             record.avoided = frozenset(data.preferences.avoid)

@@ -41,7 +41,9 @@ class Requests:
 
         def waits(group: list[RequestRecord], until: str) -> list[float]:
             ends = ((r.requested_at, getattr(r, until)) for r in group)
-            return [seconds_between(start, end) for start, end in ends if scope.seen(end)]
+            # Every request in a group was seen: its start is set, as its end when seen.
+            return [seconds_between(start, end) for start, end in ends
+                    if scope.seen(start) and scope.seen(end)]
 
         def summarise(group: list[RequestRecord]) -> Figures:
             statuses = {

@@ -45,5 +45,6 @@ def expected_sessions_by_month(
         if kind == "pause":
             running = not value
         elif kind == "cadence":
+            assert value is not None  # a cadence change carries its days
             cadence = int(value)
     return dict(expected)

@@ -5,6 +5,7 @@ check-ins, pairs) to every organization with a party in it; people to their own.
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TypeGuard
 
 from services.insights.health.directory import Directory
 
@@ -16,7 +17,7 @@ class Scope:
     program: str | None = None
     organization: str | None = None
 
-    def seen(self, moment: datetime | None) -> bool:
+    def seen(self, moment: datetime | None) -> TypeGuard[datetime]:
         """Happened at or before the reading's moment (and happened at all)."""
         return moment is not None and moment <= self.as_of
 

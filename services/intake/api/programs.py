@@ -9,10 +9,11 @@ from shared.eventstore import run_blocking
 from shared.http.aggregates import change, load, new_id_for, public_history
 from shared.http.auth import CurrentPrincipal, require_roles
 from shared.http.responses import History, json_body, page, resource
-from shared.http.service_app import Runtime, as_problem_responses
+from shared.http.service_app import as_problem_responses
 from shared.http.validated import Filter
 from shared.read_model import list_documents
 from services.intake.api.access import check_sees_program, require_api_caller
+from services.intake.api.deps import Runtime
 from services.intake.api.views import ProgramPage, ProgramView
 from services.intake.documents import program_view
 from services.intake.domain.program import Program

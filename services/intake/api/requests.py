@@ -10,7 +10,7 @@ from shared.eventstore import run_blocking
 from shared.http.aggregates import change, load, new_id_for, public_history
 from shared.http.auth import CurrentPrincipal
 from shared.http.responses import History, json_body, page, resource
-from shared.http.service_app import Runtime, as_problem_responses
+from shared.http.service_app import as_problem_responses
 from shared.http.validated import Filter
 from shared.http.versions import check_if_match
 from shared.read_model import list_documents
@@ -22,6 +22,7 @@ from services.intake.api.access import (
     check_sees_program,
     require_api_caller,
 )
+from services.intake.api.deps import Runtime
 from services.intake.api.group_members import check_group_members
 from services.intake.documents import request_view
 from services.intake.api.views import RequestPage, RequestView

@@ -9,7 +9,8 @@ from shared.errors import NotFound
 from shared.eventstore import run_blocking
 from shared.http.auth import CurrentPrincipal, require_roles
 from shared.http.responses import resource
-from shared.http.service_app import Runtime, as_problem_responses
+from shared.http.service_app import as_problem_responses
+from services.matching.api.deps import Runtime
 from services.matching.api.views import CapacityView
 
 router = APIRouter(prefix="/v1/mentors", tags=["capacity"], responses=as_problem_responses(401, 403, 404))

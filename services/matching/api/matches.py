@@ -14,10 +14,11 @@ from shared.http.aggregates import load, public_history
 from shared.http.auth import CurrentPrincipal, Principal, require_roles
 from shared.http.problems import Problem
 from shared.http.responses import History, json_body, page, resource
-from shared.http.service_app import Runtime, as_problem_responses
+from shared.http.service_app import as_problem_responses
 from shared.http.validated import Filter, Text
 from shared.read_model import list_documents
 from services.matching import pool_queries
+from services.matching.api.deps import Runtime
 from services.matching.documents import match_view
 from services.matching.api.views import MatchPage, MatchView
 from services.matching.domain.proposal import MatchProposal
@@ -71,8 +72,9 @@ def check_sees(principal: Principal, proposal: MatchProposal) -> None:
 def own_side_of(principal: Principal, proposal: MatchProposal) -> str | None:
     """The side the caller is on, if the token is that person's (organization included)."""
     organizations = organizations_of(proposal)
-    side = proposal.side_of(principal.participant_id) if principal.participant_id else None
-    if side is None or not principal.is_person(principal.participant_id, organizations[side]):  # type: ignore[arg-type]
+    person = principal.participant_id
+    side = proposal.side_of(person) if person else None
+    if side is None or person is None or not principal.is_person(person, organizations[side]):
         return None
     return side
 

@@ -10,8 +10,9 @@ from shared import clock
 from shared.eventstore import run_blocking
 from shared.http.auth import CurrentPrincipal, require_roles
 from shared.http.responses import json_body
-from shared.http.service_app import Runtime, as_problem_responses
+from shared.http.service_app import as_problem_responses
 from services.matching import pool_queries
+from services.matching.api.deps import Runtime
 from services.matching.api.views import RunResult
 from services.matching.application import PoolRun
 

@@ -86,12 +86,13 @@ def pair_refusal(request: OpenRequest, requester: Candidate, co_mentee: Candidat
     return NoFit(f"reciprocal request: {reason} (rule {rule})", can_wait=rule in TIME_CAN_MEND)
 
 
-def check_named_pair(request: OpenRequest, requester: Candidate, co_mentee: Candidate, managers: Managers,
-                     weights: dict[str, float]) -> Choice | NoFit:
+def check_named_pair(request: OpenRequest, requester: Candidate, co_mentee: Candidate | None,
+                     managers: Managers, weights: dict[str, float]) -> Choice | NoFit:
     """The named pair, scored in both directions (the reciprocal format counts what each gains), or why not."""
     refused = pair_refusal(request, requester, co_mentee, managers)
     if refused is not None:
         return refused
+    assert co_mentee is not None  # a co-mentee not known yet is a refusal
     result = score(request, requester, co_mentee, weights)
     return Choice(co_mentee, result, explain_reciprocal(request, requester, co_mentee, result))
 

@@ -42,7 +42,7 @@ def managers_of(people: Iterable[Declares]) -> dict[UUID, UUID]:
     links = {person.participant_id: person.manager_id for person in people if person.manager_id is not None}
     for person in people:
         chain = [person.manager_id, *person.reporting_line]
-        for below, above in zip(chain, chain[1:], strict=False):  # each manager with the one above
+        for below, above in zip(chain, person.reporting_line, strict=False):  # each manager with the one above
             if below is not None and below != above:
                 links.setdefault(below, above)
     return links

@@ -18,6 +18,7 @@ from shared.http.auth import Principal
 from shared.http.problems import Problem
 from shared.http.responses import resource
 from shared.runtime import ServiceRuntime
+from services.sessions.application import SessionsApplication
 from services.sessions.documents import relationship_view
 from services.sessions.domain.relationship import Relationship
 
@@ -60,8 +61,8 @@ def acting_person(principal: Principal, relationship: Relationship, acting_for: 
     raise NotPermitted("not-your-participant", "a partner acts only for its own people")
 
 
-async def act(runtime: ServiceRuntime, relationship_id: UUID, principal: Principal, acting_for: UUID | None,
-              command: Callable[[Relationship, UUID, datetime], Any]) -> Any:
+async def act(runtime: ServiceRuntime[SessionsApplication], relationship_id: UUID, principal: Principal,
+              acting_for: UUID | None, command: Callable[[Relationship, UUID, datetime], Any]) -> Any:
     def run(relationship: Relationship) -> None:
         command(relationship, acting_person(principal, relationship, acting_for), clock.now())
 
@@ -69,8 +70,8 @@ async def act(runtime: ServiceRuntime, relationship_id: UUID, principal: Princip
     return resource(relationship_view(relationship), relationship.version)
 
 
-async def author_of(relationship_id: UUID, runtime: ServiceRuntime, principal: Principal,
-                    acting_for: UUID | None) -> UUID:
+async def author_of(relationship_id: UUID, runtime: ServiceRuntime[SessionsApplication],
+                    principal: Principal, acting_for: UUID | None) -> UUID:
     """Private text is sealed with its author's own key, so the author is settled first."""
     relationship = await load(runtime.app, relationship_id, Relationship, "relationship")
     return acting_person(principal, relationship, acting_for)

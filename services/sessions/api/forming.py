@@ -8,9 +8,10 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictInt
 
 from shared.contracts.vocabulary import Goal, MeetingMode, Topic
 from shared.http.auth import CurrentPrincipal
-from shared.http.service_app import Runtime, as_problem_responses
+from shared.http.service_app import as_problem_responses
 from shared.http.validated import EndDate, Text, TimeZoneName, storable
 from services.sessions.api.acting import ActingFor, act
+from services.sessions.api.deps import Runtime
 from services.sessions.api.views import RelationshipView
 
 router = APIRouter(prefix="/v1/relationships/{relationship_id}", tags=["agreement and ground rules"],

@@ -7,9 +7,10 @@ from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
 from shared.http.auth import CurrentPrincipal
-from shared.http.service_app import Runtime, as_problem_responses
+from shared.http.service_app import as_problem_responses
 from shared.http.validated import Text
 from services.sessions.api.acting import ActingFor, act, author_of
+from services.sessions.api.deps import Runtime
 from services.sessions.api.views import RelationshipView
 
 router = APIRouter(prefix="/v1/relationships/{relationship_id}", tags=["pause and close"],

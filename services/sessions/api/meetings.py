@@ -8,9 +8,10 @@ from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
 from shared.contracts.vocabulary import MeetingMode
 from shared.http.auth import CurrentPrincipal
-from shared.http.service_app import Runtime, as_problem_responses
+from shared.http.service_app import as_problem_responses
 from shared.http.validated import PlannedMoment, Text
 from services.sessions.api.acting import ActingFor, act, author_of
+from services.sessions.api.deps import Runtime
 from services.sessions.api.views import RelationshipView
 
 router = APIRouter(prefix="/v1/relationships/{relationship_id}", tags=["sessions and check-ins"],

@@ -10,12 +10,13 @@ from shared.eventstore import run_blocking
 from shared.http.aggregates import load
 from shared.http.auth import CurrentPrincipal, require_roles
 from shared.http.responses import json_body, page, resource
-from shared.http.service_app import Runtime, as_problem_responses
+from shared.http.service_app import as_problem_responses
 from shared.http.validated import Filter, Moment
 from shared.read_model import list_documents
 from shared.store_access import find_sync
 from shared.vault import Erased
 from services.sessions.api.acting import check_visible
+from services.sessions.api.deps import Runtime
 from services.sessions.api.views import RelationshipPage, RelationshipView, Timeline
 from services.sessions.documents import relationship_view
 from services.sessions.domain.relationship import Relationship
@@ -69,6 +70,7 @@ async def timeline(relationship_id: UUID, runtime: Runtime, principal: CurrentPr
     for entry in entries:
         sealed = entry.pop("sealed_for_reader", None)
         if sealed is not None:
+            assert principal.participant_id is not None  # entries are sealed only for a reader
             try:
                 entry["private"] = await runtime.vault.open(principal.participant_id, sealed)
             except Erased:

@@ -1,6 +1,7 @@
 """The close, and what comes after it: completed, ended early, or ended for no fit
 (optionally asking for a new match); then reflections and paying it forward."""
 
+from collections.abc import Mapping
 from datetime import datetime
 from uuid import UUID
 
@@ -51,12 +52,12 @@ class RelationshipClosing(RelationshipActivation):
         self._party(participant_id)
         if self.status == "closed":
             return
-        if self.goes_on_without(participant_id):  # type: ignore[attr-defined]
-            self.leave_group(participant_id, A_PARTY_LEFT, at)  # type: ignore[attr-defined]
+        if self.goes_on_without(participant_id):
+            self.leave_group(participant_id, A_PARTY_LEFT, at)
             return
         self._closed(by=None, outcome="ended_early", reason=A_PARTY_LEFT, closed_at=at)
 
-    def record_reflection(self, by: UUID, reflection_ciphertext: str, goal_outcomes: dict[str, str],
+    def record_reflection(self, by: UUID, reflection_ciphertext: str, goal_outcomes: Mapping[str, str],
                           at: datetime) -> None:
         """The reflection arrives sealed; goal outcomes (by goal position) are public facts.
         A second reflection replaces the first."""
@@ -68,7 +69,8 @@ class RelationshipClosing(RelationshipActivation):
             raise RuleViolated("unknown-goal", "goal outcomes name goals by their position")
         if not set(goal_outcomes.values()) <= set(GOAL_OUTCOMES):
             raise RuleViolated("unknown-goal-outcome", f"each goal is {', '.join(GOAL_OUTCOMES)}")
-        self._reflection_recorded(by=by, reflection_ciphertext=reflection_ciphertext, goal_outcomes=goal_outcomes)
+        self._reflection_recorded(by=by, reflection_ciphertext=reflection_ciphertext,
+                                  goal_outcomes=dict(goal_outcomes))
 
     def offer_to_pay_it_forward(self, by: UUID, at: datetime) -> None:
         role = self._party(by)

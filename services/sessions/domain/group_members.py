@@ -39,7 +39,7 @@ class RelationshipGroupMembers(RelationshipActivation):
         latest = len(self.agreements)
         if latest and self.agreement_in_force != latest and \
                 set(self.agreements[latest - 1]["signed_by"]) >= self.everyone():
-            self._agreement_in_effect(version=latest)  # type: ignore[attr-defined]
+            self._agreement_in_effect(version=latest)
         self._activate_if_ready(at)
 
     @event("MenteeLeftGroup")

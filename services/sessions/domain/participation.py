@@ -6,6 +6,7 @@ person leaving just after a match was confirmed still has that relationship foun
 and closed, and a match confirmed after they left is closed as it starts.
 """
 
+from typing import TYPE_CHECKING
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
@@ -16,6 +17,10 @@ def participation_id(participant_id: UUID) -> UUID:
 
 
 class Participation(Aggregate):
+    if TYPE_CHECKING:  # never run: the class @event("ParticipantKeysErased") makes below
+        class ParticipantKeysErased(Aggregate.Event):
+            participant_id: UUID
+
     @event("ParticipationOpened")
     def __init__(self, id: UUID, participant_id: UUID) -> None:
         self.participant_id = participant_id

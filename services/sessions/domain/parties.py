@@ -2,9 +2,12 @@
 
 A plain mixin: it records no events. Relationship.__init__ sets `parties` (and the
 other state read here); there are no class-level annotations because the library
-would read them as constructor fields.
+would read them as constructor fields. The state every part shares is declared below
+for the type checker only, the same way.
 """
 
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from shared.errors import NotPermitted
@@ -14,6 +17,49 @@ MENTOR_ROLES = ("mentor", "both")
 
 
 class Parties:
+    if TYPE_CHECKING:  # never run: what Relationship.__init__ sets, and one part reads of another
+        program_id: UUID
+        organization_id: str
+        format: str
+        parties: list[dict[str, Any]]
+        goals: list[dict[str, str]]
+        cadence_days: int
+        length_weeks: int
+        ground_rules: dict[str, Any]
+        started_at: datetime
+        status: str
+        agreements: list[dict[str, Any]]
+        agreement_in_force: int | None
+        added_rules: list[str]
+        acknowledged_by: list[str]
+        activated_at: datetime | None
+        resumed_at: datetime | None
+        sessions: dict[str, dict[str, Any]]
+        check_ins: list[dict[str, Any]]
+        fit_reports: dict[str, str]
+        private_notes: list[dict[str, Any]]
+        stalled_at: datetime | None
+        outcome: str | None
+        closed_at: datetime | None
+        reflections: dict[str, dict[str, Any]]
+        paid_forward: list[str]
+        rematch_requested_by: UUID | None
+
+        @property
+        def end_date(self) -> date: ...  # the agreement's
+
+        @property
+        def notice_hours_required(self) -> float: ...  # the ground rules'
+
+        @property
+        def held_count(self) -> int: ...  # the sessions'
+
+        def _agreement_in_effect(self, version: int) -> None: ...  # the agreement's
+
+        def goes_on_without(self, person: UUID) -> bool: ...  # a group's members'
+
+        def leave_group(self, person: UUID, reason: str, at: datetime) -> None: ...  # a group's members'
+
     @property
     def party_ids(self) -> list[UUID]:
         return [UUID(str(party["participant_id"])) for party in self.parties]

@@ -89,7 +89,9 @@ class Relationship(RelationshipAgreement, RelationshipGroundRules, RelationshipS
         """Timer: no session held for twice the cadence; refused when not due, so once per quiet spell."""
         if not timers.is_stalled(self, at):
             raise RuleViolated("not-stalled", "sessions are being held within twice the cadence")
-        self._stalled(stalled_at=at, quiet_since=timers.quiet_since(self))
+        quiet_since = timers.quiet_since(self)
+        assert quiet_since is not None  # a stalled relationship has a quiet spell
+        self._stalled(stalled_at=at, quiet_since=quiet_since)
 
     def due_timers(self, now: datetime) -> list[timers.DueTimer]:
         return timers.due_timers(self, now)
