@@ -51,14 +51,19 @@ def figures(label: str, latencies_ms: list[float], sent: int) -> dict[str, float
 
 class Partner:
     def __init__(self, settings: Settings, intake_url: str) -> None:
-        self.client = httpx.AsyncClient(base_url=intake_url, timeout=120, limits=httpx.Limits(max_connections=64),
+        # Idle connections are dropped before uvicorn's 5 s keep-alive ends them under us.
+        limits = httpx.Limits(max_connections=64, keepalive_expiry=2)
+        self.client = httpx.AsyncClient(base_url=intake_url, timeout=120, limits=limits,
                                         headers={"authorization": f"Bearer {token(settings, TENANT, 'partner')}"})
         self.operator = {"authorization": f"Bearer {token(settings, 'ops', 'operator')}"}
 
     async def post(self, path: str, body: dict, headers: dict | None = None) -> dict:
         headers = {"idempotency-key": uuid4().hex, **(headers or {})}
         for _ in range(5):  # two requests of one mentee at once: one is a 409 to retry, as a partner would
-            response = await self.client.post(path, json=body, headers=headers)
+            try:
+                response = await self.client.post(path, json=body, headers=headers)
+            except httpx.TransportError:
+                continue  # the same Idempotency-Key: a retry that cannot write twice
             if response.status_code != 409:
                 break
             headers["idempotency-key"] = uuid4().hex
