@@ -8,7 +8,8 @@ from uuid import NAMESPACE_URL, uuid5
 
 EXAMPLE_TIME = "2027-03-01T09:00:00Z"
 # A pattern the builder does not know fails loudly: add a value that matches it.
-PATTERN_VALUES = {"^[a-z]{2,3}$": "en", "^[0-9]+$": "42"}
+PATTERN_VALUES = {"^[a-z]{2,3}$": "en", "^[0-9]+$": "42",
+                  r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]+)?)?$": "09:00"}
 FORMAT_VALUES = {"date-time": EXAMPLE_TIME, "date": "2027-09-01", "time": "09:00:00"}
 
 

@@ -4,7 +4,7 @@ from datetime import time
 from typing import Annotated, Literal, get_args
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StringConstraints, WithJsonSchema
 
 Topic = Annotated[str, StringConstraints(strip_whitespace=True, to_lower=True, min_length=1, max_length=80)]
 Level = Literal["basic", "intermediate", "expert"]
@@ -29,12 +29,19 @@ class Expertise(Value):
     level: Level
 
 
+# A wall-clock time in the person's own zone, so without an offset: JSON Schema's
+# "time" format (RFC 3339 full-time) requires one, so the schema says it by pattern.
+LocalTime = Annotated[time, WithJsonSchema({
+    "type": "string", "pattern": r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]+)?)?$",
+    "description": "local wall-clock time, HH:MM or HH:MM:SS, in the person's time zone"})]
+
+
 class AvailabilityWindow(Value):
     """A weekly window in the participant's own time zone; weekday 0 is Monday."""
 
     weekday: StrictInt = Field(ge=0, le=6)
-    start: time
-    end: time
+    start: LocalTime
+    end: LocalTime
 
 
 class Goal(Value):
