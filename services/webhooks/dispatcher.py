@@ -1,0 +1,122 @@
+"""Sends due deliveries: bounded concurrency in all and per endpoint, a deadline on
+every request, so a slow or dead endpoint holds at most its own few slots and never
+delays another's deliveries. One dispatcher per database (an advisory lock), so the
+in-memory count of requests in flight is the truth."""
+
+import asyncio
+import logging
+import time
+from collections import Counter
+from uuid import UUID
+
+import asyncpg
+import httpx
+
+from shared.settings import Settings
+from services.webhooks.delivery_queue import Claimed, claim, record_failure, record_success
+from services.webhooks.retry_schedule import RetrySchedule
+from services.webhooks.secret_box import SecretBox
+from services.webhooks.signing import message_id, signature_header
+
+log = logging.getLogger(__name__)
+LOCK = "hashtext('webhooks-dispatcher')"
+LEASE_SLACK_SECONDS = 30.0
+
+
+class Dispatcher:
+    def __init__(self, settings: Settings, pool: asyncpg.Pool, box: SecretBox) -> None:
+        self.settings, self.pool, self.box = settings, pool, box
+        self.schedule = RetrySchedule.parse(settings.webhook_retry_schedule)
+        self.wake = asyncio.Event()
+        self.busy: Counter[UUID] = Counter()
+        self.in_flight: set[asyncio.Task[None]] = set()
+        self.holding_lock = False
+
+    def nudge(self) -> None:
+        self.wake.set()
+
+    async def run(self) -> None:
+        async with self.pool.acquire() as lock:
+            while not await lock.fetchval(f"SELECT pg_try_advisory_lock({LOCK})"):
+                await asyncio.sleep(self.settings.webhook_poll_seconds)  # another replica sends
+            self.holding_lock = True
+            limits = httpx.Limits(max_connections=self.settings.webhook_concurrency)
+            try:
+                async with httpx.AsyncClient(limits=limits, follow_redirects=False) as client:
+                    await self._send_forever(client)
+            finally:
+                self.holding_lock = False
+                for task in self.in_flight:
+                    task.cancel()
+                await lock.execute(f"SELECT pg_advisory_unlock({LOCK})")
+
+    async def _send_forever(self, client: httpx.AsyncClient) -> None:
+        settings = self.settings
+        while True:
+            self.wake.clear()
+            free = settings.webhook_concurrency - len(self.in_flight)
+            if free > 0:
+                claimed = await claim(
+                    self.pool,
+                    free,
+                    {endpoint: n for endpoint, n in self.busy.items() if n},
+                    settings.webhook_endpoint_concurrency,
+                    settings.webhook_timeout_seconds + LEASE_SLACK_SECONDS,
+                )
+                for delivery in claimed:
+                    self._start(client, delivery)
+            try:
+                await asyncio.wait_for(self.wake.wait(), settings.webhook_poll_seconds)
+            except TimeoutError:
+                pass
+
+    def _start(self, client: httpx.AsyncClient, delivery: Claimed) -> None:
+        self.busy[delivery.endpoint_id] += 1
+        task = asyncio.create_task(self._attempt(client, delivery))
+        self.in_flight.add(task)
+
+        def done(finished: asyncio.Task[None]) -> None:
+            self.in_flight.discard(finished)
+            self.busy[delivery.endpoint_id] -= 1
+            self.wake.set()  # a slot is free, and the subject's next delivery may be due
+
+        task.add_done_callback(done)
+
+    async def _attempt(self, client: httpx.AsyncClient, delivery: Claimed) -> None:
+        body = delivery.body.encode()
+        secrets = [self.box.open(delivery.endpoint_id, delivery.sealed_secret)]
+        if delivery.sealed_previous_secret is not None:
+            secrets.append(self.box.open(delivery.endpoint_id, delivery.sealed_previous_secret))
+        identity = message_id(delivery.event_id, str(delivery.endpoint_id))
+        timestamp = int(time.time())
+        headers = {
+            "content-type": "application/json",
+            "webhook-id": identity,
+            "webhook-timestamp": str(timestamp),
+            "webhook-signature": signature_header(secrets, identity, timestamp, body),
+            "user-agent": "mentoring-webhooks/1",
+        }
+        started = time.monotonic()
+        status: int | None = None
+        try:
+            response = await asyncio.wait_for(
+                client.post(delivery.url, content=body, headers=headers),
+                self.settings.webhook_timeout_seconds,
+            )
+            status = response.status_code
+            error = "" if 200 <= status < 300 else f"HTTP {status}"
+        except TimeoutError:
+            error = f"no answer within {self.settings.webhook_timeout_seconds:g} s"
+        except httpx.HTTPError as failure:
+            error = f"{type(failure).__name__}: {failure}"[:500]
+        latency_ms = (time.monotonic() - started) * 1000
+        try:
+            if not error and status is not None:
+                await record_success(self.pool, delivery, status, latency_ms)
+                return
+            wait = self.schedule.wait_after(delivery.attempts + 1)
+            if await record_failure(self.pool, delivery, status, error, latency_ms, wait):
+                log.warning("webhook endpoint disabled", extra={"endpoint": str(delivery.endpoint_id)})
+        except Exception:
+            # The lease runs out and the delivery is tried again: at-least-once.
+            log.exception("could not record a webhook attempt", extra={"delivery": str(delivery.id)})
