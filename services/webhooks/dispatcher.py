@@ -19,6 +19,8 @@ from services.webhooks.secret_box import SecretBox
 from services.webhooks.signing import message_id, signature_header
 
 log = logging.getLogger(__name__)
+# httpx logs every request at INFO: one line per delivery attempt is the delivery log's job.
+logging.getLogger("httpx").setLevel(logging.WARNING)
 LOCK = "hashtext('webhooks-dispatcher')"
 LEASE_SLACK_SECONDS = 30.0
 
