@@ -14,6 +14,7 @@ from shared.http.body_limit import BodySizeLimit
 from shared.http.header_guard import HeaderGuard
 from shared.http.idempotency import IdempotencyMiddleware
 from shared.http.observability import CorrelationMiddleware, configure_logging
+from shared.http.openapi_document import install_openapi
 from shared.http.problems import install_problem_handlers
 from shared.http.unavailable import DependencyUnavailable
 from services.webhooks.runtime import WebhooksRuntime
@@ -63,4 +64,5 @@ def create_webhooks_app(
 
     for router in routers:
         app.include_router(router)
+    install_openapi(app)  # what partners generate clients from, as for the other services
     return app
