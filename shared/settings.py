@@ -63,8 +63,8 @@ class Settings(BaseSettings):
     webhook_retry_schedule: str = Field(
         "10,60,300,1800,7200,18000,36000,21600", pattern=r"^\d+(\.\d+)?(,\d+(\.\d+)?)*$",
         description="WEBHOOK_RETRY_SCHEDULE, seconds before each retry")
-    webhook_timeout_seconds: float = Field(10.0, gt=0, description="WEBHOOK_TIMEOUT_SECONDS per request")
-    webhook_concurrency: int = Field(64, ge=1, description="WEBHOOK_CONCURRENCY, requests in flight in all")
+    webhook_timeout_seconds: float = Field(10.0, gt=0, description="WEBHOOK_TIMEOUT_SECONDS")
+    webhook_concurrency: int = Field(64, ge=1, description="WEBHOOK_CONCURRENCY, requests in flight")
     webhook_endpoint_concurrency: int = Field(
         4, ge=1, description="WEBHOOK_ENDPOINT_CONCURRENCY, requests in flight to one endpoint")
     webhook_poll_seconds: float = Field(1.0, gt=0, description="WEBHOOK_POLL_SECONDS, retries due")

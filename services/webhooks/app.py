@@ -9,6 +9,7 @@ from fastapi import APIRouter, FastAPI
 from fastapi.responses import JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
+from services.webhooks.runtime import WebhooksRuntime
 from shared.http.auth import CurrentPrincipal, require_roles
 from shared.http.body_limit import BodySizeLimit
 from shared.http.header_guard import HeaderGuard
@@ -17,7 +18,6 @@ from shared.http.observability import CorrelationMiddleware, configure_logging
 from shared.http.openapi_document import install_openapi
 from shared.http.problems import install_problem_handlers
 from shared.http.unavailable import DependencyUnavailable
-from services.webhooks.runtime import WebhooksRuntime
 
 
 def create_webhooks_app(
@@ -38,7 +38,9 @@ def create_webhooks_app(
     )
     app.state.runtime = runtime
     install_problem_handlers(app)
-    app.add_middleware(IdempotencyMiddleware, settings=runtime.settings, pool_of=lambda: runtime.pool)
+    app.add_middleware(
+        IdempotencyMiddleware, settings=runtime.settings, pool_of=lambda: runtime.pool
+    )
     app.add_middleware(DependencyUnavailable)
     app.add_middleware(HeaderGuard)
     app.add_middleware(

@@ -27,7 +27,9 @@ async def deliveries_page(
     return [dict(row) for row in rows]
 
 
-async def redeliver(pool: asyncpg.Pool, endpoint_id: UUID, delivery_id: UUID) -> dict[str, Any] | None:
+async def redeliver(
+    pool: asyncpg.Pool, endpoint_id: UUID, delivery_id: UUID
+) -> dict[str, Any] | None:
     """The delivery is queued again from a fresh schedule (the receiver dedupes on its
     unchanged webhook-id). One still in flight is left alone: it is being sent."""
     row = await pool.fetchrow(

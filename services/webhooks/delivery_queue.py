@@ -84,8 +84,11 @@ async def claim(
 
 def _still_signing(row: asyncpg.Record) -> bool:
     until = row["previous_secret_until"]
-    return row["sealed_previous_secret"] is not None and until is not None \
+    return (
+        row["sealed_previous_secret"] is not None
+        and until is not None
         and until > datetime.now(UTC)
+    )
 
 
 async def record_success(

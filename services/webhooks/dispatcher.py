@@ -12,11 +12,11 @@ from uuid import UUID
 import asyncpg
 import httpx
 
-from shared.settings import Settings
 from services.webhooks.delivery_queue import Claimed, claim, record_failure, record_success
 from services.webhooks.retry_schedule import RetrySchedule
 from services.webhooks.secret_box import SecretBox
 from services.webhooks.signing import message_id, signature_header
+from shared.settings import Settings
 
 log = logging.getLogger(__name__)
 # httpx logs every request at INFO: one line per delivery attempt is the delivery log's job.
@@ -118,7 +118,11 @@ class Dispatcher:
                 return
             wait = self.schedule.wait_after(delivery.attempts + 1)
             if await record_failure(self.pool, delivery, status, error, latency_ms, wait):
-                log.warning("webhook endpoint disabled", extra={"endpoint": str(delivery.endpoint_id)})
+                log.warning(
+                    "webhook endpoint disabled", extra={"endpoint": str(delivery.endpoint_id)}
+                )
         except Exception:
             # The lease runs out and the delivery is tried again: at-least-once.
-            log.exception("could not record a webhook attempt", extra={"delivery": str(delivery.id)})
+            log.exception(
+                "could not record a webhook attempt", extra={"delivery": str(delivery.id)}
+            )

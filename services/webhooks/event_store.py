@@ -8,11 +8,11 @@ A record that is not a public event we can read is parked with its reason and pa
 import asyncpg
 from aiokafka import ConsumerRecord
 
+from services.webhooks.endpoint_rules import wants_type
 from shared import public_concerns as concerns
 from shared.contracts import intake, matching, sessions  # noqa: F401  (registers the contracts)
 from shared.envelope import CloudEvent, UndecodableMessage, decode
 from shared.parking import park
-from services.webhooks.endpoint_rules import wants_type
 
 FOLLOWER = "ingest"
 

@@ -9,9 +9,9 @@ from collections.abc import Callable
 import asyncpg
 from aiokafka import AIOKafkaConsumer, ConsumerRebalanceListener, TopicPartition
 
+from services.webhooks.event_store import store_batch, stored_position
 from shared.metrics import MESSAGES
 from shared.settings import Settings
-from services.webhooks.event_store import store_batch, stored_position
 
 SERVICES = ("intake", "matching", "sessions")
 BATCH = 500

@@ -2,10 +2,10 @@
 
 from fastapi import FastAPI
 
-from shared.settings import Settings, get_settings
 from services.webhooks.api import deliveries, endpoints
 from services.webhooks.app import create_webhooks_app
 from services.webhooks.runtime import WebhooksRuntime
+from shared.settings import Settings, get_settings
 
 DESCRIPTION = """Signed webhooks for partner organizations (Standard Webhooks): endpoints
 receive the public events about their organization's people, relationships and programs

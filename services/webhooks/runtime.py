@@ -10,16 +10,16 @@ from typing import Any
 
 import asyncpg
 
-from shared.kafka_clients import ensure_topics
-from shared.parking import parked_count
-from shared.settings import Settings
-from shared.transient import is_transient
 from services.webhooks.dispatcher import Dispatcher
 from services.webhooks.endpoints import Endpoints
 from services.webhooks.event_store import FOLLOWER
 from services.webhooks.ingest import Ingestion, public_topics
 from services.webhooks.schema import create_tables
 from services.webhooks.secret_box import SecretBox
+from shared.kafka_clients import ensure_topics
+from shared.parking import parked_count
+from shared.settings import Settings
+from shared.transient import is_transient
 
 log = logging.getLogger(__name__)
 RESTART_DELAY_SECONDS = 2.0

@@ -20,4 +20,6 @@ class SecretBox:
         return nonce + self._aead.encrypt(nonce, secret.encode(), endpoint_id.bytes)
 
     def open(self, endpoint_id: UUID, sealed: bytes) -> str:
-        return self._aead.decrypt(sealed[:NONCE_BYTES], sealed[NONCE_BYTES:], endpoint_id.bytes).decode()
+        return self._aead.decrypt(
+            sealed[:NONCE_BYTES], sealed[NONCE_BYTES:], endpoint_id.bytes
+        ).decode()

@@ -24,7 +24,9 @@ def signature(secret: str, message_id: str, timestamp: int, body: bytes) -> str:
     return "v1," + base64.b64encode(hmac.new(key, signed, hashlib.sha256).digest()).decode()
 
 
-def signature_header(secrets_in_use: list[str], message_id: str, timestamp: int, body: bytes) -> str:
+def signature_header(
+    secrets_in_use: list[str], message_id: str, timestamp: int, body: bytes
+) -> str:
     return " ".join(signature(secret, message_id, timestamp, body) for secret in secrets_in_use)
 
 

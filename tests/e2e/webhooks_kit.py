@@ -66,7 +66,8 @@ class Partner:
 
     def register(self, url: str, types: list[str] | None = None, **extra: Any) -> dict[str, Any]:
         answer = self.client.post(
-            "/v1/webhooks", json={"url": url, "types": types or [], **extra},
+            "/v1/webhooks",
+            json={"url": url, "types": types or [], **extra},
             headers={"idempotency-key": uuid4().hex},
         )
         assert answer.status_code == 201, answer.text

@@ -48,15 +48,18 @@ def test_registration_answers_the_secret_once_and_stores_it_sealed(api):
         connection = await asyncpg.connect(settings.postgres_dsn(settings.webhooks_database))
         try:
             return await connection.fetchval(
-                "SELECT sealed_secret FROM endpoints WHERE id = $1", UUID(created["id"]))
+                "SELECT sealed_secret FROM endpoints WHERE id = $1", UUID(created["id"])
+            )
         finally:
             await connection.close()
 
     raw = asyncio.run(stored())
     key = base64.b64decode(created["secret"].removeprefix("whsec_"))
     assert created["secret"].encode() not in raw and key not in raw
-    assert SecretBox(settings.cipher_key.get_secret_value()).open(UUID(created["id"]), raw) \
+    assert (
+        SecretBox(settings.cipher_key.get_secret_value()).open(UUID(created["id"]), raw)
         == created["secret"]
+    )
 
 
 def test_a_retried_registration_with_its_key_answers_the_same_endpoint_and_secret(api):
@@ -70,14 +73,17 @@ def test_a_retried_registration_with_its_key_answers_the_same_endpoint_and_secre
     assert again.json()["secret"] == first.json()["secret"]
 
 
-@pytest.mark.parametrize("body, field", [
-    ({"url": "http://hooks.acme.example/h"}, "body.url"),
-    ({"url": "https://10.0.0.7/h"}, "body.url"),
-    ({"url": HOOK, "types": ["com.other.Thing"]}, "body.types.0"),
-    ({"url": HOOK, "types": ["mentoring.bad type"]}, "body.types.0"),
-    ({"url": HOOK, "secret": "mine"}, "body.secret"),
-    ({}, "body.url"),
-])
+@pytest.mark.parametrize(
+    "body, field",
+    [
+        ({"url": "http://hooks.acme.example/h"}, "body.url"),
+        ({"url": "https://10.0.0.7/h"}, "body.url"),
+        ({"url": HOOK, "types": ["com.other.Thing"]}, "body.types.0"),
+        ({"url": HOOK, "types": ["mentoring.bad type"]}, "body.types.0"),
+        ({"url": HOOK, "secret": "mine"}, "body.secret"),
+        ({}, "body.url"),
+    ],
+)
 def test_a_bad_registration_is_refused_naming_the_field(api, body, field):
     client, settings = api
     answer = client.post("/v1/webhooks", json=body, headers=bearer(settings, "acme"))
@@ -89,15 +95,22 @@ def test_a_bad_registration_is_refused_naming_the_field(api, body, field):
 def test_another_organizations_endpoint_is_not_found_and_operators_see_all(api):
     client, settings = api
     theirs = register(api, "globex")
-    for method, path in (("get", ""), ("post", "/disable"), ("post", "/rotate-secret"),
-                         ("get", "/deliveries"), ("delete", "")):
-        answer = client.request(method.upper(), f"/v1/webhooks/{theirs['id']}{path}",
-                                headers=bearer(settings, "acme"))
+    for method, path in (
+        ("get", ""),
+        ("post", "/disable"),
+        ("post", "/rotate-secret"),
+        ("get", "/deliveries"),
+        ("delete", ""),
+    ):
+        answer = client.request(
+            method.upper(), f"/v1/webhooks/{theirs['id']}{path}", headers=bearer(settings, "acme")
+        )
         assert answer.status_code == 404, (method, path, answer.text)
     mine = client.get("/v1/webhooks", headers=bearer(settings, "acme")).json()["items"]
     assert theirs["id"] not in [item["id"] for item in mine]
-    every = client.get("/v1/webhooks", params={"limit": 200},
-                       headers=bearer(settings, "ops", "operator")).json()["items"]
+    every = client.get(
+        "/v1/webhooks", params={"limit": 200}, headers=bearer(settings, "ops", "operator")
+    ).json()["items"]
     assert theirs["id"] in [item["id"] for item in every]
     assert {item["organization"] for item in every} >= {"acme", "globex"}
 
@@ -105,9 +118,12 @@ def test_another_organizations_endpoint_is_not_found_and_operators_see_all(api):
 def test_tokens_without_the_right_role_or_none_are_refused(api):
     client, settings = api
     assert client.get("/v1/webhooks").status_code == 401
-    assert client.get("/v1/webhooks", headers=bearer(settings, "acme", "dashboard")).status_code == 403
-    refused = client.post("/v1/webhooks", json={"url": HOOK},
-                          headers=bearer(settings, "ops", "operator"))
+    assert (
+        client.get("/v1/webhooks", headers=bearer(settings, "acme", "dashboard")).status_code == 403
+    )
+    refused = client.post(
+        "/v1/webhooks", json={"url": HOOK}, headers=bearer(settings, "ops", "operator")
+    )
     assert refused.status_code == 403  # an endpoint belongs to a partner organization
 
 

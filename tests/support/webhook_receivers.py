@@ -72,7 +72,7 @@ class Receiver:
 
 def start_receiver(receiver: Receiver) -> Receiver:
     class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802  (the http.server convention)
+        def do_POST(self) -> None:
             body = self.rfile.read(int(self.headers.get("content-length", "0")))
             headers = {key.lower(): value for key, value in self.headers.items()}
             if receiver.hang:
@@ -82,8 +82,14 @@ def start_receiver(receiver: Receiver) -> Receiver:
                 with receiver.lock:
                     receiver.open_requests -= 1
             status = receiver._answer(headers.get("webhook-id", ""))
-            record = Received(headers.get("webhook-id", ""), json.loads(body), headers, body,
-                              status, receiver._verify(body, headers))
+            record = Received(
+                headers.get("webhook-id", ""),
+                json.loads(body),
+                headers,
+                body,
+                status,
+                receiver._verify(body, headers),
+            )
             with receiver.lock:
                 receiver.received.append(record)
             self.send_response(status)
@@ -105,4 +111,3 @@ def stop_receiver(receiver: Receiver) -> None:
     if receiver.server is not None:
         receiver.server.shutdown()
         receiver.server.server_close()
-

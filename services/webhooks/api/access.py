@@ -7,10 +7,10 @@ from uuid import UUID
 
 from fastapi import Depends, Request
 
-from shared.http.auth import CurrentPrincipal, Principal, require_roles
-from shared.http.problems import Problem
 from services.webhooks.endpoints import Endpoints
 from services.webhooks.runtime import WebhooksRuntime
+from shared.http.auth import CurrentPrincipal, Principal, require_roles
+from shared.http.problems import Problem
 
 
 def manager(principal: CurrentPrincipal) -> Principal:

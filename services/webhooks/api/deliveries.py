@@ -7,13 +7,13 @@ from uuid import UUID
 from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 
+from services.webhooks.api.access import EndpointsDep, Manager, Runtime, not_found, scope_of
+from services.webhooks.api.models import Delivery
+from services.webhooks.delivery_log import deliveries_page, redeliver
 from shared.http.pagination import decode_cursor, encode_cursor
 from shared.http.problem_docs import problem_responses
 from shared.http.problems import Problem
 from shared.http.responses import Page, json_body
-from services.webhooks.api.access import EndpointsDep, Manager, Runtime, not_found, scope_of
-from services.webhooks.api.models import Delivery
-from services.webhooks.delivery_log import deliveries_page, redeliver
 
 router = APIRouter(prefix="/v1/webhooks/{endpoint_id}/deliveries", tags=["webhooks"])
 
@@ -52,7 +52,10 @@ async def list_deliveries(
     responses=problem_responses(401, 403, 404, 409),
 )
 async def redeliver_delivery(
-    endpoint_id: UUID, delivery_id: UUID, principal: Manager, endpoints: EndpointsDep,
+    endpoint_id: UUID,
+    delivery_id: UUID,
+    principal: Manager,
+    endpoints: EndpointsDep,
     runtime: Runtime,
 ) -> JSONResponse:
     """Queues the delivery again with a fresh retry schedule (same `webhook-id`)."""

@@ -7,11 +7,6 @@ from uuid import UUID
 from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse, Response
 
-from shared.http.auth import require_roles
-from shared.http.pagination import decode_cursor, encode_cursor
-from shared.http.problem_docs import problem_responses
-from shared.http.problems import Problem
-from shared.http.responses import Page, json_body
 from services.webhooks.api.access import EndpointsDep, Manager, Runtime, not_found, scope_of
 from services.webhooks.api.models import (
     Endpoint,
@@ -20,6 +15,11 @@ from services.webhooks.api.models import (
     NewSecret,
 )
 from services.webhooks.endpoint_rules import type_problem, url_problem
+from shared.http.auth import require_roles
+from shared.http.pagination import decode_cursor, encode_cursor
+from shared.http.problem_docs import problem_responses
+from shared.http.problems import Problem
+from shared.http.responses import Page, json_body
 
 router = APIRouter(prefix="/v1/webhooks", tags=["webhooks"])
 PROBLEMS = problem_responses(401, 403, 404, 422)
@@ -76,7 +76,9 @@ def _next(rows: list[dict[str, Any]], limit: int) -> str | None:
 
 
 @router.get("/{endpoint_id}", response_model=Endpoint, responses=PROBLEMS)
-async def get_endpoint(endpoint_id: UUID, principal: Manager, endpoints: EndpointsDep) -> JSONResponse:
+async def get_endpoint(
+    endpoint_id: UUID, principal: Manager, endpoints: EndpointsDep
+) -> JSONResponse:
     row = await endpoints.find(scope_of(principal), endpoint_id)
     if row is None:
         raise not_found(endpoint_id)
@@ -84,7 +86,9 @@ async def get_endpoint(endpoint_id: UUID, principal: Manager, endpoints: Endpoin
 
 
 @router.post("/{endpoint_id}/rotate-secret", response_model=NewSecret, responses=PROBLEMS)
-async def rotate_secret(endpoint_id: UUID, principal: Manager, endpoints: EndpointsDep) -> JSONResponse:
+async def rotate_secret(
+    endpoint_id: UUID, principal: Manager, endpoints: EndpointsDep
+) -> JSONResponse:
     """A new secret signs from now on; the previous one signs alongside it (two
     signatures in `webhook-signature`) for 24 hours, while receivers switch over."""
     secret = await endpoints.rotate_secret(scope_of(principal), endpoint_id)
@@ -94,7 +98,9 @@ async def rotate_secret(endpoint_id: UUID, principal: Manager, endpoints: Endpoi
 
 
 @router.post("/{endpoint_id}/disable", response_model=Endpoint, responses=PROBLEMS)
-async def disable_endpoint(endpoint_id: UUID, principal: Manager, endpoints: EndpointsDep) -> JSONResponse:
+async def disable_endpoint(
+    endpoint_id: UUID, principal: Manager, endpoints: EndpointsDep
+) -> JSONResponse:
     """Nothing is sent while disabled; deliveries already queued wait for `enable`."""
     row = await endpoints.set_enabled(scope_of(principal), endpoint_id, enabled=False)
     if row is None:
@@ -115,7 +121,9 @@ async def enable_endpoint(
 
 
 @router.delete("/{endpoint_id}", status_code=204, responses=PROBLEMS)
-async def delete_endpoint(endpoint_id: UUID, principal: Manager, endpoints: EndpointsDep) -> Response:
+async def delete_endpoint(
+    endpoint_id: UUID, principal: Manager, endpoints: EndpointsDep
+) -> Response:
     """The endpoint and its delivery log are gone; nothing more is sent to it."""
     if not await endpoints.delete(scope_of(principal), endpoint_id):
         raise not_found(endpoint_id)

@@ -5,19 +5,31 @@ import pytest
 from services.webhooks.endpoint_rules import type_problem, url_problem, wants_type
 
 
-@pytest.mark.parametrize("url", ["https://hooks.acme.example/mentoring",
-                                 "https://93.184.216.34:8443/h"])
+@pytest.mark.parametrize(
+    "url", ["https://hooks.acme.example/mentoring", "https://93.184.216.34:8443/h"]
+)
 def test_https_to_a_public_host_is_accepted_everywhere(url):
     assert url_problem(url, development=False) is None
 
 
-@pytest.mark.parametrize("url", ["http://hooks.acme.example/h", "ftp://hooks.acme.example/h",
-                                 "https://127.0.0.1/h", "https://localhost/h",
-                                 "https://10.1.2.3/h", "https://192.168.0.4/h",
-                                 "https://169.254.169.254/latest", "https://[::1]/h",
-                                 "https://[fd00::1]/h", "https://printer.local/h",
-                                 "https://user:pw@hooks.acme.example/h", "not a url",
-                                 "https://hooks.acme.example:99999/h"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://hooks.acme.example/h",
+        "ftp://hooks.acme.example/h",
+        "https://127.0.0.1/h",
+        "https://localhost/h",
+        "https://10.1.2.3/h",
+        "https://192.168.0.4/h",
+        "https://169.254.169.254/latest",
+        "https://[::1]/h",
+        "https://[fd00::1]/h",
+        "https://printer.local/h",
+        "https://user:pw@hooks.acme.example/h",
+        "not a url",
+        "https://hooks.acme.example:99999/h",
+    ],
+)
 def test_plain_http_private_loopback_and_odd_urls_are_refused_outside_development(url):
     assert url_problem(url, development=False) is not None
 
@@ -36,7 +48,9 @@ def test_types_are_ours_exact_or_prefixes():
     assert wants_type([], "mentoring.intake.ProgramOpened.v1")
     assert wants_type(["mentoring.sessions."], "mentoring.sessions.RelationshipPaused.v1")
     assert not wants_type(["mentoring.sessions."], "mentoring.intake.ProgramOpened.v1")
-    assert wants_type(["mentoring.matching.MatchConfirmed.v1"],
-                      "mentoring.matching.MatchConfirmed.v1")
-    assert not wants_type(["mentoring.matching.MatchConfirmed"],
-                          "mentoring.matching.MatchConfirmed.v1")
+    assert wants_type(
+        ["mentoring.matching.MatchConfirmed.v1"], "mentoring.matching.MatchConfirmed.v1"
+    )
+    assert not wants_type(
+        ["mentoring.matching.MatchConfirmed"], "mentoring.matching.MatchConfirmed.v1"
+    )

@@ -15,8 +15,11 @@ BODY = b'{"id":"e1","type":"mentoring.sessions.RelationshipPaused.v1"}'
 def headers(secrets: list[str], body: bytes = BODY, at: int | None = None) -> dict[str, str]:
     stamp = at or int(time.time())
     identity = message_id("e1", "endpoint-1")
-    return {"webhook-id": identity, "webhook-timestamp": str(stamp),
-            "webhook-signature": signature_header(secrets, identity, stamp, body)}
+    return {
+        "webhook-id": identity,
+        "webhook-timestamp": str(stamp),
+        "webhook-signature": signature_header(secrets, identity, stamp, body),
+    }
 
 
 def test_a_secret_is_whsec_and_base64_of_32_random_bytes():
