@@ -5,7 +5,11 @@ not at all, and a redelivered record (at or below the position) is skipped.
 
 A record that is not a public event we can read is parked with its reason and passed."""
 
+from datetime import datetime
+from uuid import UUID
+
 import asyncpg
+import orjson
 from aiokafka import ConsumerRecord
 
 from services.webhooks.endpoint_rules import wants_type
@@ -25,27 +29,27 @@ async def stored_position(pool: asyncpg.Pool, topic: str, partition: int) -> int
 
 
 async def store_batch(pool: asyncpg.Pool, records: list[ConsumerRecord]) -> int:
-    """How many deliveries the batch created."""
+    """How many deliveries the batch created. A handful of statements per batch, not per
+    event: at hundreds of events a second, round trips are what ingest costs."""
     topic, partition = records[0].topic, records[0].partition
-    created = 0
     async with pool.acquire() as connection, connection.transaction():
         position = await connection.fetchval(
             'SELECT "offset" FROM positions WHERE topic = $1 AND partition = $2 FOR UPDATE',
             topic,
             partition,
         )
+        fresh: list[tuple[ConsumerRecord, CloudEvent, str]] = []
         for record in records:
             if position is not None and record.offset <= position:
                 continue
             try:
                 event = decode(record.value)
                 event.contract()
-                body = record.value.decode()
+                fresh.append((record, event, record.value.decode()))
             except (UndecodableMessage, UnicodeDecodeError) as error:
                 address = f"{topic}:{partition}:{record.offset}"
                 await park(connection, FOLLOWER, address, str(error)[:2000])
-                continue
-            created += await _store_event(connection, record, event, body)
+        created = await _store_events(connection, fresh) if fresh else 0
         await connection.execute(
             """INSERT INTO positions (topic, partition, "offset") VALUES ($1, $2, $3)
                ON CONFLICT (topic, partition) DO UPDATE SET "offset" = EXCLUDED."offset" """,
@@ -61,61 +65,131 @@ def subject_of(event: CloudEvent) -> str:
     return concerns.relationship_of(event) or event.subject
 
 
-async def _store_event(
-    connection: asyncpg.Connection, record: ConsumerRecord, event: CloudEvent, body: str
+async def _store_events(
+    connection: asyncpg.Connection, fresh: list[tuple[ConsumerRecord, CloudEvent, str]]
 ) -> int:
     created = 0
-    for entity, organization in concerns.facts_of(event):
-        created += await _remember_fact(connection, entity, organization)
-    entities = concerns.entities_of(event)
-    known = await connection.fetchval(
-        """SELECT coalesce(array_agg(DISTINCT organization), '{}') FROM entity_organizations
-           WHERE entity = ANY($1)""",
-        entities,
-    )
-    organizations = sorted(set(known) | concerns.direct_organizations(event))
-    seq = await connection.fetchval(
+    # The batch's facts first: an event then sees the facts of the whole batch, and a
+    # fact widens only events stored by earlier batches.
+    for _, event, _ in fresh:
+        for entity, organization in concerns.facts_of(event):
+            created += await _remember_fact(connection, entity, organization)
+    entities = [concerns.entities_of(event) for _, event, _ in fresh]
+    organizations = await _organizations(connection, [event for _, event, _ in fresh], entities)
+    stored = await connection.fetch(
         """INSERT INTO events (topic, partition, "offset", id, type, subject, entities,
                                organizations, body)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING RETURNING seq""",
-        record.topic,
-        record.partition,
-        record.offset,
-        event.id,
-        event.type,
-        subject_of(event),
-        entities,
-        organizations,
-        body,
+           SELECT r.topic, r.partition, r."offset", r.id, r.type, r.subject,
+                  array(SELECT jsonb_array_elements_text(r.entities)),
+                  array(SELECT jsonb_array_elements_text(r.organizations)), r.body
+           FROM jsonb_to_recordset($1::jsonb) AS r(topic text, partition int, "offset" bigint,
+                id text, type text, subject text, entities jsonb, organizations jsonb,
+                body text)
+           ON CONFLICT DO NOTHING RETURNING seq, "offset" """,
+        orjson.dumps(
+            [
+                {
+                    "topic": record.topic,
+                    "partition": record.partition,
+                    "offset": record.offset,
+                    "id": event.id,
+                    "type": event.type,
+                    "subject": subject_of(event),
+                    "entities": named,
+                    "organizations": orgs,
+                    "body": body,
+                }
+                for (record, event, body), named, orgs in zip(
+                    fresh, entities, organizations, strict=True
+                )
+            ]
+        ).decode(),
     )
-    if seq is None:
+    if not stored:
         return created
-    return created + await _queue_deliveries(connection, seq, event.type, organizations)
+    seq_of = {row["offset"]: row["seq"] for row in stored}
+    endpoints = await _endpoints_of(connection, {org for orgs in organizations for org in orgs})
+    rows: list[tuple[UUID, int, str]] = []
+    for (record, event, _), orgs in zip(fresh, organizations, strict=True):
+        if record.offset not in seq_of:
+            continue
+        for org in orgs:
+            for endpoint_id, types in endpoints.get(org, ()):
+                if wants_type(types, event.type):
+                    rows.append((endpoint_id, seq_of[record.offset], subject_of(event)))
+    return created + await _insert_deliveries(connection, rows)
+
+
+async def _organizations(
+    connection: asyncpg.Connection, events: list[CloudEvent], entities: list[list[str]]
+) -> list[list[str]]:
+    known: dict[str, set[str]] = {}
+    for row in await connection.fetch(
+        "SELECT entity, organization FROM entity_organizations WHERE entity = ANY($1::text[])",
+        sorted({entity for named in entities for entity in named}),
+    ):
+        known.setdefault(row["entity"], set()).add(row["organization"])
+    return [
+        sorted(
+            {org for entity in named for org in known.get(entity, ())}
+            | concerns.direct_organizations(event)
+        )
+        for event, named in zip(events, entities, strict=True)
+    ]
+
+
+async def _endpoints_of(
+    connection: asyncpg.Connection, organizations: set[str], stored_at: datetime | None = None
+) -> dict[str, list[tuple[UUID, list[str]]]]:
+    """Enabled endpoints of these organizations that existed when the event was stored
+    (an endpoint receives from its creation on), by organization."""
+    found: dict[str, list[tuple[UUID, list[str]]]] = {}
+    for row in await connection.fetch(
+        """SELECT id, organization, types FROM endpoints
+           WHERE organization = ANY($1::text[]) AND enabled
+             AND created_at <= coalesce($2, now())""",
+        sorted(organizations),
+        stored_at,
+    ):
+        found.setdefault(row["organization"], []).append((row["id"], list(row["types"])))
+    return found
+
+
+async def _insert_deliveries(
+    connection: asyncpg.Connection, rows: list[tuple[UUID, int, str]]
+) -> int:
+    if not rows:
+        return 0
+    # In the given order, so that one relationship's deliveries are numbered as its
+    # events came.
+    status = await connection.execute(
+        """INSERT INTO deliveries (endpoint_id, event_seq, subject)
+           SELECT endpoint_id, event_seq, subject
+           FROM unnest($1::uuid[], $2::bigint[], $3::text[])
+                WITH ORDINALITY AS d(endpoint_id, event_seq, subject, position)
+           ORDER BY position ON CONFLICT DO NOTHING""",
+        [row[0] for row in rows],
+        [row[1] for row in rows],
+        [row[2] for row in rows],
+    )
+    return int(status.split()[-1])
 
 
 async def _queue_deliveries(
-    connection: asyncpg.Connection, seq: int, event_type: str, organizations: list[str]
+    connection: asyncpg.Connection,
+    seq: int,
+    event_type: str,
+    subject: str,
+    organization: str,
+    stored_at: datetime,
 ) -> int:
-    """One delivery per enabled endpoint of these organizations that wants this type
-    and existed when the event was stored (an endpoint receives from its creation on)."""
-    endpoints = await connection.fetch(
-        """SELECT p.id, p.types FROM endpoints p, events e
-           WHERE e.seq = $1 AND p.organization = ANY($2) AND p.enabled
-             AND p.created_at <= e.stored_at""",
-        seq,
-        organizations,
-    )
-    wanted = [row["id"] for row in endpoints if wants_type(list(row["types"]), event_type)]
-    if not wanted:
-        return 0
-    status = await connection.execute(
-        """INSERT INTO deliveries (endpoint_id, event_seq, subject)
-           SELECT endpoint, $1, e.subject FROM unnest($2::uuid[]) AS endpoint, events e
-           WHERE e.seq = $1 ON CONFLICT DO NOTHING""",
-        seq,
-        wanted,
-    )
-    return int(status.split()[-1])
+    endpoints = await _endpoints_of(connection, {organization}, stored_at)
+    rows = [
+        (endpoint_id, seq, subject)
+        for endpoint_id, types in endpoints.get(organization, ())
+        if wants_type(types, event_type)
+    ]
+    return await _insert_deliveries(connection, rows)
 
 
 async def _remember_fact(connection: asyncpg.Connection, entity: str, organization: str) -> int:
@@ -133,11 +207,13 @@ async def _remember_fact(connection: asyncpg.Connection, entity: str, organizati
     widened = await connection.fetch(
         """UPDATE events SET organizations = array_append(organizations, $2)
            WHERE entities @> ARRAY[$1::text] AND NOT organizations @> ARRAY[$2::text]
-           RETURNING seq, type""",
+           RETURNING seq, type, subject, stored_at""",
         entity,
         organization,
     )
     created = 0
     for row in sorted(widened, key=lambda row: row["seq"]):
-        created += await _queue_deliveries(connection, row["seq"], row["type"], [organization])
+        created += await _queue_deliveries(
+            connection, row["seq"], row["type"], row["subject"], organization, row["stored_at"]
+        )
     return created
