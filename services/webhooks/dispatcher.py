@@ -11,6 +11,8 @@ from uuid import UUID
 
 import asyncpg
 import httpx
+from prometheus_client import Counter as Tally
+from prometheus_client import Histogram
 
 from services.webhooks.delivery_queue import Claimed, claim, record_failure, record_successes
 from services.webhooks.retry_schedule import RetrySchedule
@@ -21,6 +23,10 @@ from shared.settings import Settings
 log = logging.getLogger(__name__)
 # httpx logs every request at INFO: one line per delivery attempt is the delivery log's job.
 logging.getLogger("httpx").setLevel(logging.WARNING)
+ATTEMPTS = Tally(
+    "webhook_attempts_total", "webhook delivery attempts, by outcome", ["outcome"]
+)
+ANSWER_SECONDS = Histogram("webhook_answer_seconds", "how long endpoints took to answer")
 LOCK = "hashtext('webhooks-dispatcher')"
 LEASE_SLACK_SECONDS = 30.0
 
@@ -141,6 +147,8 @@ class Dispatcher:
         except httpx.HTTPError as failure:
             error = f"{type(failure).__name__}: {failure}"[:500]
         latency_ms = (time.monotonic() - started) * 1000
+        ANSWER_SECONDS.observe(latency_ms / 1000)
+        ATTEMPTS.labels("delivered" if not error else "failed").inc()
         try:
             if not error and status is not None:
                 self.successes.append((delivery, status, latency_ms))
