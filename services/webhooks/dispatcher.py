@@ -15,6 +15,7 @@ from prometheus_client import Counter as Tally
 from prometheus_client import Histogram
 
 from services.webhooks.delivery_queue import Claimed, claim, record_failure, record_successes
+from services.webhooks.host_check import HostCheck
 from services.webhooks.retry_schedule import RetrySchedule
 from services.webhooks.secret_box import SecretBox
 from services.webhooks.signing import message_id, signature_header
@@ -23,9 +24,7 @@ from shared.settings import Settings
 log = logging.getLogger(__name__)
 # httpx logs every request at INFO: one line per delivery attempt is the delivery log's job.
 logging.getLogger("httpx").setLevel(logging.WARNING)
-ATTEMPTS = Tally(
-    "webhook_attempts_total", "webhook delivery attempts, by outcome", ["outcome"]
-)
+ATTEMPTS = Tally("webhook_attempts_total", "webhook delivery attempts, by outcome", ["outcome"])
 ANSWER_SECONDS = Histogram("webhook_answer_seconds", "how long endpoints took to answer")
 LOCK = "hashtext('webhooks-dispatcher')"
 LEASE_SLACK_SECONDS = 30.0
@@ -46,6 +45,7 @@ class Dispatcher:
         # A small connection pool per endpoint: one shared pool of many connections costs
         # httpcore a scan of all of them per request (most of our CPU at 200/s, profiled).
         self.clients: dict[UUID, httpx.AsyncClient] = {}
+        self.host_check = HostCheck(settings.environment == "development")
 
     def nudge(self) -> None:
         self.wake.set()
@@ -136,6 +136,8 @@ class Dispatcher:
         started = time.monotonic()
         status: int | None = None
         try:
+            if refused := await self.host_check.refusal(delivery.url):
+                raise httpx.ConnectError(refused)
             response = await asyncio.wait_for(
                 client.post(delivery.url, content=body, headers=headers),
                 self.settings.webhook_timeout_seconds,

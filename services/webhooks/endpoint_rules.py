@@ -56,6 +56,23 @@ def _address(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
         return None
 
 
+def resolved_problem(addresses: list[str], development: bool) -> str | None:
+    """Why the addresses a host resolved to must not be called, or None. Registration
+    refuses private address literals; a name is checked when it is called, since it can
+    be pointed at a private address at any time."""
+    if not addresses:
+        return "the host resolves to no address"
+    for text in addresses:
+        address = _address(text)
+        if address is None:
+            return f"the host resolves to {text!r}, not an address"
+        if development and address.is_loopback:
+            continue
+        if not address.is_global:
+            return f"the host resolves to {address}, a private or reserved address"
+    return None
+
+
 def type_problem(wanted: str) -> str | None:
     if not wanted.startswith(TYPE_PREFIX):
         return f"an event type or a prefix of one, starting {TYPE_PREFIX!r}"

@@ -2,7 +2,7 @@
 
 import pytest
 
-from services.webhooks.endpoint_rules import type_problem, url_problem, wants_type
+from services.webhooks.endpoint_rules import resolved_problem, type_problem, url_problem, wants_type
 
 
 @pytest.mark.parametrize(
@@ -54,3 +54,12 @@ def test_types_are_ours_exact_or_prefixes():
     assert not wants_type(
         ["mentoring.matching.MatchConfirmed"], "mentoring.matching.MatchConfirmed.v1"
     )
+
+
+def test_a_host_resolving_to_a_private_address_is_not_called():
+    assert resolved_problem(["93.184.216.34"], development=False) is None
+    assert resolved_problem(["93.184.216.34", "10.0.0.5"], development=False) is not None
+    assert resolved_problem(["127.0.0.1"], development=False) is not None
+    assert resolved_problem(["127.0.0.1"], development=True) is None
+    assert resolved_problem(["169.254.169.254"], development=True) is not None
+    assert resolved_problem([], development=False) is not None
