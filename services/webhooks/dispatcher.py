@@ -28,6 +28,7 @@ ATTEMPTS = Tally("webhook_attempts_total", "webhook delivery attempts, by outcom
 ANSWER_SECONDS = Histogram("webhook_answer_seconds", "how long endpoints took to answer")
 LOCK = "hashtext('webhooks-dispatcher')"
 LEASE_SLACK_SECONDS = 30.0
+ROUND_SECONDS = 0.01
 
 
 class Dispatcher:
@@ -92,10 +93,14 @@ class Dispatcher:
                 )
                 for delivery in claimed:
                     self._start(self._client_for(delivery.endpoint_id), delivery)
+            round_started = time.monotonic()
             try:
                 await asyncio.wait_for(self.wake.wait(), settings.webhook_poll_seconds)
             except TimeoutError:
                 pass
+            # At most one round per ROUND_SECONDS: under a backlog, answers arriving one
+            # by one would otherwise each cost a claim query over every unfinished row.
+            await asyncio.sleep(max(0.0, round_started + ROUND_SECONDS - time.monotonic()))
 
     async def _record_successes(self) -> None:
         answered, self.successes = self.successes, []
