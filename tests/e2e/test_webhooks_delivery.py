@@ -120,10 +120,11 @@ def test_a_hanging_receiver_does_not_delay_a_healthy_one(webhooks, receivers):
     hanging, healthy = receivers(hang=True), receivers()
     stuck, stuck_endpoint = subscribe(webhooks, hanging, "stuck")
     fine, _ = subscribe(webhooks, healthy, "fine")
-    events = []
-    for _ in range(6):  # every event its own relationship: all could be sent at once
-        events += [paused(stuck.organization), paused(fine.organization)]
-    publish(webhooks["settings"], events)
+    # The hanging receiver's events first, on one partition: stored (and due) before the
+    # healthy one's, every one its own relationship, so all could be sent at once.
+    events = [paused(stuck.organization) for _ in range(6)]
+    events += [paused(fine.organization) for _ in range(6)]
+    publish(webhooks["settings"], events, key=b"one partition")
     wanted = {event.id for event in events if event.tenant == fine.organization}
     eventually(lambda: set(healthy.delivered_ids()) == wanted, what="the healthy deliveries")
     # Meanwhile not one request to the hanging receiver has ended (each takes up to
