@@ -25,11 +25,13 @@ export INTAKE_DATABASE="${INTAKE_DATABASE:-mentoring_intake}"
 export MATCHING_DATABASE="${MATCHING_DATABASE:-mentoring_matching}"
 export SESSIONS_DATABASE="${SESSIONS_DATABASE:-mentoring_sessions}"
 export INSIGHTS_DATABASE="${INSIGHTS_DATABASE:-mentoring_insights}"
+export WEBHOOKS_DATABASE="${WEBHOOKS_DATABASE:-mentoring_webhooks}"
 
 export INTAKE_PORT="${INTAKE_PORT:-8001}"
 export MATCHING_PORT="${MATCHING_PORT:-8002}"
 export SESSIONS_PORT="${SESSIONS_PORT:-8003}"
 export INSIGHTS_PORT="${INSIGHTS_PORT:-8004}"
+export WEBHOOKS_PORT="${WEBHOOKS_PORT:-8005}"
 
 # --- only the local servers' scripts use these ----------------------------------------
 # Keep equal to <kafka.version> in deploy/kafka/pom.xml and the apache/kafka tag in

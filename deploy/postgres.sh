@@ -14,7 +14,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 PG_DATA="$DATA_DIR/postgres"
 LOG_DIR="$DATA_DIR/logs"
 PG_LOG="$LOG_DIR/postgres.log"
-DATABASES=("$INTAKE_DATABASE" "$MATCHING_DATABASE" "$SESSIONS_DATABASE" "$INSIGHTS_DATABASE")
+DATABASES=("$INTAKE_DATABASE" "$MATCHING_DATABASE" "$SESSIONS_DATABASE" "$INSIGHTS_DATABASE" "$WEBHOOKS_DATABASE")
 
 # The cluster's own major version first: after an upgrade installs a newer PostgreSQL, the
 # old binaries must still be the ones that open this data directory.

@@ -1,18 +1,18 @@
 #!/usr/bin/env bash
-# The whole local stack: PostgreSQL, Kafka and the four services as plain processes.
+# The whole local stack: PostgreSQL, Kafka and the five services as plain processes.
 #
 #   deploy/stack.sh up       postgres.sh start, kafka.sh start, then for each service its
 #                            database's migrations (python -m shared.migrate) and uvicorn on
 #                            127.0.0.1, waiting for its /healthz; harmless to repeat
 #   deploy/stack.sh down     stop the services, then Kafka, then PostgreSQL
-#   deploy/stack.sh status   report each; exit 0 only when all six are up
+#   deploy/stack.sh status   report each; exit 0 only when all seven are up
 #
 # Service logs: .data/logs/<name>.log; pid files: .data/run/<name>.pid.
 set -euo pipefail
 # shellcheck source=deploy/env.sh
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 
-SERVICES=(intake matching sessions insights)
+SERVICES=(intake matching sessions insights webhooks)
 RUN_DIR="$DATA_DIR/run"
 LOG_DIR="$DATA_DIR/logs"
 PYTHON="$REPO_DIR/.venv/bin/python"
@@ -102,7 +102,7 @@ up() {
   bash "$DEPLOY_DIR/kafka.sh" start
   for name in "${SERVICES[@]}"; do start_service "$name"; done
   echo
-  echo "PostgreSQL  127.0.0.1:$POSTGRES_PORT  user $POSTGRES_USER, databases $INTAKE_DATABASE $MATCHING_DATABASE $SESSIONS_DATABASE $INSIGHTS_DATABASE"
+  echo "PostgreSQL  127.0.0.1:$POSTGRES_PORT  user $POSTGRES_USER, databases $INTAKE_DATABASE $MATCHING_DATABASE $SESSIONS_DATABASE $INSIGHTS_DATABASE $WEBHOOKS_DATABASE"
   echo "Kafka       $KAFKA_BOOTSTRAP_SERVERS  (Apache Kafka $KAFKA_VERSION, KRaft)"
   for name in "${SERVICES[@]}"; do
     printf '%-11s http://127.0.0.1:%s  (OpenAPI at /docs and /openapi.json)\n' "$name" "$(port_of "$name")"

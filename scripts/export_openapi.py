@@ -10,9 +10,13 @@ from pathlib import Path
 from services.intake.main import create_app as intake_app
 from services.matching.main import create_app as matching_app
 from services.sessions.main import create_app as sessions_app
+from services.webhooks.main import create_app as webhooks_app
 
 OPENAPI_DIR = Path(__file__).resolve().parent.parent / "docs" / "openapi"
-APPS = {"intake": intake_app, "matching": matching_app, "sessions": sessions_app}
+APPS = {
+    "intake": intake_app, "matching": matching_app, "sessions": sessions_app,
+    "webhooks": webhooks_app,
+}
 
 
 def rendered_documents() -> dict[str, str]:

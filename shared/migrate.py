@@ -16,7 +16,7 @@ from yoyo import get_backend, read_migrations
 from shared.schema_version import migration_folders
 from shared.settings import Settings
 
-SERVICES = ("intake", "matching", "sessions", "insights")
+SERVICES = ("intake", "matching", "sessions", "insights", "webhooks")
 LOCK_TIMEOUT_SECONDS = 60
 
 log = logging.getLogger(__name__)

@@ -38,6 +38,7 @@ class Settings(BaseSettings):
     matching_database: str = Field("mentoring_matching", description="MATCHING_DATABASE")
     sessions_database: str = Field("mentoring_sessions", description="SESSIONS_DATABASE")
     insights_database: str = Field("mentoring_insights", description="INSIGHTS_DATABASE")
+    webhooks_database: str = Field("mentoring_webhooks", description="WEBHOOKS_DATABASE")
 
     # AES key (base64, 16/24/32 bytes) encrypting every stored event at rest.
     cipher_key: SecretStr = Field(
@@ -65,6 +66,19 @@ class Settings(BaseSettings):
     stream_client_queue: int = Field(1000, ge=1, description="STREAM_CLIENT_QUEUE, events a client may lag")
     # Where spans go (OTLP over HTTP, e.g. http://otel-collector:4318); unset: none recorded.
     otel_exporter_otlp_endpoint: str | None = Field(None, description="OTEL_EXPORTER_OTLP_ENDPOINT")
+    # Webhooks (services/webhooks): the wait before each retry, in seconds (jittered); a
+    # delivery still failing after the last one gives up, and so does its endpoint.
+    # The default spreads eight retries over about 24 hours.
+    webhook_retry_schedule: str = Field(
+        "10,60,300,1800,7200,18000,36000,21600", pattern=r"^\d+(\.\d+)?(,\d+(\.\d+)?)*$",
+        description="WEBHOOK_RETRY_SCHEDULE, seconds before each retry")
+    webhook_timeout_seconds: float = Field(10.0, gt=0, description="WEBHOOK_TIMEOUT_SECONDS")
+    webhook_concurrency: int = Field(64, ge=1, description="WEBHOOK_CONCURRENCY, requests in flight")
+    webhook_endpoint_concurrency: int = Field(
+        4, ge=1, description="WEBHOOK_ENDPOINT_CONCURRENCY, requests in flight to one endpoint")
+    webhook_poll_seconds: float = Field(1.0, gt=0, description="WEBHOOK_POLL_SECONDS, retries due")
+    webhook_secret_overlap_hours: float = Field(
+        24.0, ge=0, description="WEBHOOK_SECRET_OVERLAP_HOURS, a rotated secret keeps signing")
     log_level: str = Field("INFO", description="LOG_LEVEL")
     request_log: bool = Field(True, description="REQUEST_LOG, one JSON line per request")
     clock_offset_seconds: float = Field(0.0, description="CLOCK_OFFSET_SECONDS, for testing deadlines only")

@@ -8,7 +8,8 @@ set -euo pipefail
 for db in "${INTAKE_DATABASE:-mentoring_intake}" \
           "${MATCHING_DATABASE:-mentoring_matching}" \
           "${SESSIONS_DATABASE:-mentoring_sessions}" \
-          "${INSIGHTS_DATABASE:-mentoring_insights}"; do
+          "${INSIGHTS_DATABASE:-mentoring_insights}" \
+          "${WEBHOOKS_DATABASE:-mentoring_webhooks}"; do
   psql -v ON_ERROR_STOP=1 -X -q --username "$POSTGRES_USER" --dbname postgres -v db="$db" <<'SQL'
 SELECT format('CREATE DATABASE %I', :'db')
  WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = :'db') \gexec

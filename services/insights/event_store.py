@@ -8,7 +8,7 @@ from aiokafka import ConsumerRecord
 from shared.contracts import intake, matching, sessions  # noqa: F401  (registers every public contract)
 from shared.envelope import CloudEvent, UndecodableMessage, decode
 from shared.parking import park
-from services.insights import concerns
+from shared import public_concerns as concerns
 from services.insights.stored_event import StoredEvent
 
 FOLLOWER = "ingest"

@@ -19,6 +19,8 @@ REPO = Path(__file__).resolve().parents[2]
 SERVICES = ("intake", "matching", "sessions")
 # Insights reads the other three's public topics; tests that need it start it themselves.
 INSIGHTS = "insights"
+# Webhooks likewise: its own process on the public topics (services/webhooks).
+WEBHOOKS = "webhooks"
 
 
 def free_port() -> int:
@@ -107,6 +109,7 @@ def service_env(settings: Settings, databases: dict[str, str], topic_suffix: str
         MATCHING_DATABASE=databases["matching"],
         SESSIONS_DATABASE=databases["sessions"],
         **({"INSIGHTS_DATABASE": databases["insights"]} if "insights" in databases else {}),
+        **({"WEBHOOKS_DATABASE": databases["webhooks"]} if "webhooks" in databases else {}),
         RELAY_POLL_SECONDS="0.5",
         TIMER_POLL_SECONDS="0.5",
         PYTHONUNBUFFERED="1",
@@ -135,3 +138,22 @@ def insights_process(settings: Settings, databases: dict[str, str], log_dir: Pat
     """Insights as its own process (not started): databases must name an "insights" one."""
     env = {**service_env(settings, databases), **(extra_env or {})}
     return ServiceProcess(INSIGHTS, free_port(), env, log_dir / "insights.log", factory=factory)
+
+
+def webhooks_process(settings: Settings, database: str, log_dir: Path,
+                     extra_env: dict[str, str] | None = None) -> ServiceProcess:
+    """Webhooks as its own process (not started) on its database; it needs none of the
+    other services' databases, only their topics."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith("PYTEST")}
+    env.update(
+        KAFKA_BOOTSTRAP_SERVERS=settings.kafka_bootstrap_servers,
+        POSTGRES_HOST=settings.postgres_host,
+        POSTGRES_PORT=str(settings.postgres_port),
+        POSTGRES_USER=settings.postgres_user,
+        POSTGRES_PASSWORD=settings.postgres_password.get_secret_value(),
+        WEBHOOKS_DATABASE=database,
+        TOPIC_NAMESPACE=settings.topic_namespace,
+        PYTHONUNBUFFERED="1",
+        **(extra_env or {}),
+    )
+    return ServiceProcess(WEBHOOKS, free_port(), env, log_dir / "webhooks.log")

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Request
 from shared.http.problems import Problem
 from services.insights.api.access import Reader, Runtime, scoped_organization
 from services.insights.api.query_checks import invalid, only_known_parameters, rfc_3339
-from services.insights.concerns import program as program_entity
+from shared.public_concerns import program as program_entity
 from services.insights.health_book import replayed
 
 router = APIRouter(prefix="/v1", tags=["health"])

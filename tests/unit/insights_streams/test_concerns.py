@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 from uuid import uuid4
 
 from shared.envelope import CloudEvent
-from services.insights.concerns import direct_organizations, entities_of, facts_of
+from shared.public_concerns import direct_organizations, entities_of, facts_of
 
 
 def envelope(kind: str, data: dict, tenant: str, program=None, relationship=None) -> CloudEvent:
@@ -55,3 +55,25 @@ def test_a_started_relationship_belongs_to_every_partys_organization():
                      "organization_id": "globex"}]}, "acme", program, relationship)
     assert {organization for _, organization in facts_of(started)} == {"acme", "globex"}
     assert len([e for e in entities_of(started) if e.startswith("person:")]) == 2
+
+
+def test_a_group_request_concerns_every_mentee_it_names():
+    request, program, mentee = (str(uuid4()) for _ in range(3))
+    others = sorted(str(uuid4()) for _ in range(2))
+    requested = envelope("intake.MentorshipRequested", {
+        "request_id": request, "program_id": program, "organization_id": "acme",
+        "mentee_id": mentee, "co_mentee_ids": others}, "acme", program, request)
+    assert entities_of(requested) == sorted(
+        [f"person:{mentee}", f"relationship:{request}", *(f"person:{o}" for o in others)])
+
+
+def test_a_group_confirmation_ties_the_relationship_to_each_members_organization():
+    request, program, mentee, mentor, member = (str(uuid4()) for _ in range(5))
+    confirmed = envelope("matching.MatchConfirmed", {
+        "request_id": request, "program_id": program, "organization_id": "acme",
+        "mentor_organization_id": "globex", "mentee_id": mentee, "mentor_id": mentor,
+        "co_mentees": [{"participant_id": member, "organization_id": "initech"}]},
+        "acme", program, request)
+    assert f"person:{member}" in entities_of(confirmed)
+    assert sorted(facts_of(confirmed)) == [(f"relationship:{request}", org)
+                                           for org in ("acme", "globex", "initech")]

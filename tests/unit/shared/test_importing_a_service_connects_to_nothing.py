@@ -10,7 +10,7 @@ import pytest
 from tests.support.processes import REPO
 
 
-@pytest.mark.parametrize("service", ["intake", "matching", "sessions"])
+@pytest.mark.parametrize("service", ["intake", "matching", "sessions", "webhooks"])
 def test_a_service_module_imports_with_the_database_unreachable(service):
     # Port 1 on loopback refuses at once; with an app built at import this raised or hung.
     env = {**os.environ, "POSTGRES_PORT": "1", "KAFKA_BOOTSTRAP_SERVERS": "127.0.0.1:1"}

@@ -1,7 +1,9 @@
 """What a public event is about, and which organizations that makes it visible to.
 
-Pure: no I/O. An event concerns the people, the request (= relationship) and, for an
-event about a program itself, the program it names. It is visible to organization X
+Pure: no I/O. Shared by the read-side services that scope public events to tenants
+(insights' streams, webhooks' deliveries), so that both mean the same by "concerns".
+An event concerns the people, the request (= relationship) and, for an event about a
+program itself, the program it names. It is visible to organization X
 when one of those belongs to X. A program alone is not enough for events about people
 or relationships: a program shared by two organizations would otherwise show each
 one the other's people.
@@ -12,7 +14,9 @@ from typing import Any
 
 from shared.envelope import CloudEvent
 
-# Fields of the public payloads that name a person (shared/contracts/*).
+# Fields of the public payloads that name a person (shared/contracts/*); a group's
+# request and proposal name its other mentees in the list `co_mentee_ids`, a group's
+# confirmation in `co_mentees` (with their organizations).
 PERSON_FIELDS = (
     "participant_id",
     "mentee_id",
@@ -41,10 +45,11 @@ def program(program_id: Any) -> str:
 def entities_of(event: CloudEvent) -> list[str]:
     data = event.data
     found = {person(data[name]) for name in PERSON_FIELDS if data.get(name)}
+    found |= {person(member) for member in data.get("co_mentee_ids") or []}
     found |= {
-        person(party["participant_id"])
-        for party in data.get("parties") or []
-        if "participant_id" in party
+        person(member["participant_id"])
+        for member in [*(data.get("parties") or []), *(data.get("co_mentees") or [])]
+        if "participant_id" in member
     }
     found |= {relationship(data[name]) for name in RELATIONSHIP_FIELDS if data.get(name)}
     if event.relationship:
@@ -65,7 +70,8 @@ def facts_of(event: CloudEvent) -> Iterator[tuple[str, str]]:
     elif kind == "MentorshipRequested":
         yield relationship(data["request_id"]), data["organization_id"]
     elif kind == "MatchConfirmed":
-        for organization in (data["organization_id"], data.get("mentor_organization_id")):
+        members = [member.get("organization_id") for member in data.get("co_mentees") or []]
+        for organization in (data["organization_id"], data.get("mentor_organization_id"), *members):
             if organization:
                 yield relationship(data["request_id"]), organization
     elif kind == "RelationshipStarted":
