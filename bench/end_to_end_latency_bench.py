@@ -114,6 +114,22 @@ async def fill_waiting_program(partner: Partner, waiting: int) -> None:
     await partner.in_parallel([lambda body=body: partner.post("/v1/requests", body) for body in bodies])
 
 
+async def matchmaker_tried(settings: Settings, matching_url: str, count: int, timeout: float = 600) -> None:
+    """Until matching has tried each waiting request once (its timer items fired): the
+    measurement is of a program in use with a backlog, not of the backlog's first pass."""
+    headers = {"authorization": f"Bearer {token(settings, 'ops', 'operator')}"}
+    deadline = time.monotonic() + timeout
+    async with httpx.AsyncClient(timeout=10, headers=headers) as client:
+        while time.monotonic() < deadline:
+            text = (await client.get(f"{matching_url}/metrics")).text
+            fired = sum(float(line.rsplit(" ", 1)[1]) for line in text.splitlines()
+                        if line.startswith("timer_items_total{") and 'timer="matchmaker"' in line)
+            if fired >= count:
+                return
+            await asyncio.sleep(1)
+    raise RuntimeError("the matchmaker did not get through the waiting requests")
+
+
 async def wait_for_followers(urls: list[str], timeout: float = 300) -> None:
     deadline = time.monotonic() + timeout
     async with httpx.AsyncClient(timeout=10) as client:
@@ -218,6 +234,7 @@ async def run(options: argparse.Namespace) -> None:
             urls = [service.url for service in services.values()]
             partner = Partner(settings, services["intake"].url)
             await fill_waiting_program(partner, options.waiting)
+            await matchmaker_tried(settings, services["matching"].url, options.waiting)
             program_id = await partner.program("Measured")
             await partner.enrol(program_id, "mentor", math.ceil(needed / MENTOR_CAPACITY), MENTOR_CAPACITY)
             mentees = await partner.enrol(program_id, "mentee", math.ceil(needed / SLOTS), SLOTS)
