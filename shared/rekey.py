@@ -56,7 +56,7 @@ async def rekey(settings: Settings, service: str) -> Rekeyed:
         async with pool.acquire() as connection:
             events = await reseal_table(connection, f"{service}_events", ring)
             snapshots = await reseal_table(connection, f"{service}_snapshots", ring)
-        data_keys = await Vault(pool, ring).rewrap()
+        data_keys = await Vault(pool, settings.vault_ring()).rewrap()
     finally:
         await pool.close()
     return Rekeyed(events, snapshots, data_keys)

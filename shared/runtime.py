@@ -92,7 +92,7 @@ class ServiceRuntime(Generic[App]):
         )
         # The tables are the deploy's migrations' (shared/migrate.py); the service only checks.
         await require_migrated(self.pool, self.app.service, database)
-        self.vault = Vault(self.pool, settings.key_ring())
+        self.vault = Vault(self.pool, settings.vault_ring())
         options = {"batch_size": settings.relay_batch_size, "poll_seconds": settings.relay_poll_seconds}
         self.projector = Projector(self.app, self.pool, self.to_document, **options)
         self._supervise("projector", self.projector.run)

@@ -11,6 +11,7 @@ from shared.key_ring import KeyRing
 
 DEVELOPMENT_SECRETS = {
     "cipher_key": "bG9jYWwtZGV2LW9ubHkta2V5LTMyLWJ5dGVzLWxvbmc=",
+    "vault_key": "bG9jYWwtZGV2LW9ubHktdmF1bHQta2V5LTMyYnl0ZXM=",
     "jwt_secret": "local-dev-only-jwt-secret-change-me-please",
     "postgres_password": "mentoring",
 }
@@ -46,6 +47,10 @@ class Settings(BaseSettings):
     )
     # Comma-separated base64 keys that no longer seal but still open (key rotation: shared/key_ring.py).
     cipher_keys_retired: SecretStr = Field(SecretStr(""), description="CIPHER_KEYS_RETIRED")
+    # A key of its own for the per-person data keys (crypto-shredding, shared/vault.py), so
+    # that the store's key and the key wrapping people's keys rotate and leak apart.
+    vault_key: SecretStr = Field(SecretStr(DEVELOPMENT_SECRETS["vault_key"]), description="VAULT_KEY")
+    vault_keys_retired: SecretStr = Field(SecretStr(""), description="VAULT_KEYS_RETIRED")
     jwt_secret: SecretStr = Field(SecretStr(DEVELOPMENT_SECRETS["jwt_secret"]), description="JWT_SECRET")
     jwt_audience: str = Field("mentoring-api", description="JWT_AUDIENCE")
     jwt_issuer: str = Field("mentoring-operator", description="JWT_ISSUER")
@@ -99,6 +104,14 @@ class Settings(BaseSettings):
 
     def topic_for(self, service: str) -> str:
         return f"{self.topic_namespace}.{service}.v1"
+
+    def vault_ring(self) -> KeyRing:
+        """VAULT_KEY wraps; its retired keys and the store's keys still open: data keys wrapped
+        before the vault had a key of its own (under CIPHER_KEY) open until re-wrapped
+        (python -m shared.rekey)."""
+        retired = [*self.vault_keys_retired.get_secret_value().split(","), self.cipher_key.get_secret_value(),
+                   *self.cipher_keys_retired.get_secret_value().split(",")]
+        return KeyRing(self.vault_key.get_secret_value(), [key for key in retired if key.strip()])
 
     def key_ring(self) -> "KeyRing":
         return KeyRing.from_texts(self.cipher_key.get_secret_value(), self.cipher_keys_retired.get_secret_value())

@@ -90,7 +90,7 @@ def open_with_sessions_key(stack, person: UUID, sealed: str) -> str:
         pool = await asyncpg.create_pool(settings.postgres_dsn(stack["databases"]["sessions"]), min_size=1,
                                          max_size=1, init=use_standard_uuids)
         try:
-            return await Vault(pool, settings.cipher_key.get_secret_value()).open(person, sealed)
+            return await Vault(pool, settings.vault_ring()).open(person, sealed)
         finally:
             await pool.close()
 

@@ -18,6 +18,7 @@ from tests.support.servers import create_database_sync, drop_database_sync
 pytestmark = pytest.mark.integration
 
 NEW_KEY = base64.b64encode(os.urandom(32)).decode()
+NEW_VAULT_KEY = base64.b64encode(os.urandom(32)).decode()
 
 
 def enrol(client, settings):
@@ -43,9 +44,12 @@ def test_a_rotated_key_reads_the_old_store_and_rekey_lets_the_old_key_go(server_
     database = f"rotation_{uuid4().hex[:10]}"
     create_database_sync(server_settings, database)
     old = server_settings
-    rotated = old.model_copy(update={"cipher_key": type(old.cipher_key)(NEW_KEY),
-                                     "cipher_keys_retired": type(old.cipher_key)(old.cipher_key.get_secret_value())})
-    only_new = rotated.model_copy(update={"cipher_keys_retired": type(old.cipher_key)("")})
+    secret = type(old.cipher_key)
+    # Both keys rotate: the store's and the one wrapping people's data keys.
+    rotated = old.model_copy(update={
+        "cipher_key": secret(NEW_KEY), "cipher_keys_retired": secret(old.cipher_key.get_secret_value()),
+        "vault_key": secret(NEW_VAULT_KEY), "vault_keys_retired": secret(old.vault_key.get_secret_value())})
+    only_new = rotated.model_copy(update={"cipher_keys_retired": secret(""), "vault_keys_retired": secret("")})
     try:
         with service_client(old, "intake", build, database=database) as (client, settings):
             participant_id, partner = enrol(client, settings)

@@ -108,7 +108,7 @@ def with_sessions_vault(settings, use):  # noqa: ANN001, ANN201
         pool = await asyncpg.create_pool(settings.postgres_dsn(settings.sessions_database), min_size=1,
                                          max_size=1, init=use_standard_uuids)
         try:
-            return await use(Vault(pool, settings.cipher_key.get_secret_value()))
+            return await use(Vault(pool, settings.vault_ring()))
         finally:
             await pool.close()
 

@@ -47,3 +47,19 @@ def test_associated_data_binds_a_sealed_text_to_its_subject():
 def test_a_key_of_the_wrong_size_is_refused_at_start():
     with pytest.raises(ValueError, match="16, 24 or 32"):
         KeyRing(base64.b64encode(b"short").decode())
+
+
+def test_a_data_key_wrapped_under_the_store_key_before_the_vault_had_its_own_still_opens():
+    import uuid
+
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    from shared.settings import Settings
+    from shared.vault import Vault
+
+    settings = Settings()
+    person, data_key, nonce = uuid.uuid4(), os.urandom(32), os.urandom(12)
+    # As the vault stored it then: nonce, then the key sealed under CIPHER_KEY, tag at the end.
+    wrapped = nonce + AESGCM(base64.b64decode(settings.cipher_key.get_secret_value())).encrypt(
+        nonce, data_key, person.bytes)
+    assert Vault(None, settings.vault_ring())._unseal(wrapped, person) == data_key

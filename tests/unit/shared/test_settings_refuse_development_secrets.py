@@ -6,7 +6,7 @@ from pydantic import ValidationError
 from shared.settings import Settings
 
 OWN = {"cipher_key": "c2VjcmV0LWtleS1vZi1vdXItb3duLTMyLWJ5dGVzISE=", "jwt_secret": "a-secret-of-our-own",
-       "postgres_password": "another-secret"}
+       "postgres_password": "another-secret", "vault_key": "dmF1bHQta2V5LW9mLW91ci1vd24tMzItYnl0ZXMhISE="}
 
 
 @pytest.mark.parametrize("left_default", sorted(OWN))
@@ -27,3 +27,11 @@ def test_in_development_the_built_in_secrets_still_work():
 def test_min_insync_replicas_cannot_exceed_the_replication_factor():
     with pytest.raises(ValidationError, match="MIN_INSYNC"):
         Settings(topic_replication_factor=1, topic_min_insync_replicas=2)
+
+
+def test_the_store_and_the_per_person_keys_have_keys_of_their_own():
+    settings = Settings()
+    assert settings.vault_key.get_secret_value() != settings.cipher_key.get_secret_value()
+    ring = settings.vault_ring()
+    assert ring.current != settings.key_ring().current
+    assert settings.key_ring().current in ring.keys.values(), "keys wrapped under the store's key still open"
