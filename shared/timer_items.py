@@ -10,6 +10,7 @@ from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
 
 import asyncpg
+from eventsourcing.persistence import IntegrityError
 
 from shared.errors import DomainError
 from shared.metrics import RECORDS_PARKED, TIMER_ITEMS
@@ -49,6 +50,10 @@ async def _fire(pool: asyncpg.Pool, service: str, timer: str, follower: str, ite
         await act(item)
     except DomainError as refused:  # another replica got there first, or it is no longer due
         log.info("timer skipped", extra={"timer": timer, "item": address(item), "reason": refused.detail})
+        TIMER_ITEMS.labels(service, timer, "skipped").inc()
+        return False
+    except IntegrityError:  # another writer (a replica, the other timer) saved that version first
+        log.info("timer skipped", extra={"timer": timer, "item": address(item), "reason": "written meanwhile"})
         TIMER_ITEMS.labels(service, timer, "skipped").inc()
         return False
     except Exception as error:

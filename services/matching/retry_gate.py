@@ -26,5 +26,11 @@ class RetryGate:
     def never_tried(self, awaiting: list[AwaitingRequest]) -> list[AwaitingRequest]:
         return [request for request in awaiting if request.request_id not in self._tried_against]
 
+    def retries(self, awaiting: list[AwaitingRequest]) -> list[AwaitingRequest]:
+        """Worth trying again, leaving out the new ones (version 1, not tried here): the
+        new-request timer takes those, and the two never try one request at once."""
+        return [request for request in self.worth_trying(awaiting)
+                if request.request_id in self._tried_against or request.pool_stamp[0] > 1]
+
     def tried(self, request: AwaitingRequest) -> None:
         self._tried_against[request.request_id] = request.pool_stamp

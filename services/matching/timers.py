@@ -2,8 +2,6 @@
 so nothing is lost across restarts and every firing shows in the history."""
 
 import logging
-import math
-import time
 from typing import Any
 from uuid import UUID
 
@@ -24,24 +22,13 @@ def matching_timers(runtime: ServiceRuntime[MatchingApplication], every_seconds:
     app = runtime.app
 
     gate = RetryGate()
-    last_full_tick = [-math.inf]
 
-    async def propose_for_awaiting_requests() -> int:
-        mentors_by_program: dict[UUID, list[Any]] = {}
-        now = clock.now()
-        # A woken tick between polls takes only requests never tried: with thousands
-        # waiting for a mentor, every confirmation or ending changes a seat, and retrying
-        # them all on every wake would cost a whole-pool pass per new request.
-        full = time.monotonic() - last_full_tick[0] >= every_seconds
-        awaiting = await pool_queries.awaiting_requests(runtime.pool, now, only_new=not full)
-        if full:
-            last_full_tick[0] = time.monotonic()
-            due = gate.worth_trying(awaiting)
-        else:
-            due = gate.never_tried(awaiting)
+    async def propose_for(due: list[pool_queries.AwaitingRequest], timer: str) -> int:
         if not due:
             return 0
+        now = clock.now()
         managers = await pool_queries.reporting_lines(runtime.pool)
+        mentors_by_program: dict[UUID, list[Any]] = {}
 
         async def propose(awaiting: pool_queries.AwaitingRequest) -> None:
             program_id = awaiting.program_id
@@ -53,9 +40,21 @@ def matching_timers(runtime: ServiceRuntime[MatchingApplication], every_seconds:
         # Each proposal changes only its own request and the proposal it creates (seats are
         # taken on confirmation), so several at once never contend; most of a proposal's
         # time is spent waiting on PostgreSQL.
-        return await for_each_due(runtime.pool, app.service, "matchmaker", due, propose,
+        return await for_each_due(runtime.pool, app.service, timer, due, propose,
                                   address=lambda awaiting: str(awaiting.request_id),
                                   concurrency=PROPOSALS_AT_ONCE)
+
+    async def propose_for_new_requests() -> int:
+        # Woken as each new request is projected; only requests never tried, so that a new
+        # one never waits behind a pass over the requests already waiting for a mentor.
+        awaiting = await pool_queries.awaiting_requests(runtime.pool, clock.now(), only_new=True)
+        return await propose_for(gate.never_tried(awaiting), "matchmaker")
+
+    async def retry_waiting_requests() -> int:
+        # On the poll, beside the new ones: the waiting requests whose pool changed (a seat
+        # freed, a mentor enrolled) or whose wait is over, and after a restart each once.
+        awaiting = await pool_queries.awaiting_requests(runtime.pool, clock.now())
+        return await propose_for(gate.retries(awaiting), "matchmaker-retries")
 
     async def expire_proposals() -> int:
         now = clock.now()
@@ -81,8 +80,9 @@ def matching_timers(runtime: ServiceRuntime[MatchingApplication], every_seconds:
                                   lambda ident: run_blocking(app.cancel, ident, reason))
 
     return [
-        # A new request is tried as soon as it is projected; the rest on the poll.
-        TimerSpec("matchmaker", propose_for_awaiting_requests, every_seconds, woken_by=frozenset({"request"})),
+        # A new request is tried as soon as it is projected; the waiting ones on the poll.
+        TimerSpec("matchmaker", propose_for_new_requests, every_seconds, woken_by=frozenset({"request"})),
+        TimerSpec("matchmaker-retries", retry_waiting_requests, every_seconds),
         TimerSpec("deadlines", reminders_then_expiry, every_seconds),
         TimerSpec("absent-people", cancel_for_absent_people, every_seconds),
     ]
