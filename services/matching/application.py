@@ -46,7 +46,17 @@ class MatchingApplication(ServiceApplication):
         """Proposes the best allowed mentor. When none fits, the request waits for the pool
         to change if time can mend why, until its program's waiting time ends; else it ends.
         `managers`: the reporting lines the partners declared, across the whole pool."""
+        return self.try_request(request_id, mentors, at, managers)[0]
+
+    def try_request(self, request_id: UUID, mentors: list[Candidate], at: datetime,
+                    managers: Managers | None = None) -> tuple[MatchProposal | None, int]:
+        """propose_next, and the request's version after the try: the matchmaker remembers
+        it, so that the try's own save (the request now waits) is not taken for a change."""
         request = load_sync(self, request_id, MatchRequest, "request")
+        return self._propose_next(request, mentors, at, managers), request.version
+
+    def _propose_next(self, request: MatchRequest, mentors: list[Candidate], at: datetime,
+                      managers: Managers | None) -> MatchProposal | None:
         if request.status != "awaiting":
             return None
         program = load_sync(self, request.program_id, ProgramPolicy, "program")

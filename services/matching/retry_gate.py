@@ -32,5 +32,7 @@ class RetryGate:
         return [request for request in self.worth_trying(awaiting)
                 if request.request_id in self._tried_against or request.pool_stamp[0] > 1]
 
-    def tried(self, request: AwaitingRequest) -> None:
-        self._tried_against[request.request_id] = request.pool_stamp
+    def tried(self, request: AwaitingRequest, version_after: int | None = None) -> None:
+        """`version_after`: the request's version once tried (a first wait saves an event)."""
+        version = request.pool_stamp[0] if version_after is None else version_after
+        self._tried_against[request.request_id] = (version, request.pool_stamp[1])

@@ -34,8 +34,9 @@ def matching_timers(runtime: ServiceRuntime[MatchingApplication], every_seconds:
             program_id = awaiting.program_id
             if program_id not in mentors_by_program:
                 mentors_by_program[program_id] = await pool_queries.mentors_of(runtime.pool, program_id)
-            await run_blocking(app.propose_next, awaiting.request_id, mentors_by_program[program_id], now, managers)
-            gate.tried(awaiting)
+            _, version = await run_blocking(app.try_request, awaiting.request_id, mentors_by_program[program_id],
+                                            now, managers)
+            gate.tried(awaiting, version)
 
         # Each proposal changes only its own request and the proposal it creates (seats are
         # taken on confirmation), so several at once never contend; most of a proposal's

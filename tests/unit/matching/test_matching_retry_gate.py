@@ -42,3 +42,19 @@ def test_a_request_that_left_the_waiting_list_is_forgotten():
     gate.tried(request)
     gate.worth_trying([])
     assert gate.worth_trying([request]) == [request]
+
+
+def test_the_tries_own_save_is_not_taken_for_a_change():
+    """A first wait saves an event (version 1 -> 2): the next pass must not try it again."""
+    gate, request = RetryGate(), awaiting(stamp=(1, 10))
+    gate.tried(request, version_after=2)
+    assert gate.worth_trying([awaiting(request.request_id, stamp=(2, 10))]) == []
+
+
+def test_retries_leave_new_requests_to_the_new_request_timer():
+    gate = RetryGate()
+    new, waiting_since_before_a_restart, tried = awaiting(), awaiting(stamp=(2, 10)), awaiting(stamp=(2, 10))
+    gate.tried(tried)
+    changed = awaiting(tried.request_id, stamp=(2, 11))
+    assert gate.retries([new, waiting_since_before_a_restart, changed]) == [waiting_since_before_a_restart, changed]
+    assert gate.never_tried([new, waiting_since_before_a_restart, changed]) == [new, waiting_since_before_a_restart]
