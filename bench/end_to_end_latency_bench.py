@@ -130,6 +130,19 @@ async def matchmaker_tried(settings: Settings, matching_url: str, count: int, ti
     raise RuntimeError("the matchmaker did not get through the waiting requests")
 
 
+async def known_to_matching(settings: Settings, matching_url: str, people: list[tuple[str, str]],
+                            timeout: float = 600) -> None:
+    headers = {"authorization": f"Bearer {token(settings, 'ops', 'operator')}"}
+    deadline = time.monotonic() + timeout
+    async with httpx.AsyncClient(timeout=10, headers=headers) as client:
+        for person, role in people:
+            while (await client.get(f"{matching_url}/v1/mentors/{person}/capacity",
+                                    params={"role": role})).status_code != 200:
+                if time.monotonic() > deadline:
+                    raise RuntimeError("matching did not learn of the enrolments")
+                await asyncio.sleep(0.5)
+
+
 async def wait_for_followers(urls: list[str], timeout: float = 300) -> None:
     deadline = time.monotonic() + timeout
     async with httpx.AsyncClient(timeout=10) as client:
@@ -236,9 +249,13 @@ async def run(options: argparse.Namespace) -> None:
             await fill_waiting_program(partner, options.waiting)
             await matchmaker_tried(settings, services["matching"].url, options.waiting)
             program_id = await partner.program("Measured")
-            await partner.enrol(program_id, "mentor", math.ceil(needed / MENTOR_CAPACITY), MENTOR_CAPACITY)
+            mentors = await partner.enrol(program_id, "mentor", math.ceil(needed / MENTOR_CAPACITY), MENTOR_CAPACITY)
             mentees = await partner.enrol(program_id, "mentee", math.ceil(needed / SLOTS), SLOTS)
             await wait_for_followers(urls)
+            # Matching's consumer applies enrolments one by one: the measurement starts once it
+            # knows the last mentor and the last mentee, not with enrolments still queued.
+            await known_to_matching(settings, services["matching"].url, [(mentors[-1], "mentor"),
+                                                                         (mentees[-1], "mentee")])
             print(f"{options.waiting} requests waiting in another program; deployed polling {DEPLOYED_POLLING}")
             for rate in options.rates:
                 used = math.ceil(rate * options.seconds / SLOTS)
