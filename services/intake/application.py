@@ -6,7 +6,7 @@ from typing import Any
 from uuid import UUID
 
 from shared.eventstore import ServiceApplication
-from shared.store_access import load_sync, save_sync
+from shared.store_access import find_sync, load_sync, save_sync
 from services.intake.domain.enrolment_rules import check_can_enrol
 from services.intake.domain.mentorship_request import MentorshipRequest
 from services.intake.domain.participant import Participant
@@ -19,13 +19,21 @@ class IntakeApplication(ServiceApplication):
     name = "intake"
     snapshotting_intervals = {Participant: 50, Program: 50, MentorshipRequest: 50}
 
+    # A create whose id is derived from its Idempotency-Key (shared/http/aggregates.py) and
+    # finds that id taken was saved by an earlier try whose answer was lost (the process died
+    # between the commit and the idempotency record): it answers with what that try made.
+
     def open_program(self, program_id: UUID, settings: dict[str, Any]) -> Program:
+        if (made := find_sync(self, program_id, Program)) is not None:
+            return made
         program = Program(id=program_id, settings=settings)
         save_sync(self, program)
         return program
 
     def enrol(self, participant_id: UUID, program_id: UUID, organization_id: str, profile: dict[str, Any],
               consent_given: bool, personal_ciphertext: str) -> Participant:
+        if (made := find_sync(self, participant_id, Participant)) is not None:
+            return made
         program = load_sync(self, program_id, Program, "program")
         check_can_enrol(program, organization_id)
         person = Participant.enrol(
@@ -48,6 +56,8 @@ class IntakeApplication(ServiceApplication):
 
     def request_mentorship(self, request_id: UUID, organization_id: str, fields: dict[str, Any],
                            message_ciphertext: str | None, at: datetime) -> MentorshipRequest:
+        if (made := find_sync(self, request_id, MentorshipRequest)) is not None:
+            return made
         program = load_sync(self, fields["program_id"], Program, "program")
         mentee = load_sync(self, fields["mentee_id"], Participant, "participant")
         co_mentee = self._optional_person(fields.get("co_mentee_id"))

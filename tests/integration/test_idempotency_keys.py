@@ -231,3 +231,32 @@ def test_a_key_of_exactly_200_printable_characters_is_accepted(intake):
     key = "k-" + "x" * 196 + " ~"
     assert len(key) == 200
     assert enrol(intake, partner(intake), key).status_code == 201
+
+
+def test_a_create_saved_before_its_answer_was_recorded_answers_the_same_when_retried(intake):
+    """The process died between the commit and the idempotency record (kill -9 does this):
+    the retry, under the same key, finds its derived id taken and answers with what it made."""
+    client, settings = intake["client"], intake["settings"]
+    headers = {**partner(intake), "idempotency-key": uuid4().hex}
+    enrolled = client.post("/v1/participants", headers=headers, json=enrolment(intake)).json()
+    body = {"program_id": intake["program"], "mentee_id": enrolled["id"], "meeting_modes": ["video"],
+            "goals": [{"topic": "leadership", "outcome": "lead a team"}]}
+    first = client.post("/v1/requests", headers=headers | {"idempotency-key": uuid4().hex}, json=body)
+    assert first.status_code == 201, first.text
+    forget_answers = "DELETE FROM idempotency_keys"  # as if no answer had been recorded for either
+
+    async def forget() -> None:
+        connection = await asyncpg.connect(settings.postgres_dsn(settings.intake_database))
+        try:
+            await connection.execute(forget_answers)
+        finally:
+            await connection.close()
+
+    retry_keys = {"enrol": headers["idempotency-key"], "request": first.request.headers["idempotency-key"]}
+    asyncio.run(forget())
+    again = client.post("/v1/participants", headers=headers | {"idempotency-key": retry_keys["enrol"]},
+                        json=enrolment(intake))
+    assert (again.status_code, again.json()["id"]) == (201, enrolled["id"])
+    retried = client.post("/v1/requests", headers=headers | {"idempotency-key": retry_keys["request"]}, json=body)
+    assert retried.status_code == 201, retried.text
+    assert retried.json()["id"] == first.json()["id"]
