@@ -27,14 +27,13 @@ from shared.read_model import DOCUMENTS_WRITTEN, Projector, ToDocument
 from shared.relay import OutboxRelay
 from shared.schema_version import require_migrated
 from shared.settings import Settings
+from shared.supervision import supervised
 from shared.topics import dead_letter_topic
-from shared.transient import is_transient
 from shared.vault import Vault
 
 log = logging.getLogger(__name__)
 # The service's own application, so that its routes and timers see its use cases.
 App = TypeVar("App", bound=ServiceApplication)
-RESTART_DELAY_SECONDS = 2.0
 BROKER_RETRY_SECONDS = 2.0
 STOP_SECONDS = 10.0
 # A follower held here that fails this many times in a row, for reasons that are not
@@ -187,21 +186,7 @@ class ServiceRuntime(Generic[App]):
         return run
 
     def _supervise(self, name: str, run: Callable[[], Awaitable[None]]) -> None:
-        async def forever() -> None:
-            while True:
-                try:
-                    await run()
-                except asyncio.CancelledError:
-                    raise
-                except Exception as error:
-                    if is_transient(error):
-                        log.warning("background task interrupted; restarting",
-                                    extra={"task": name, "error": repr(error)})
-                    else:
-                        log.exception("background task failed; restarting", extra={"task": name})
-                    await asyncio.sleep(RESTART_DELAY_SECONDS)
-
-        self._tasks.append(asyncio.create_task(forever(), name=name))
+        self._tasks.append(supervised(name, run))
 
     async def stop(self) -> None:
         """Bounded: an orchestrator's SIGTERM must end the process even when the broker

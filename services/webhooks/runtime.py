@@ -19,10 +19,9 @@ from shared.kafka_clients import ensure_topics
 from shared.parking import parked_count
 from shared.schema_version import require_migrated
 from shared.settings import Settings
-from shared.transient import is_transient
+from shared.supervision import supervised
 
 log = logging.getLogger(__name__)
-RESTART_DELAY_SECONDS = 2.0
 STOP_SECONDS = 10.0
 
 
@@ -59,23 +58,7 @@ class WebhooksRuntime:
             self.ingesting = False
 
     def _supervise(self, name: str, run: Callable[[], Awaitable[None]]) -> None:
-        async def forever() -> None:
-            while True:
-                try:
-                    await run()
-                except asyncio.CancelledError:
-                    raise
-                except Exception as error:
-                    if is_transient(error):
-                        log.warning(
-                            "background task interrupted; restarting",
-                            extra={"task": name, "error": repr(error)},
-                        )
-                    else:
-                        log.exception("background task failed; restarting", extra={"task": name})
-                    await asyncio.sleep(RESTART_DELAY_SECONDS)
-
-        self._tasks.append(asyncio.create_task(forever(), name=name))
+        self._tasks.append(supervised(name, run))
 
     async def stop(self) -> None:
         for task in self._tasks:
