@@ -13,7 +13,7 @@ from services.matching.domain.candidate_edges import CandidatePool, candidate_ed
 from services.matching.domain.hard_rules import refusal
 from services.matching.domain.pool import Candidate, OpenRequest, Window
 from services.matching.domain.scoring import score
-from services.matching.domain.vectorised import REFUSED
+from services.matching.domain.vectorised import REFUSED, VectorScorer
 from services.matching.domain.whole_pool import (
     Edge,
     blocking_pairs,
@@ -348,36 +348,44 @@ def test_refused_pairs_never_become_edges_however_well_they_score():
         assert edge.score > REFUSED
 
 
+def whole_matrix(pairs, mentors, managers) -> list[Edge]:  # noqa: ANN001
+    rows = VectorScorer(mentors, [m for _, m in pairs], managers, WEIGHTS).scores_for(pairs)
+    return [Edge(pairs[r][0].request_id, mentors[c].participant_id, float(rows[r, c]))
+            for r, c in zip(*np.nonzero(rows > REFUSED), strict=True)]
+
+
 @pytest.mark.parametrize("seed", range(5))
 def test_stable_on_a_short_list_that_extends_has_no_blocking_pair_on_the_whole_matrix(seed):
     pairs, mentors, managers = small_program(10 + seed, requests=40, mentors=10)
     pool = CandidatePool(pairs, mentors, managers, WEIGHTS, top_k=2)
     capacity = {m.participant_id: max(0, m.capacity - m.load) for m in mentors}
     matched = stable(pool.edges, capacity, pool.extend)
-    whole = [Edge(pool.request_ids[r], pool.mentor_ids[c], float(pool.rows[r, c]))
-             for r, c in zip(*np.nonzero(pool.rows > REFUSED), strict=True)]
+    whole = whole_matrix(pairs, mentors, managers)
     assert blocking_pairs(whole, matched, capacity) == 0
     assert within_capacity(matched, capacity) and only_edges(matched, whole)
     assert set(pool.all_edges()) >= {Edge(r, m, next(e.score for e in whole if (e.request, e.mentor) == (r, m)))
                                      for r, m in matched.items()}
 
 
-def test_extending_offers_only_mentors_beyond_the_short_list_above_their_floor():
+def test_extending_offers_in_turn_every_mentor_beyond_the_short_list_at_or_above_their_floor():
     pairs, mentors, managers = small_program(21, requests=10, mentors=10)
     pool = CandidatePool(pairs, mentors, managers, WEIGHTS, top_k=1)
-    shortlisted = {(e.request, e.mentor) for e in pool.edges}
     request = pool.request_ids[0]
-    row = pool.rows[pool.row_of[request]]
-    # Every mentor full with a floor of 50: only scores above 50 are worth asking.
+    shortlisted = {e.mentor for e in pool.edges if e.request == request}
+    row = VectorScorer(mentors, [m for _, m in pairs], managers, WEIGHTS).scores(*pairs[0])
+    # Every mentor full with a floor of 50: only scores of 50 or more are worth asking (a tie
+    # at the floor goes to whichever request id is lower, the mentor's call).
     floors = dict.fromkeys(pool.mentor_ids, 50.0)
-    extra = pool.extend([request], floors)
-    assert all(e.request == request and e.score > 50 for e in extra)
-    assert not {(e.request, e.mentor) for e in extra} & shortlisted
-    expected = {pool.mentor_ids[c] for c in np.flatnonzero(row > 50)} - {m for r, m in shortlisted if r == request}
-    assert {e.mentor for e in extra} == expected
-    # Asked once: a second extension offers nothing new, and all_edges keeps the extras.
-    assert pool.extend([request], floors) == []
-    assert pool.all_edges() == pool.edges + extra
+    turns = []
+    while extra := pool.extend([request], floors):
+        turns.append(extra)
+    offered = [e for turn in turns for e in turn]
+    assert all(e.request == request and e.score >= 50 for e in offered)
+    assert {e.mentor for e in offered} == {pool.mentor_ids[c] for c in np.flatnonzero(row >= 50)} - shortlisted
+    assert len(offered) == len({e.mentor for e in offered})  # asked once
+    for earlier, later in zip(turns, turns[1:], strict=False):  # each turn before the next in the request's order
+        assert min(e.score for e in earlier) >= max(e.score for e in later)
+    assert pool.all_edges() == pool.edges + offered
 
 
 # --- any small pool ----------------------------------------------------------------------------
