@@ -92,7 +92,7 @@ class MatchingApplication(ServiceApplication):
             choice = check_pair(open_request, mentee, mentor, managers, weights)
             assert isinstance(choice, Choice)
             return self._propose(request, program, mentee, choice, "direct_ask", at)
-        ranked = rank(open_request, mentee, mentors, managers, weights)
+        ranked = rank(open_request, mentee, mentors, managers, weights, limit=1)
         if not ranked:
             self._no_fit(request, program, why_no_mentor_fits(open_request, mentee, mentors, managers),
                          NO_MENTOR_FITS, at)

@@ -3,27 +3,32 @@
 Candidates come from the topic index (candidate_search): no request is scored
 against every mentor unless its bounds say it must be, so 100,000 requests by 30,000
 mentors never make a dense score matrix. Each request keeps its k best mentors as
-edges, a reserve of the next best, and a bound on every mentor it did not keep. A
-request that runs out of its k (every one full with better-liked mentees) asks for
-more: the reserve first, then, once, every mentor whose floor is within its bound,
-re-scored. Mentors above the bound would refuse it now and later (floors only rise),
-so deferred acceptance stays stable against the whole score matrix.
+edges, a reserve of the next best, and a bound on every mentor it did not keep.
+
+A request that runs out of its k (every one full with better-liked mentees) asks for
+more, in its own order of preference: the reserve that beats the bound first; then,
+once, every mentor whose floor is within the bound, re-scored and merged with the rest
+of the reserve. Mentors above the bound would refuse it now and later (floors only
+rise), so deferred acceptance gives what it gives on the whole score matrix. Each
+answer stops at the first mentor with a free seat, who is sure to take the request.
 """
 
 from collections.abc import Mapping
+from functools import partial
 from uuid import UUID
 
 import numpy as np
 
-from services.matching.domain.candidate_search import NONE_LEFT, SLACK, CandidateSearch, Found
+from services.matching.domain.candidate_search import KEPT, NONE_LEFT, SLACK, CandidateSearch, Found
 from services.matching.domain.pool import Candidate, OpenRequest
 from services.matching.domain.vectorised import REFUSED, VectorScorer
 from services.matching.domain.whole_pool import Edge
 
 DEFAULT_TOP_K = 40
-RESERVE = 1  # kept beyond the k, as a multiple of k
 BATCH = 2048  # requests searched together
 SCAN_BATCH = 256  # exhausted requests re-scored together
+SCORE_STEPS = 1 << 21  # more than 100 points in ten-thousandths
+new_edge = partial(tuple.__new__, Edge)  # without the Python-level __new__: millions are made
 
 
 class CandidatePool:
@@ -34,12 +39,15 @@ class CandidatePool:
         self.mentor_ids = [m.participant_id for m in mentors]
         self.request_ids = [request.request_id for request, _ in requests]
         self.row_of = {ident: row for row, ident in enumerate(self.request_ids)}
+        self.column_of = {ident: column for column, ident in enumerate(self.mentor_ids)}
         self.top_k = top_k
         self.scorer = VectorScorer(mentors, [mentee for _, mentee in requests], managers, weights)
         # Ties go to the lower mentor id, as in deferred acceptance's preferences.
-        self.id_rank = np.argsort(np.argsort(np.array([ident.int for ident in self.mentor_ids], dtype=object)))
+        by_id = np.array([ident.int for ident in self.mentor_ids], dtype=object)
+        self.id_rank = np.argsort(np.argsort(by_id)).astype(np.int64)
         self.edges: list[Edge] = []
         self.extra_edges: list[Edge] = []
+        self.edge_arrays: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []  # rows, columns, scores
         self.scored_pairs = 0
         starts, columns, scores, bounds = [np.zeros(1, dtype=np.int64)], [], [], []
         if requests and mentors:
@@ -47,94 +55,120 @@ class CandidatePool:
             for start in range(0, len(requests), BATCH):
                 batch = requests[start:start + BATCH]
                 found = search.find(self.scorer.encode(batch), len(batch))
-                self.scored_pairs += len(found.scores)
-                kept, bound = self._keep(start, found, len(batch))
+                self.scored_pairs += found.scored
+                kept = self._keep(start, found, len(batch))
                 starts.append(starts[-1][-1] + np.cumsum(np.bincount(found.rows[kept], minlength=len(batch))))
                 columns.append(found.columns[kept].astype(np.int32))
                 scores.append(found.scores[kept])
-                bounds.append(bound)
+                bounds.append(found.unscored)
         self.starts = np.concatenate(starts)
         self.columns = np.concatenate(columns) if columns else np.zeros(0, dtype=np.int32)
         self.scores = np.concatenate(scores) if scores else np.zeros(0, dtype=np.float32)
-        self.offered = np.zeros(len(self.columns), dtype=bool)
         self.bound = np.concatenate(bounds) if bounds else np.full(len(requests), NONE_LEFT)
-        self.offered[self._first_k()] = True
-        self.scanned = np.zeros(len(requests), dtype=bool)
+        self.next = np.minimum(np.diff(self.starts), top_k)  # per request: its first kept pair not yet asked
+        self.rest: dict[int, tuple[np.ndarray, np.ndarray]] = {}  # after a re-score: all still worth asking
+        self.rest_next: dict[int, int] = {}
 
-    def _keep(self, start: int, found: Found, count: int) -> tuple[np.ndarray, np.ndarray]:
-        """Orders each row's allowed pairs best first, makes edges of the first k, and
-        keeps k + reserve; the bound is the best of what was left out, scored or not."""
+    def _keep(self, start: int, found: Found, count: int) -> np.ndarray:
+        """Orders each row's allowed pairs best first, makes edges of the first k and keeps
+        k + reserve; the bound takes in the best of what was left out."""
         allowed = np.flatnonzero(found.scores > REFUSED)
-        rows, scores = found.rows[allowed], found.scores[allowed]
-        order = allowed[np.lexsort((self.id_rank[found.columns[allowed]], -scores, rows))]
+        order = allowed[np.argsort(self._order_keys(found.rows[allowed], found.scores[allowed],
+                                                    found.columns[allowed]))]
         found.rows, found.columns, found.scores = found.rows[order], found.columns[order], found.scores[order]
         per_row = np.bincount(found.rows, minlength=count)
         place = np.arange(len(order)) - np.repeat(np.cumsum(per_row) - per_row, per_row)
-        keep_count = self.top_k * (1 + RESERVE)
-        bound = found.unscored.copy()
-        left_out = place == keep_count
-        bound[found.rows[left_out]] = np.maximum(bound[found.rows[left_out]], found.scores[left_out])
-        first = np.flatnonzero(place < self.top_k)
-        self.edges += [Edge(self.request_ids[start + r], self.mentor_ids[c], s) for r, c, s in zip(
-            found.rows[first].tolist(), found.columns[first].tolist(), found.scores[first].tolist(), strict=True)]
-        return place < keep_count, bound
+        left_out = place == self.top_k * KEPT
+        found.unscored[found.rows[left_out]] = np.maximum(found.unscored[found.rows[left_out]],
+                                                          found.scores[left_out])
+        first = place < self.top_k
+        self.edges += self._edges(found.rows[first] + start, found.columns[first], found.scores[first])
+        return place < self.top_k * KEPT
 
-    def _first_k(self) -> np.ndarray:
-        per_row = np.diff(self.starts)
-        place = np.arange(len(self.columns)) - np.repeat(self.starts[:-1], per_row)
-        return place < self.top_k
+    def _order_keys(self, rows: np.ndarray, scores: np.ndarray, columns: np.ndarray) -> np.ndarray:
+        """One integer per pair ordering by row, then best score, then lower mentor id: a single
+        sort instead of a three-key lexsort. Scores carry four decimals within [0, 100]."""
+        worse = SCORE_STEPS - np.rint(scores.astype(np.float64) * 10_000).astype(np.int64)
+        return (rows.astype(np.int64) << 42) | (worse << 21) | self.id_rank[columns]
+
+    def _edges(self, rows: np.ndarray, columns: np.ndarray, scores: np.ndarray) -> list[Edge]:
+        self.edge_arrays.append((rows.astype(np.int64), columns.astype(np.int64), scores))
+        return list(map(new_edge, zip([self.request_ids[r] for r in rows.tolist()],
+                                      [self.mentor_ids[c] for c in columns.tolist()], scores.tolist(), strict=True)))
 
     def extend(self, exhausted: list[UUID], floors: dict[UUID, float]) -> list[Edge]:
         """Mentors beyond a request's shortlist that could still take it (see whole_pool.stable):
-        a full mentor whose floor is at most the request's score (ties go to the lower
-        request id, the mentor's call), or any mentor with a free seat."""
+        a full mentor whose floor is at most the request's score (a tie at the floor goes to
+        the lower request id, the mentor's call), or any mentor with a free seat."""
         floor = np.full(len(self.mentor_ids), -np.inf)
-        column_of = {ident: column for column, ident in enumerate(self.mentor_ids)}
         for mentor, value in floors.items():
-            floor[column_of[mentor]] = value
+            floor[self.column_of[mentor]] = value
         edges: list[Edge] = []
         to_scan = []
         for request in exhausted:
             row = self.row_of[request]
+            if row in self.rest:
+                edges += self._ask_from_rest(row, floor)
+                continue
             start, end = int(self.starts[row]), int(self.starts[row + 1])
-            worth = ~self.offered[start:end] & (self.scores[start:end] >= floor[self.columns[start:end]])
-            if not self.scanned[row] and self.bound[row] != NONE_LEFT:
-                # Only what beats everything left out is surely next in the request's order.
-                ahead = worth & (self.scores[start:end] > self.bound[row] + SLACK)
-                if not ahead.any():
-                    to_scan.append(row)
-                else:
-                    worth = ahead
-            edges += self._offer(request, start + np.flatnonzero(worth))
+            at = start + int(self.next[row])
+            sure = end  # what beats everything left out is surely next in the request's order
+            if self.bound[row] != NONE_LEFT:
+                sure = at + int(np.count_nonzero(self.scores[at:end] > self.bound[row] + SLACK))
+            asked, stop = next_asks(self.columns[at:sure], self.scores[at:sure], floor)
+            self.next[row] = stop + at - start
+            if len(asked):
+                edges += self._edges(np.full(len(asked), row), self.columns[at + asked], self.scores[at + asked])
+            elif self.bound[row] != NONE_LEFT:
+                to_scan.append(row)
         for first in range(0, len(to_scan), SCAN_BATCH):
-            edges += self._scan(to_scan[first:first + SCAN_BATCH], floor)
+            rows = to_scan[first:first + SCAN_BATCH]
+            self._rescore(rows, floor)
+            for row in rows:
+                edges += self._ask_from_rest(row, floor)
         self.extra_edges += edges
         return edges
 
-    def _offer(self, request: UUID, positions: np.ndarray) -> list[Edge]:
-        self.offered[positions] = True  # asked once; a refusal stands
-        return [Edge(request, self.mentor_ids[c], s) for c, s in zip(
-            self.columns[positions].tolist(), self.scores[positions].tolist(), strict=True)]
-
-    def _scan(self, rows: list[int], floor: np.ndarray) -> list[Edge]:
-        """Re-scores each request against every mentor, not kept, whose floor is within its bound."""
+    def _rescore(self, rows: list[int], floor: np.ndarray) -> None:
+        """Scores each request against every mentor it did not keep whose floor is within its
+        bound; those, with the rest of its reserve, are all it will ever be worth asking."""
         by_floor = np.argsort(floor, kind="stable")
         pair_rows, pair_columns = [], []
         for local, row in enumerate(rows):
             within = by_floor[:np.searchsorted(floor[by_floor], self.bound[row] + SLACK, side="right")]
-            kept = self.columns[self.starts[row]:self.starts[row + 1]]
-            within = within[~np.isin(within, kept)]
+            within = within[~np.isin(within, self.columns[self.starts[row]:self.starts[row + 1]])]
             pair_rows.append(np.full(len(within), local))
             pair_columns.append(within)
-            self.scanned[row] = True  # everything else has a floor above any score it could have
         r, c = np.concatenate(pair_rows), np.concatenate(pair_columns)
         scores = self.scorer.pair_scores(self.scorer.encode([self.requests[row] for row in rows]), r, c)
-        worth = np.flatnonzero((scores > REFUSED) & (scores >= floor[c]))
-        return [Edge(self.request_ids[rows[i]], self.mentor_ids[j], s) for i, j, s in zip(
-            r[worth].tolist(), c[worth].tolist(), scores[worth].tolist(), strict=True)]
+        worth = (scores > REFUSED) & (scores >= floor[c])
+        for local, row in enumerate(rows):
+            mine = worth & (r == local)
+            at, end = int(self.starts[row] + self.next[row]), int(self.starts[row + 1])
+            columns = np.concatenate([self.columns[at:end].astype(np.int64), c[mine]])
+            scores_of = np.concatenate([self.scores[at:end], scores[mine]])
+            order = np.argsort(self._order_keys(np.zeros(len(columns), dtype=np.int64), scores_of, columns))
+            self.rest[row], self.rest_next[row] = (columns[order], scores_of[order]), 0
+
+    def _ask_from_rest(self, row: int, floor: np.ndarray) -> list[Edge]:
+        columns, scores = self.rest[row]
+        at = self.rest_next[row]
+        asked, stop = next_asks(columns[at:], scores[at:], floor)
+        self.rest_next[row] = at + stop
+        return self._edges(np.full(len(asked), row), columns[at + asked], scores[at + asked])
 
     def all_edges(self) -> list[Edge]:
         return self.edges + self.extra_edges
+
+
+def next_asks(columns: np.ndarray, scores: np.ndarray, floor: np.ndarray) -> tuple[np.ndarray, int]:
+    """Of a request's next options, best first: those at or above their mentor's floor, up to
+    the first with a free seat; and how far that went. Those below their floor now would be
+    below it later too."""
+    worth = scores >= floor[columns]
+    sure = np.flatnonzero(worth & (floor[columns] == -np.inf))
+    stop = int(sure[0]) + 1 if len(sure) else len(columns)
+    return np.flatnonzero(worth[:stop]), stop
 
 
 def candidate_edges(requests: list[tuple[OpenRequest, Candidate]], mentors: list[Candidate],

@@ -26,6 +26,9 @@ from services.matching.domain.vectorised import REFUSED, EncodedBatch, VectorSco
 # Bounds are sums in float64; scores are float32 sums rounded to four decimals.
 SLACK = 1e-3
 NONE_LEFT = -np.inf
+LEAD = 2  # goal offerers scored with the head, most learning first, as a multiple of k
+KEPT = 2  # best pairs a request keeps (edges and reserve), as a multiple of k
+READ_ALL, READ_TWO = 1, 2  # which reciprocity tier a request reads
 
 
 @dataclass
@@ -34,6 +37,7 @@ class Found:
     columns: np.ndarray
     scores: np.ndarray
     unscored: np.ndarray  # per batch row: the best score a mentor not listed could have
+    scored: int = 0  # pairs scored to find these
 
 
 def first_occurrences(codes: np.ndarray) -> np.ndarray:
@@ -46,7 +50,8 @@ def first_occurrences(codes: np.ndarray) -> np.ndarray:
 def kth_best(rows: np.ndarray, scores: np.ndarray, count: int, k: int) -> np.ndarray:
     allowed = scores > REFUSED
     rows, scores = rows[allowed], scores[allowed]
-    ordered = scores[np.lexsort((-scores, rows))]
+    # One float key, row first then best score (scores are within [0, 100]): one sort, not a lexsort.
+    ordered = scores[np.argsort(rows * 1000.0 - scores)]
     per_row = np.bincount(rows, minlength=count)
     theta = np.full(count, NONE_LEFT)
     enough = per_row >= k
@@ -64,21 +69,42 @@ class CandidateSearch:
         self.ambient = points["logistics"] + points["language"] + points["career_gap"] + points["outside_circle"]
 
     def find(self, batch: EncodedBatch, count: int) -> Found:
-        head_rows, head_columns = self._head(batch)
-        head_scores = self.scorer.pair_scores(batch, head_rows, head_columns)
-        theta = kth_best(head_rows, head_scores, count, self.k)
         q = batch.rows
+        orders = [self.index.learning_order(tuple(sorted(q.goal_codes[row, :int(q.goal_count[row])])))
+                  for row in range(count)]
+        first_rows, first_columns = self._head(batch)
+        lead = self.k * LEAD
+        lead_rows, lead_columns = self._goal_offerers(batch, orders, {row: (0, lead) for row in range(count)
+                                                                      if not q.symmetric[row]})
+        first_rows, first_columns = np.concatenate([first_rows, lead_rows]), np.concatenate([first_columns,
+                                                                                              lead_columns])
+        first_scores = self.scorer.pair_scores(batch, first_rows, first_columns)
+        theta = kth_best(first_rows, first_scores, count, self.k)
         whole = q.symmetric | (theta - SLACK <= self.ambient)
-        keep = ~whole[head_rows]
-        rows, columns, unscored, readers = self._by_learning(batch, theta, whole)
-        more_rows, more_columns = self._by_reciprocity(batch, theta, readers)
+        keep = ~whole[first_rows]
+        spans, unscored, readers = self._bounds(batch, orders, theta, whole, lead)
+        rows, columns = self._goal_offerers(batch, orders, spans)
+        all_rows, all_columns, all_left = self._by_reciprocity(batch, theta, readers == READ_ALL, 1)
+        two_rows, two_columns, two_left = self._by_reciprocity(batch, theta, readers == READ_TWO, 2)
+        unscored = np.maximum(unscored, np.maximum(all_left, two_left))
+        more_rows, more_columns = np.concatenate([all_rows, two_rows]), np.concatenate([all_columns, two_columns])
         whole_rows = np.flatnonzero(whole)
         every = len(self.scorer.mentors.ids)
         rows = np.concatenate([rows, more_rows, np.repeat(whole_rows, every)])
         columns = np.concatenate([columns, more_columns, np.tile(np.arange(every), len(whole_rows))])
         unscored[whole] = NONE_LEFT
-        return Found(np.concatenate([head_rows[keep], rows]), np.concatenate([head_columns[keep], columns]),
-                     np.concatenate([head_scores[keep], self.scorer.pair_scores(batch, rows, columns)]), unscored)
+        found = Found(np.concatenate([first_rows[keep], rows]), np.concatenate([first_columns[keep], columns]),
+                      np.concatenate([first_scores[keep], self.scorer.pair_scores(batch, rows, columns)]), unscored)
+        found.scored = len(first_rows) + len(rows)
+        return self._without_the_hopeless(found, kth_best(first_rows, first_scores, count, self.k * KEPT))
+
+    def _without_the_hopeless(self, found: Found, floor: np.ndarray) -> Found:
+        """Drops pairs below a row's floor (what it keeps beats them); the bound covers them."""
+        hopeless = found.scores < floor[found.rows]
+        dropped = np.bincount(found.rows[hopeless], minlength=len(floor)) > 0
+        found.unscored[dropped] = np.maximum(found.unscored[dropped], floor[dropped])
+        keep = ~hopeless
+        return Found(found.rows[keep], found.columns[keep], found.scores[keep], found.unscored, found.scored)
 
     def _head(self, batch: EncodedBatch) -> tuple[np.ndarray, np.ndarray]:
         """Mentors offering a goal and wanting an offer, each once (at its first goal and offer)."""
@@ -97,49 +123,83 @@ class CandidateSearch:
             repeated |= (slot < offer_slot) & (m.wants[columns, offers[rows, slot]] > 0)
         return rows[~repeated], columns[~repeated]
 
-    def _by_learning(self, batch: EncodedBatch, theta: np.ndarray,
-                     whole: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """Goal offerers that could reach theta; also the bound on the rest, and which rows
-        need the reciprocity tier read."""
+    def _bounds(self, batch: EncodedBatch, orders: list[tuple[np.ndarray, np.ndarray]], theta: np.ndarray,
+                whole: np.ndarray, lead: int) -> tuple[dict[int, tuple[int, int]], np.ndarray, np.ndarray]:
+        """Per row: the span of its learning order beyond the lead that could reach theta, the
+        bound on what stays unscored, and which reciprocity tier must be read: every mentor
+        wanting an offer, only those wanting two or more, or none."""
         q = batch.rows
+        spans: dict[int, tuple[int, int]] = {}
         unscored = np.full(len(theta), self.ambient)
-        readers = np.zeros(len(theta), dtype=bool)
-        rows, columns = [], []
+        readers = np.zeros(len(theta), dtype=np.int8)
         for row in np.flatnonzero(~whole).tolist():
-            order, learning = self.index.learning_order(tuple(sorted(q.goal_codes[row, :int(q.goal_count[row])])))
+            _, learning = orders[row]
+            taken = len(learning)
             if self.learning > 0:
-                taken = int(np.searchsorted(-learning, -(theta[row] - self.ambient - SLACK) / self.learning,
-                                            side="right"))
-                rows.append(np.full(taken, row))
-                columns.append(order[:taken])
-                if taken < len(order):
-                    unscored[row] = max(unscored[row], self.learning * float(learning[taken]) + self.ambient)
-            best_offer = self.reciprocity * float(q.offer_levels[row].max(initial=0.0)) + self.ambient
-            readers[row] = self.reciprocity > 0 and best_offer + SLACK >= theta[row]
-            unscored[row] = max(unscored[row], theta[row] if readers[row] else best_offer)
-        r = np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64)
-        c = np.concatenate(columns).astype(np.int64) if columns else np.zeros(0, dtype=np.int64)
-        # A goal offerer who also wants an offer is in the head, scored already.
-        in_head = np.zeros(len(r), dtype=bool)
-        for slot in range(q.offer_codes.shape[1]):
-            in_head |= self.scorer.mentors.wants[c, q.offer_codes[r, slot]] > 0
-        return r[~in_head], c[~in_head], unscored, readers
+                taken = max(lead, int(np.searchsorted(-learning, -(theta[row] - self.ambient - SLACK) / self.learning,
+                                                      side="right")))
+                spans[row] = (lead, taken)
+            if taken < len(learning):
+                unscored[row] = max(unscored[row], self.learning * float(learning[taken]) + self.ambient)
+            codes = q.offer_codes[row]
+            levels = q.offer_levels[row][codes != self.nobody]
+            # A mentor wanting one of the offers gains it over all they want; two or more, up to the best level.
+            one = self.reciprocity * float((levels / self.index.fewest_wants[codes[codes != self.nobody]])
+                                           .max(initial=0.0)) + self.ambient
+            several = self.reciprocity * float(levels.max(initial=0.0)) + self.ambient
+            if self.reciprocity > 0 and one + SLACK >= theta[row]:
+                readers[row] = READ_ALL
+            elif self.reciprocity > 0 and several + SLACK >= theta[row]:
+                readers[row], unscored[row] = READ_TWO, max(unscored[row], one)
+            else:
+                unscored[row] = max(unscored[row], several)
+        return spans, unscored, readers
 
-    def _by_reciprocity(self, batch: EncodedBatch, theta: np.ndarray,
-                        readers: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Mentors wanting an offer and offering no goal, whose reciprocity could reach theta."""
-        q, m = batch.rows, self.scorer.mentors
-        which, slot_of = np.nonzero(readers[:, None] & (q.offer_codes != self.nobody))
-        entry, columns = self.index.wanting.gather(q.offer_codes[which, slot_of])
-        rows, hit_slot = which[entry], slot_of[entry]
+    def _goal_offerers(self, batch: EncodedBatch, orders: list[tuple[np.ndarray, np.ndarray]],
+                       spans: dict[int, tuple[int, int]]) -> tuple[np.ndarray, np.ndarray]:
+        """The given spans of each row's learning order, less the mentors in its head."""
+        rows = [np.full(len(orders[row][0][lo:hi]), row) for row, (lo, hi) in spans.items()]
+        columns = [orders[row][0][lo:hi] for row, (lo, hi) in spans.items()]
+        r = np.concatenate(rows).astype(np.int64) if rows else np.zeros(0, dtype=np.int64)
+        c = np.concatenate(columns).astype(np.int64) if columns else np.zeros(0, dtype=np.int64)
+        # A goal offerer who also wants an offer is in the head.
+        in_head = np.zeros(len(r), dtype=bool)
+        for slot in range(batch.rows.offer_codes.shape[1]):
+            in_head |= self.scorer.mentors.wants[c, batch.rows.offer_codes[r, slot]] > 0
+        return r[~in_head], c[~in_head]
+
+    def _by_reciprocity(self, batch: EncodedBatch, theta: np.ndarray, readers: np.ndarray,
+                        hits: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Mentors wanting `hits` (1 or 2) of the mentee's offers and offering no goal, whose
+        reciprocity could reach theta; and per row the best that could score of those left out."""
+        q, m, width = batch.rows, self.scorer.mentors, self.scorer.width
+        offers = q.offer_codes
+        slots = [(a,) for a in range(offers.shape[1])] if hits == 1 else \
+            [(a, b) for b in range(offers.shape[1]) for a in range(b)]
+        nothing = np.zeros(0, dtype=np.int64)
+        rows_of, keys_of, last_of, first_of = [nothing], [nothing], [nothing], [nothing]
+        for pair in slots:
+            which = np.flatnonzero(readers & np.logical_and.reduce([offers[:, s] != self.nobody for s in pair]))
+            codes = np.sort(np.stack([offers[which, s] for s in pair]), axis=0)
+            rows_of.append(which)
+            keys_of.append(codes[0] * width + codes[1] if hits == 2 else codes[0])
+            first_of.append(np.full(len(which), pair[0]))
+            last_of.append(np.full(len(which), pair[-1]))
+        postings = self.index.wanting if hits == 1 else self.index.wanting_two
+        entry, columns = postings.gather(np.concatenate(keys_of))
+        rows, first, last = (np.concatenate(x)[entry] for x in (rows_of, first_of, last_of))
         worth = np.ones(len(rows), dtype=bool)
         for slot in range(q.goal_codes.shape[1]):
             worth &= m.offers[columns, q.goal_codes[rows, slot]] == 0
         reciprocity = np.zeros(len(rows))
-        for slot in range(q.offer_codes.shape[1]):
-            wants = m.wants[columns, q.offer_codes[rows, slot]] > 0
-            worth &= ~((slot < hit_slot) & wants)  # counted once, at the first offer it wants
+        for slot in range(offers.shape[1]):
+            wants = m.wants[columns, offers[rows, slot]] > 0
+            # Counted once: at the first offer it wants (and, for two, the second).
+            worth &= ~((slot < last) & (slot != first) & wants)
             reciprocity += q.offer_levels[rows, slot] * wants
         reciprocity /= np.maximum(m.wants_count[columns], 1)
-        worth &= self.reciprocity * reciprocity + self.ambient + SLACK >= theta[rows]
-        return rows[worth], columns[worth]
+        best = self.reciprocity * reciprocity + self.ambient
+        reaching = best + SLACK >= theta[rows]
+        left_out = np.full(len(theta), NONE_LEFT)
+        np.maximum.at(left_out, rows[worth & ~reaching], best[worth & ~reaching])
+        return rows[worth & reaching], columns[worth & reaching], left_out

@@ -55,7 +55,7 @@ def mode_mask(modes: frozenset[str]) -> int:
 def spoken(people: list[Candidate], languages: Vocabulary, width: int) -> np.ndarray:
     flags = np.zeros((len(people), width), dtype=bool)
     for row, person in enumerate(people):
-        flags[row, [languages.codes[language] for language in person.languages]] = True
+        flags[row, [languages.codes[spoken] for spoken in person.languages if spoken in languages.codes]] = True
     return packed(flags)
 
 

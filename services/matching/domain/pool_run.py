@@ -4,7 +4,8 @@ from dataclasses import dataclass
 from uuid import UUID
 
 from services.matching.domain.candidate_edges import CandidatePool
-from services.matching.domain.whole_pool import max_total_score, stable, summarise
+from services.matching.domain.pool_figures import pair_scores, pool_figures
+from services.matching.domain.whole_pool import max_total_score, stable
 
 ALGORITHMS = {"stable": "capacitated-deferred-acceptance/v1", "max_total_score": "min-cost-flow-assignment/v1"}
 
@@ -21,7 +22,6 @@ def solve(objective: str, candidates: CandidatePool, capacity: dict[UUID, int]) 
         pairs = stable(candidates.edges, capacity, candidates.extend)
     else:
         pairs = max_total_score(candidates.edges, capacity)
-    edges = candidates.all_edges()
-    scores = {(e.request, e.mentor): e.score for e in edges}
-    return Outcome(pairs, {pair: scores[pair] for pair in pairs.items()},
-                   summarise(edges, pairs, capacity, len(candidates.request_ids)))
+    summary = pool_figures(candidates, pairs, capacity)
+    return Outcome(pairs, pair_scores(candidates, pairs), summary)
+

@@ -1,7 +1,8 @@
 """A batch of requests as arrays, in the codes of the mentors' columns.
 
 Topic lists are padded to the batch's longest with the last topic column, which no
-mentor offers or wants, so a padded slot adds nothing.
+mentor offers or wants, so a padded slot adds nothing; a topic or language no mentor
+has (a scorer built from the mentors alone) lands there too, or nowhere.
 """
 
 from dataclasses import dataclass
@@ -49,7 +50,7 @@ def request_rows(batch: list[tuple[OpenRequest, Candidate]], topics: Vocabulary,
     nobody = width - 1
     mentees = [mentee for _, mentee in batch]
     offered = [list(mentee.offers.items()) for mentee in mentees]
-    offer_codes = padded([[topics.codes[topic] for topic, _ in items] for items in offered], nobody)
+    offer_codes = padded([[topics.codes.get(topic, nobody) for topic, _ in items] for items in offered], nobody)
     offer_levels = np.zeros(offer_codes.shape, dtype=np.float32)
     for row, items in enumerate(offered):
         offer_levels[row, :len(items)] = [LEVEL_VALUE.get(level, 0.0) for _, level in items]
@@ -59,7 +60,7 @@ def request_rows(batch: list[tuple[OpenRequest, Candidate]], topics: Vocabulary,
                           nobody),
         goal_count=np.array([len(request.goal_topics) for request, _ in batch], dtype=np.float64),
         offer_codes=offer_codes, offer_levels=offer_levels,
-        want_codes=padded([[topics.codes[topic] for topic in mentee.wants] for mentee in mentees], nobody),
+        want_codes=padded([[topics.codes.get(topic, nobody) for topic in mentee.wants] for mentee in mentees], nobody),
         want_count=np.array([len(mentee.wants) for mentee in mentees], dtype=np.float64),
         symmetric=np.array([request.format in SYMMETRIC_FORMATS for request, _ in batch], dtype=bool),
         organization=np.array([words.code(m.organization) for m in mentees], dtype=np.int64),

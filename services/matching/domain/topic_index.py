@@ -46,6 +46,14 @@ class TopicIndex:
         wants_of = postings(wanting_columns, wanted, len(mentors.ids))
         entry, topic = wants_of.gather(offering_columns)
         self.offering_and_wanting = postings(offered[entry] * width + topic, offering_columns[entry], width * width)
+        # Each mentor's wanted topics two by two (the lower code first), and per topic the fewest
+        # topics any mentor wanting it wants: reciprocity from that one topic is at most 1 / that.
+        entry, other = wants_of.gather(wanting_columns)
+        pair = wanted[entry] < other
+        self.wanting_two = postings(wanted[entry][pair] * width + other[pair], wanting_columns[entry][pair],
+                                    width * width)
+        self.fewest_wants = np.full(width, np.inf)
+        np.minimum.at(self.fewest_wants, wanted, mentors.wants_count[wanting_columns])
         self.by_learning: dict[tuple[int, ...], tuple[np.ndarray, np.ndarray]] = {}
 
     def learning_order(self, goals: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray]:

@@ -19,7 +19,7 @@ from services.matching.domain.request_rows import RequestRows, request_rows
 from services.matching.domain.scoring import FACTORS, MUST_HAVE_PENALTY, UNKNOWN_AVAILABILITY
 
 REFUSED = -1.0
-CHUNK = 1 << 18  # pairs scored per numpy pass: bounds the temporaries to a few tens of MB
+CHUNK = 1 << 16  # pairs scored per numpy pass: bounds the temporaries to a few tens of MB
 IN_PERSON = 1 << MODES.index("in_person")
 
 
@@ -35,7 +35,9 @@ class EncodedBatch:
 
 class VectorScorer:
     def __init__(self, mentors: list[Candidate], mentees: list[Candidate],
-                 managers: Mapping[UUID, UUID | None], weights: dict[str, float]) -> None:
+                 managers: Mapping[UUID, UUID | None], weights: dict[str, float],
+                 reporting_lines: bool = True) -> None:
+        """`reporting_lines=False` leaves that rule to the caller (rank checks it on the few it returns)."""
         self.topics, self.words, self.languages = Vocabulary(), Vocabulary(), Vocabulary()
         for person in [*mentors, *mentees]:
             for topic in [*person.offers, *person.wants]:
@@ -47,9 +49,9 @@ class VectorScorer:
                                       self.language_width)
         self.column_of = {ident: column for column, ident in enumerate(self.mentors.ids)}
         # Everyone above each mentor, to the top of the declared line: the mentee may be none of them.
-        self.managers, self.declared = managers, managers_of([*mentors, *mentees])
+        self.managers, self.declared = managers, managers_of([*mentors, *mentees]) if reporting_lines else {}
         self.bossed_by: dict[UUID, list[int]] = {}
-        for column, ident in enumerate(self.mentors.ids):
+        for column, ident in enumerate(self.mentors.ids if reporting_lines else []):
             for boss in line_above(ident, managers, self.declared):
                 self.bossed_by.setdefault(boss, []).append(column)
         self.attribute_masks: dict[str, np.ndarray] = {}

@@ -15,7 +15,8 @@ import pytest
 from services.matching.domain.candidate_edges import CandidatePool
 from services.matching.domain.pool import Candidate, OpenRequest, Window
 from services.matching.domain.vectorised import REFUSED, VectorScorer
-from services.matching.domain.whole_pool import Edge, blocking_pairs, stable
+from services.matching.domain.pool_figures import pair_scores, pool_figures
+from services.matching.domain.whole_pool import Edge, blocking_pairs, max_total_score, stable, summarise
 from tests.unit.matching.people import WEIGHTS
 
 TOPICS = [f"topic-{n}" for n in range(14)]
@@ -115,3 +116,14 @@ def test_the_index_scores_far_fewer_pairs_than_the_whole_matrix():
     pool = CandidatePool(pairs, mentors, {}, WEIGHTS, top_k=5)
     assert set(pool.edges) == best_k(whole_matrix(pairs, mentors, {}), 5)
     assert pool.scored_pairs < 0.2 * len(pairs) * len(mentors)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_the_pool_figures_equal_the_edge_list_summary(seed):
+    pairs, mentors, managers = program(200 + seed, requests=200, mentors=50)
+    capacity = {m.participant_id: max(0, m.capacity - m.load) for m in mentors}
+    pool = CandidatePool(pairs, mentors, managers, WEIGHTS, top_k=3)
+    for matched in (stable(pool.edges, capacity, pool.extend), max_total_score(pool.edges, capacity)):
+        assert pool_figures(pool, matched, capacity) == summarise(pool.all_edges(), matched, capacity, len(pairs))
+        scores = {(e.request, e.mentor): e.score for e in pool.all_edges()}
+        assert pair_scores(pool, matched) == {pair: scores[pair] for pair in matched.items()}
