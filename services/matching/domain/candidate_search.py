@@ -74,8 +74,8 @@ class CandidateSearch:
                   for row in range(count)]
         first_rows, first_columns = self._head(batch)
         lead = self.k * LEAD
-        lead_rows, lead_columns = self._goal_offerers(batch, orders, {row: (0, lead) for row in range(count)
-                                                                      if not q.symmetric[row]})
+        lead_rows, lead_columns, _ = self._goal_offerers(batch, orders, {row: (0, lead) for row in range(count)
+                                                                         if not q.symmetric[row]})
         first_rows, first_columns = np.concatenate([first_rows, lead_rows]), np.concatenate([first_columns,
                                                                                               lead_columns])
         first_scores = self.scorer.pair_scores(batch, first_rows, first_columns)
@@ -83,15 +83,21 @@ class CandidateSearch:
         whole = q.symmetric | (theta - SLACK <= self.ambient)
         keep = ~whole[first_rows]
         spans, unscored, readers = self._bounds(batch, orders, theta, whole, lead)
-        rows, columns = self._goal_offerers(batch, orders, spans)
-        all_rows, all_columns, all_left = self._by_reciprocity(batch, theta, readers == READ_ALL, 1)
-        two_rows, two_columns, two_left = self._by_reciprocity(batch, theta, readers == READ_TWO, 2)
-        unscored = np.maximum(unscored, np.maximum(all_left, two_left))
-        more_rows, more_columns = np.concatenate([all_rows, two_rows]), np.concatenate([all_columns, two_columns])
+        tiers = [self._goal_offerers(batch, orders, spans)]
+        for tier, hits in ((READ_ALL, 1), (READ_TWO, 2)):
+            *found_tier, left_out = self._by_reciprocity(batch, theta, readers == tier, hits)
+            tiers.append(found_tier)
+            unscored = np.maximum(unscored, left_out)
+        rows, columns, points = (np.concatenate(part) for part in zip(*tiers, strict=True))
+        # The other factors, each at its best save availability exact, rule out most of the tiers cheaply.
+        bound = points + self.scorer.ambient_bound(batch, rows, columns)
+        reaching = bound + SLACK >= theta[rows]
+        np.maximum.at(unscored, rows[~reaching], bound[~reaching])
+        rows, columns = rows[reaching], columns[reaching]
         whole_rows = np.flatnonzero(whole)
         every = len(self.scorer.mentors.ids)
-        rows = np.concatenate([rows, more_rows, np.repeat(whole_rows, every)])
-        columns = np.concatenate([columns, more_columns, np.tile(np.arange(every), len(whole_rows))])
+        rows = np.concatenate([rows, np.repeat(whole_rows, every)])
+        columns = np.concatenate([columns, np.tile(np.arange(every), len(whole_rows))])
         unscored[whole] = NONE_LEFT
         found = Found(np.concatenate([first_rows[keep], rows]), np.concatenate([first_columns[keep], columns]),
                       np.concatenate([first_scores[keep], self.scorer.pair_scores(batch, rows, columns)]), unscored)
@@ -156,22 +162,26 @@ class CandidateSearch:
         return spans, unscored, readers
 
     def _goal_offerers(self, batch: EncodedBatch, orders: list[tuple[np.ndarray, np.ndarray]],
-                       spans: dict[int, tuple[int, int]]) -> tuple[np.ndarray, np.ndarray]:
-        """The given spans of each row's learning order, less the mentors in its head."""
+                       spans: dict[int, tuple[int, int]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The given spans of each row's learning order, less the mentors in its head, with
+        the points their learning brings."""
         rows = [np.full(len(orders[row][0][lo:hi]), row) for row, (lo, hi) in spans.items()]
         columns = [orders[row][0][lo:hi] for row, (lo, hi) in spans.items()]
+        learning = [orders[row][1][lo:hi] for row, (lo, hi) in spans.items()]
         r = np.concatenate(rows).astype(np.int64) if rows else np.zeros(0, dtype=np.int64)
         c = np.concatenate(columns).astype(np.int64) if columns else np.zeros(0, dtype=np.int64)
+        points = self.learning * np.concatenate(learning).astype(np.float64) if learning else np.zeros(0)
         # A goal offerer who also wants an offer is in the head.
         in_head = np.zeros(len(r), dtype=bool)
         for slot in range(batch.rows.offer_codes.shape[1]):
             in_head |= self.scorer.mentors.wants[c, batch.rows.offer_codes[r, slot]] > 0
-        return r[~in_head], c[~in_head]
+        return r[~in_head], c[~in_head], points[~in_head]
 
     def _by_reciprocity(self, batch: EncodedBatch, theta: np.ndarray, readers: np.ndarray,
-                        hits: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+                        hits: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """Mentors wanting `hits` (1 or 2) of the mentee's offers and offering no goal, whose
-        reciprocity could reach theta; and per row the best that could score of those left out."""
+        reciprocity could reach theta, with the points it brings; and per row the best
+        that could score of those left out."""
         q, m, width = batch.rows, self.scorer.mentors, self.scorer.width
         offers = q.offer_codes
         slots = [(a,) for a in range(offers.shape[1])] if hits == 1 else \
@@ -202,4 +212,5 @@ class CandidateSearch:
         reaching = best + SLACK >= theta[rows]
         left_out = np.full(len(theta), NONE_LEFT)
         np.maximum.at(left_out, rows[worth & ~reaching], best[worth & ~reaching])
-        return rows[worth & reaching], columns[worth & reaching], left_out
+        kept = worth & reaching
+        return rows[kept], columns[kept], self.reciprocity * reciprocity[kept], left_out

@@ -141,15 +141,37 @@ class VectorScorer:
 
     def _logistics(self, q: RequestRows, r: np.ndarray, c: np.ndarray) -> np.ndarray:
         m = self.mentors
-        shared = m.modes[c] & q.wanted_modes[r]
-        shared = np.where(m.location[c] == q.place[r], shared, shared & ~IN_PERSON)
-        zones = 1 - np.minimum(np.abs(q.offset[r] - m.offset[c]), 12) / 12
+        modes, zones = self._modes_and_zones(q, r, c)
         smaller = np.minimum(q.week_total[r], m.week_total[c])
         together = np.bitwise_count(q.week[r] & m.week[c]).sum(axis=1).astype(np.float32)
         overlap = np.divide(together, smaller, out=np.zeros_like(smaller), where=smaller > 0)
         known = q.has_week[r] & m.has_week[c]
         availability = np.where(known, np.minimum(np.float32(1.0), overlap), np.float32(UNKNOWN_AVAILABILITY))
-        return np.float32(0.4) * (shared != 0) + np.float32(0.3) * (zones + availability)
+        return np.float32(0.4) * modes + np.float32(0.3) * (zones + availability)
+
+    def _modes_and_zones(self, q: RequestRows, r: np.ndarray, c: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        m = self.mentors
+        shared = m.modes[c] & q.wanted_modes[r]
+        shared = np.where(m.location[c] == q.place[r], shared, shared & ~IN_PERSON)
+        return shared != 0, 1 - np.minimum(np.abs(q.offset[r] - m.offset[c]), 12) / 12
+
+    def ambient_bound(self, batch: EncodedBatch, r: np.ndarray, c: np.ndarray) -> np.ndarray:
+        """The most the factors other than learning and reciprocity can add to a one-to-one
+        pair: each exactly, but availability at its best (the costly one to compute)."""
+        q, m, points = batch.rows, self.mentors, self.points
+        out = np.empty(len(r))
+        for start in range(0, len(r), CHUNK):
+            rr, cc = r[start:start + CHUNK], c[start:start + CHUNK]
+            modes, zones = self._modes_and_zones(q, rr, cc)
+            best_week = np.where(q.has_week[rr] & m.has_week[cc], 1.0, UNKNOWN_AVAILABILITY)
+            outside = 0.5 * ((m.organization[cc] != q.organization[rr]).astype(np.float64)
+                             + (m.department[cc] != q.department[rr]))
+            out[start:start + CHUNK] = (
+                points["logistics"] * (0.4 * modes + 0.3 * (zones + best_week))
+                + points["language"] * (q.languages[rr] & m.languages[cc]).any(axis=1)
+                + points["career_gap"] * self._career_gap(q, rr, cc, np.zeros(len(rr), dtype=bool))
+                + points["outside_circle"] * outside)
+        return out
 
     def _career_gap(self, q: RequestRows, r: np.ndarray, c: np.ndarray, symmetric: np.ndarray) -> np.ndarray:
         gap = self.mentors.years[c] - q.years[r]
