@@ -3,16 +3,19 @@
 Every factor is at most 1 and a must-have penalty only lowers a score, so a mentor
 scores at most P_learning * learning + P_reciprocity * reciprocity + AMBIENT, where
 AMBIENT is the points of every other factor. Per request:
-1. the head, mentors offering one of its goals AND wanting something the mentee offers
-   (both topic factors may count), is scored; its k-th best, theta, is a floor the true
-   k-th best can only beat;
-2. then only what could reach theta: mentors offering a goal (not in the head, so no
+1. the lead, the 2k mentors offering most of its goals, is scored; its k-th best is a
+   floor the true k-th best can only beat;
+2. the head, mentors offering a goal AND wanting something the mentee offers (both
+   topic factors count), is bounded cheaply (every factor exact but availability, the
+   costly one, at its best) and scored where the bound reaches that floor; the k-th
+   best of lead and head, theta, is the floor from then on;
+3. then only what could reach theta: further goal offerers (not in the head, so no
    reciprocity) while P_learning * learning + AMBIENT >= theta, read off the goal set's
-   learning order; mentors wanting what the mentee offers (no learning) while
-   P_reciprocity * reciprocity + AMBIENT >= theta; mentors with neither, only if
-   AMBIENT >= theta, and then the whole row is scored.
+   learning order; mentors wanting what the mentee offers (no learning) while their
+   reciprocity could; both bounded cheaply again before being scored. Mentors with
+   neither factor only if AMBIENT >= theta, and then the whole row is scored.
 Reciprocal and peer requests, whose topic factors mix both directions, and requests
-with fewer than k allowed mentors in their head are scored against the whole row.
+with fewer than k allowed mentors in lead and head are scored against the whole row.
 `unscored` keeps, per request, the most any mentor left out could score.
 """
 
@@ -72,17 +75,26 @@ class CandidateSearch:
         q = batch.rows
         orders = [self.index.learning_order(tuple(sorted(q.goal_codes[row, :int(q.goal_count[row])])))
                   for row in range(count)]
-        first_rows, first_columns = self._head(batch)
         lead = self.k * LEAD
         lead_rows, lead_columns, _ = self._goal_offerers(batch, orders, {row: (0, lead) for row in range(count)
                                                                          if not q.symmetric[row]})
-        first_rows, first_columns = np.concatenate([first_rows, lead_rows]), np.concatenate([first_columns,
-                                                                                              lead_columns])
-        first_scores = self.scorer.pair_scores(batch, first_rows, first_columns)
+        lead_scores = self.scorer.pair_scores(batch, lead_rows, lead_columns)
+        # The lead's k-th best rules out most of the head cheaply; what is left is scored.
+        head_rows, head_columns = self._head(batch)
+        head_bound = self.scorer.topic_bound(batch, head_rows, head_columns) + \
+            self.scorer.ambient_bound(batch, head_rows, head_columns)
+        reaching = head_bound + SLACK >= kth_best(lead_rows, lead_scores, count, self.k)[head_rows]
+        head_left_out = np.full(count, NONE_LEFT)
+        np.maximum.at(head_left_out, head_rows[~reaching], head_bound[~reaching])
+        head_rows, head_columns = head_rows[reaching], head_columns[reaching]
+        first_rows = np.concatenate([head_rows, lead_rows])
+        first_columns = np.concatenate([head_columns, lead_columns])
+        first_scores = np.concatenate([self.scorer.pair_scores(batch, head_rows, head_columns), lead_scores])
         theta = kth_best(first_rows, first_scores, count, self.k)
         whole = q.symmetric | (theta - SLACK <= self.ambient)
         keep = ~whole[first_rows]
         spans, unscored, readers = self._bounds(batch, orders, theta, whole, lead)
+        unscored = np.maximum(unscored, head_left_out)
         tiers = [self._goal_offerers(batch, orders, spans)]
         for tier, hits in ((READ_ALL, 1), (READ_TWO, 2)):
             *found_tier, left_out = self._by_reciprocity(batch, theta, readers == tier, hits)

@@ -99,15 +99,29 @@ class VectorScorer:
             out[start:end] = self._scores(batch, rows[start:end], columns[start:end])
         return out
 
-    def _scores(self, batch: EncodedBatch, r: np.ndarray, c: np.ndarray) -> np.ndarray:
-        m, q = self.mentors, batch.rows
-        learning = self._learning(q.goal_codes, q.goal_count, r, c)
+    def topic_bound(self, batch: EncodedBatch, r: np.ndarray, c: np.ndarray) -> np.ndarray:
+        """What learning and reciprocity bring a one-to-one pair, for bounding its score."""
+        out = np.empty(len(r))
+        for start in range(0, len(r), CHUNK):
+            rr, cc = r[start:start + CHUNK], c[start:start + CHUNK]
+            out[start:start + CHUNK] = (self.points["learning"] * self._learning(batch.rows.goal_codes,
+                                                                                 batch.rows.goal_count, rr, cc)
+                                        + self.points["reciprocity"] * self._reciprocity(batch.rows, rr, cc))
+        return out
+
+    def _reciprocity(self, q: RequestRows, r: np.ndarray, c: np.ndarray) -> np.ndarray:
+        m = self.mentors
         reciprocity = np.zeros(len(r), dtype=np.float64)
         for slot in range(q.offer_codes.shape[1]):
             reciprocity += q.offer_levels[r, slot] * m.wants[c, q.offer_codes[r, slot]]
         wants_count = m.wants_count[c]
         reciprocity = np.divide(reciprocity, wants_count, out=np.zeros(len(r)), where=wants_count > 0)
-        reciprocity = reciprocity.astype(np.float32)
+        return reciprocity.astype(np.float32)
+
+    def _scores(self, batch: EncodedBatch, r: np.ndarray, c: np.ndarray) -> np.ndarray:
+        m, q = self.mentors, batch.rows
+        learning = self._learning(q.goal_codes, q.goal_count, r, c)
+        reciprocity = self._reciprocity(q, r, c)
         symmetric = q.symmetric[r]
         if symmetric.any():
             gain_back = self._learning(q.want_codes, q.want_count, r, c)
