@@ -40,6 +40,8 @@ class CandidatePool:
         self.request_ids = [request.request_id for request, _ in requests]
         self.row_of = {ident: row for row, ident in enumerate(self.request_ids)}
         self.column_of = {ident: column for column, ident in enumerate(self.mentor_ids)}
+        self.request_array = np.array(self.request_ids, dtype=object)  # ids, taken by index arrays
+        self.mentor_array = np.array(self.mentor_ids, dtype=object)
         self.top_k = top_k
         self.scorer = VectorScorer(mentors, [mentee for _, mentee in requests], managers, weights)
         # Ties go to the lower mentor id, as in deferred acceptance's preferences.
@@ -93,8 +95,8 @@ class CandidatePool:
 
     def _edges(self, rows: np.ndarray, columns: np.ndarray, scores: np.ndarray) -> list[Edge]:
         self.edge_arrays.append((rows.astype(np.int64), columns.astype(np.int64), scores))
-        return list(map(new_edge, zip([self.request_ids[r] for r in rows.tolist()],
-                                      [self.mentor_ids[c] for c in columns.tolist()], scores.tolist(), strict=True)))
+        return list(map(new_edge, zip(self.request_array[rows].tolist(), self.mentor_array[columns].tolist(),
+                                      scores.tolist(), strict=True)))
 
     def extend(self, exhausted: list[UUID], floors: dict[UUID, float]) -> list[Edge]:
         """Mentors beyond a request's shortlist that could still take it (see whole_pool.stable):

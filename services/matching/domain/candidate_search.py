@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from services.matching.domain.topic_index import TopicIndex
+from services.matching.domain.topic_index import TopicIndex, runs
 from services.matching.domain.vectorised import REFUSED, EncodedBatch, VectorScorer
 
 # Bounds are sums in float64; scores are float32 sums rounded to four decimals.
@@ -41,6 +41,18 @@ class Found:
     scores: np.ndarray
     unscored: np.ndarray  # per batch row: the best score a mentor not listed could have
     scored: int = 0  # pairs scored to find these
+
+
+@dataclass
+class LearningOrders:
+    """The batch's goal sets' learning orders end to end, and where each row's starts."""
+
+    first: np.ndarray  # per row
+    length: np.ndarray  # per row
+    segment: np.ndarray  # per row: which goal set
+    columns: np.ndarray
+    learning: np.ndarray
+    ascending: np.ndarray  # segment * 4 - learning: ascending end to end, for one searchsorted
 
 
 def first_occurrences(codes: np.ndarray) -> np.ndarray:
@@ -73,11 +85,12 @@ class CandidateSearch:
 
     def find(self, batch: EncodedBatch, count: int) -> Found:
         q = batch.rows
-        orders = [self.index.learning_order(tuple(sorted(q.goal_codes[row, :int(q.goal_count[row])])))
-                  for row in range(count)]
+        orders = self._learning_orders(batch, count)
         lead = self.k * LEAD
-        lead_rows, lead_columns, _ = self._goal_offerers(batch, orders, {row: (0, lead) for row in range(count)
-                                                                         if not q.symmetric[row]})
+        one_to_one = np.flatnonzero(~q.symmetric)
+        lead_rows, lead_columns, _ = self._goal_offerers(batch, orders, one_to_one, np.zeros(len(one_to_one),
+                                                                                             dtype=np.int64),
+                                                         np.full(len(one_to_one), lead))
         lead_scores = self.scorer.pair_scores(batch, lead_rows, lead_columns)
         # The lead's k-th best rules out most of the head cheaply; what is left is scored.
         head_rows, head_columns = self._head(batch)
@@ -93,12 +106,12 @@ class CandidateSearch:
         theta = kth_best(first_rows, first_scores, count, self.k)
         whole = q.symmetric | (theta - SLACK <= self.ambient)
         keep = ~whole[first_rows]
-        spans, unscored, readers = self._bounds(batch, orders, theta, whole, lead)
+        rest, taken, unscored, readers = self._bounds(batch, orders, theta, whole, lead)
         unscored = np.maximum(unscored, head_left_out)
-        tiers = [self._goal_offerers(batch, orders, spans)]
+        tiers = [self._goal_offerers(batch, orders, rest, np.full(len(rest), lead), taken)]
         for tier, hits in ((READ_ALL, 1), (READ_TWO, 2)):
-            *found_tier, left_out = self._by_reciprocity(batch, theta, readers == tier, hits)
-            tiers.append(found_tier)
+            tier_rows, tier_columns, tier_points, left_out = self._by_reciprocity(batch, theta, readers == tier, hits)
+            tiers.append((tier_rows, tier_columns, tier_points))
             unscored = np.maximum(unscored, left_out)
         rows, columns, points = (np.concatenate(part) for part in zip(*tiers, strict=True))
         # The other factors, each at its best save availability exact, rule out most of the tiers cheaply.
@@ -141,48 +154,59 @@ class CandidateSearch:
             repeated |= (slot < offer_slot) & (m.wants[columns, offers[rows, slot]] > 0)
         return rows[~repeated], columns[~repeated]
 
-    def _bounds(self, batch: EncodedBatch, orders: list[tuple[np.ndarray, np.ndarray]], theta: np.ndarray,
-                whole: np.ndarray, lead: int) -> tuple[dict[int, tuple[int, int]], np.ndarray, np.ndarray]:
-        """Per row: the span of its learning order beyond the lead that could reach theta, the
-        bound on what stays unscored, and which reciprocity tier must be read: every mentor
-        wanting an offer, only those wanting two or more, or none."""
+    def _learning_orders(self, batch: EncodedBatch, count: int) -> LearningOrders:
         q = batch.rows
-        spans: dict[int, tuple[int, int]] = {}
-        unscored = np.full(len(theta), self.ambient)
-        readers = np.zeros(len(theta), dtype=np.int8)
-        for row in np.flatnonzero(~whole).tolist():
-            _, learning = orders[row]
-            taken = len(learning)
-            if self.learning > 0:
-                taken = max(lead, int(np.searchsorted(-learning, -(theta[row] - self.ambient - SLACK) / self.learning,
-                                                      side="right")))
-                spans[row] = (lead, taken)
-            if taken < len(learning):
-                unscored[row] = max(unscored[row], self.learning * float(learning[taken]) + self.ambient)
-            codes = q.offer_codes[row]
-            levels = q.offer_levels[row][codes != self.nobody]
-            # A mentor wanting one of the offers gains it over all they want; two or more, up to the best level.
-            one = self.reciprocity * float((levels / self.index.fewest_wants[codes[codes != self.nobody]])
-                                           .max(initial=0.0)) + self.ambient
-            several = self.reciprocity * float(levels.max(initial=0.0)) + self.ambient
-            if self.reciprocity > 0 and one + SLACK >= theta[row]:
-                readers[row] = READ_ALL
-            elif self.reciprocity > 0 and several + SLACK >= theta[row]:
-                readers[row], unscored[row] = READ_TWO, max(unscored[row], one)
-            else:
-                unscored[row] = max(unscored[row], several)
-        return spans, unscored, readers
+        keys = [tuple(sorted(q.goal_codes[row, :int(q.goal_count[row])].tolist())) for row in range(count)]
+        segment_of = {key: index for index, key in enumerate(dict.fromkeys(keys))}
+        segments = [self.index.learning_order(key) for key in segment_of]
+        lengths = np.array([len(columns) for columns, _ in segments], dtype=np.int64)
+        segment = np.array([segment_of[key] for key in keys], dtype=np.int64)
+        learning = np.concatenate([values for _, values in segments]).astype(np.float64)
+        return LearningOrders(
+            first=(np.cumsum(lengths) - lengths)[segment], length=lengths[segment], segment=segment,
+            columns=np.concatenate([columns for columns, _ in segments]).astype(np.int64), learning=learning,
+            ascending=np.repeat(np.arange(len(segments)) * 4.0, lengths) - learning)
 
-    def _goal_offerers(self, batch: EncodedBatch, orders: list[tuple[np.ndarray, np.ndarray]],
-                       spans: dict[int, tuple[int, int]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """The given spans of each row's learning order, less the mentors in its head, with
-        the points their learning brings."""
-        rows = [np.full(len(orders[row][0][lo:hi]), row) for row, (lo, hi) in spans.items()]
-        columns = [orders[row][0][lo:hi] for row, (lo, hi) in spans.items()]
-        learning = [orders[row][1][lo:hi] for row, (lo, hi) in spans.items()]
-        r = np.concatenate(rows).astype(np.int64) if rows else np.zeros(0, dtype=np.int64)
-        c = np.concatenate(columns).astype(np.int64) if columns else np.zeros(0, dtype=np.int64)
-        points = self.learning * np.concatenate(learning).astype(np.float64) if learning else np.zeros(0)
+    def _bounds(self, batch: EncodedBatch, orders: LearningOrders, theta: np.ndarray, whole: np.ndarray,
+                lead: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """For the rows not scored whole: how far down its learning order each could reach
+        theta, the bound on what stays unscored, and which reciprocity tier must be read:
+        every mentor wanting an offer, only those wanting two or more, or none."""
+        q = batch.rows
+        rows = np.flatnonzero(~whole)
+        unscored = np.full(len(theta), self.ambient)
+        taken = np.full(len(rows), lead)
+        if self.learning > 0:
+            # learning >= (theta - AMBIENT) / P_learning, clipped inside one goal set's stretch.
+            needed = np.clip((theta[rows] - self.ambient - SLACK) / self.learning, -0.5, 1.5)
+            reach = np.searchsorted(orders.ascending, orders.segment[rows] * 4.0 - needed, side="right")
+            taken = np.maximum(lead, np.minimum(reach - orders.first[rows], orders.length[rows]))
+        beyond = taken < orders.length[rows]
+        unscored[rows[beyond]] = np.maximum(unscored[rows[beyond]], self.learning * orders.learning[
+            orders.first[rows[beyond]] + taken[beyond]] + self.ambient)
+        codes = q.offer_codes[rows]
+        levels = np.where(codes != self.nobody, q.offer_levels[rows], 0.0)
+        # A mentor wanting one of the offers gains it over all they want; two or more, up to the best level.
+        one = self.reciprocity * (levels / self.index.fewest_wants[codes]).max(axis=1, initial=0.0) + self.ambient
+        several = self.reciprocity * levels.max(axis=1, initial=0.0) + self.ambient
+        readers = np.zeros(len(theta), dtype=np.int8)
+        if self.reciprocity > 0:
+            read_all = one + SLACK >= theta[rows]
+            read_two = ~read_all & (several + SLACK >= theta[rows])
+            readers[rows[read_all]], readers[rows[read_two]] = READ_ALL, READ_TWO
+        left_out = np.where(readers[rows] == READ_ALL, NONE_LEFT, np.where(readers[rows] == READ_TWO, one, several))
+        unscored[rows] = np.maximum(unscored[rows], left_out)
+        return rows, taken, unscored, readers
+
+    def _goal_offerers(self, batch: EncodedBatch, orders: LearningOrders, rows: np.ndarray, start: np.ndarray,
+                       end: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Positions start to end of each row's learning order, less the mentors in its head,
+        with the points their learning brings."""
+        start, end = np.minimum(start, orders.length[rows]), np.minimum(end, orders.length[rows])
+        lengths = np.maximum(end - start, 0)
+        positions = runs(orders.first[rows] + start, lengths)
+        r, c = np.repeat(rows, lengths), orders.columns[positions]
+        points = self.learning * orders.learning[positions]
         # A goal offerer who also wants an offer is in the head.
         in_head = np.zeros(len(r), dtype=bool)
         for slot in range(batch.rows.offer_codes.shape[1]):

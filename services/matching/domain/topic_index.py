@@ -21,11 +21,13 @@ class Postings:
     def gather(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Every (position in keys, column) the keys list, in one pass over the lists."""
         first, lengths = self.starts[keys], self.starts[keys + 1] - self.starts[keys]
-        total = int(lengths.sum())
-        ends = np.cumsum(lengths)
-        positions = np.arange(total) - np.repeat(ends - lengths, lengths) + np.repeat(first, lengths)
-        return np.repeat(np.arange(len(keys)), lengths), self.columns[positions] if total else \
-            np.zeros(0, dtype=np.int64)
+        return np.repeat(np.arange(len(keys)), lengths), self.columns[runs(first, lengths)]
+
+
+def runs(first: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """The positions first[i], first[i] + 1, ... (lengths[i] of them), for every i, end to end."""
+    ends = np.cumsum(lengths)
+    return np.arange(int(ends[-1]) if len(ends) else 0) - np.repeat(ends - lengths - first, lengths)
 
 
 def postings(keys: np.ndarray, columns: np.ndarray, key_count: int) -> Postings:
@@ -58,6 +60,8 @@ class TopicIndex:
 
     def learning_order(self, goals: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray]:
         """Mentors offering any of the goals, most learning first, with their learning factor."""
+        if goals not in self.by_learning and not goals:
+            self.by_learning[goals] = np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float32)
         if goals not in self.by_learning:
             topics = np.unique(np.array(goals, dtype=np.int64))
             _, columns = self.offering.gather(topics)
