@@ -26,6 +26,7 @@ from shared.publishing import PublicMapper
 from shared.read_model import DOCUMENTS_WRITTEN, Projector, ToDocument
 from shared.relay import OutboxRelay
 from shared.schema_version import require_migrated
+from shared.session_state import holding_session_state, keep_as_is
 from shared.settings import Settings
 from shared.supervision import supervised
 from shared.topics import dead_letter_topic
@@ -87,7 +88,7 @@ class ServiceRuntime(Generic[App]):
         settings = self.settings
         database = settings.database_for(self.app.service)
         self.pool = await asyncpg.create_pool(
-            settings.postgres_dsn(database), min_size=1, max_size=10, init=use_standard_uuids,
+            settings.postgres_dsn(database), min_size=1, max_size=10, init=use_standard_uuids, reset=keep_as_is,
         )
         # The tables are the deploy's migrations' (shared/migrate.py); the service only checks.
         await require_migrated(self.pool, self.app.service, database)
@@ -113,7 +114,7 @@ class ServiceRuntime(Generic[App]):
                 if timer.woken_by & kinds:
                     self._wakes[timer.name].set()
 
-        async with self.pool.acquire() as connection:
+        async with holding_session_state(self.pool) as connection:
             await connection.add_listener(DOCUMENTS_WRITTEN, written)
             try:
                 for timer in self.timers:  # what was written while not listening
