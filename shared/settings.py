@@ -63,6 +63,10 @@ class Settings(BaseSettings):
     idempotency_ttl_hours: float = Field(24.0, gt=0, description="IDEMPOTENCY_TTL_HOURS, how long a key is remembered")
     idempotency_lease_seconds: float = Field(
         30.0, gt=0, description="IDEMPOTENCY_LEASE_SECONDS, after which a retry takes over a killed request's key")
+    # Aggregates kept in memory per application, brought up to date from the store on each
+    # read (fast-forward: only events newer than the cached version are fetched), so a
+    # second replica's writes are seen. 0 turns the cache off.
+    aggregate_cache_size: int = Field(5000, ge=0, le=1_000_000, description="AGGREGATE_CACHE_SIZE")
     max_body_bytes: int = Field(65536, ge=1024, description="MAX_BODY_BYTES, larger bodies get 413")
     # Insights' event streams (services/insights): idle connections see a comment this often
     # (proxies drop silent ones); a client further behind than its queue is cut off.
