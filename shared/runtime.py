@@ -93,6 +93,14 @@ class ServiceRuntime(Generic[App]):
         # The tables are the deploy's migrations' (shared/migrate.py); the service only checks.
         await require_migrated(self.pool, self.app.service, database)
         self.vault = Vault(self.pool, settings.vault_ring())
+        if settings.background_work:
+            self._start_background_work()
+
+    def _start_background_work(self) -> None:
+        """The followers, consumers and timers: in every process of the service unless
+        BACKGROUND_WORK says this one only answers HTTP (docs/performance.md)."""
+        settings = self.settings
+        assert self.pool is not None
         options = {"batch_size": settings.relay_batch_size, "poll_seconds": settings.relay_poll_seconds}
         self.projector = Projector(self.app, self.pool, self.to_document, **options)
         self._supervise("projector", self.projector.run)
@@ -238,7 +246,9 @@ class ServiceRuntime(Generic[App]):
             checks["database"] = "ok"
         except Exception as error:  # readiness reports, it does not raise
             checks["database"] = f"failing: {type(error).__name__}"
-        if self.producer is None:
+        if not self.settings.background_work:
+            checks["broker"] = "not used here: BACKGROUND_WORK is off"
+        elif self.producer is None:
             checks["broker"] = "connecting"
         else:
             try:

@@ -57,6 +57,10 @@ class Settings(BaseSettings):
     # A partner's own identity provider: JSON {"<iss>": {"jwks_url": "...", "organization": "acme"}}.
     trusted_issuers: dict[str, TrustedIssuer] = Field(default_factory=dict, description="TRUSTED_ISSUERS")
 
+    # False: this process only answers HTTP (writes reach the store and its outbox); the
+    # relay, projector, consumers and timers run in another process of the same service
+    # with it true, so they do not compete with requests for one event loop and GIL.
+    background_work: bool = Field(True, description="BACKGROUND_WORK")
     relay_poll_seconds: float = Field(1.0, gt=0, description="RELAY_POLL_SECONDS, backstop to NOTIFY")
     relay_batch_size: int = Field(200, ge=1, description="RELAY_BATCH_SIZE")
     timer_poll_seconds: float = Field(5.0, gt=0, description="TIMER_POLL_SECONDS")
