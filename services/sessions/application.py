@@ -1,22 +1,35 @@
-"""Sessions' event store. Most use cases are the Relationship's own commands, run
-through shared.http.aggregates.change; this class names the store and snapshots, and
-holds what spans aggregates: a person leaving the program, and their erasure."""
+"""Sessions' use cases on its event store. Synchronous: callers use run_blocking.
 
+A command on a relationship names who acts as an `Actor`, settled against the
+relationship as loaded (the API's is `acting_person`, services/sessions/api/acting.py):
+load, settle who acts, run the Relationship's command, save. A concurrent change makes
+the save fail as ConcurrentWrite; nothing is recorded then. Private text (notes,
+comments, reflections) arrives sealed with its author's key: the store never sees it
+open. Also here, what spans aggregates: a person leaving the program, and their erasure.
+"""
+
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 from uuid import UUID
 
 from eventsourcing.application import ProcessingEvent
 from eventsourcing.domain import Aggregate
+from eventsourcing.postgres import PostgresProcessRecorder
 
 from shared.eventstore import ServiceApplication
-from shared.store_access import find_sync
+from shared.store_access import find_sync, load_sync, save_sync
 from services.sessions import key_erasing_recorder
 from services.sessions.domain.external_facts import ExternalFacts
 from services.sessions.domain.participation import KEYS_ERASED, Participation, participation_id
 from services.sessions.domain.relationship import Relationship
 
 SNAPSHOT_EVERY = 50
+# Said in the service's words, never the person's: the fact is published (MenteeLeftGroup).
+LEFT_BY_CHOICE = "the mentee left the group"
+
+# Who acts on a relationship, given it as loaded; raises when nobody may act so.
+Actor = Callable[[Relationship], UUID]
 
 
 class SessionsApplication(ServiceApplication):
@@ -26,6 +39,126 @@ class SessionsApplication(ServiceApplication):
     # Long relationships load from the latest snapshot plus at most 49 events.
     snapshotting_intervals = {Relationship: SNAPSHOT_EVERY, ExternalFacts: SNAPSHOT_EVERY,
                               Participation: SNAPSHOT_EVERY}
+
+    # --- forming: the agreement and the ground rules -----------------------------------
+
+    def propose_agreement(self, relationship_id: UUID, actor: Actor, terms: dict[str, Any],
+                          at: datetime) -> Relationship:
+        relationship, by = self._acting_on(relationship_id, actor)
+        relationship.propose_agreement(by, terms, at)
+        return self._saved(relationship)
+
+    def sign_agreement(self, relationship_id: UUID, actor: Actor, version: int, at: datetime) -> Relationship:
+        relationship, by = self._acting_on(relationship_id, actor)
+        relationship.sign_agreement(by, version, at)
+        return self._saved(relationship)
+
+    def add_ground_rule(self, relationship_id: UUID, actor: Actor, rule: str, at: datetime) -> Relationship:
+        relationship, by = self._acting_on(relationship_id, actor)
+        relationship.add_ground_rule(by, rule, at)
+        return self._saved(relationship)
+
+    def acknowledge_ground_rules(self, relationship_id: UUID, actor: Actor, at: datetime) -> Relationship:
+        relationship, by = self._acting_on(relationship_id, actor)
+        relationship.acknowledge_ground_rules(by, at)
+        return self._saved(relationship)
+
+    # --- meeting: sessions, notes, check-ins and the pairing-fit question --------------
+
+    def schedule_session(self, relationship_id: UUID, actor: Actor, session_id: UUID, starts_at: datetime,
+                         minutes: int, mode: str, agenda: str, at: datetime) -> Relationship:
+        relationship, by = self._acting_on(relationship_id, actor)
+        relationship.schedule_session(by, session_id, starts_at, minutes, mode, agenda, at)
+        return self._saved(relationship)
+
+    def reschedule_session(self, relationship_id: UUID, actor: Actor, session_id: UUID, starts_at: datetime,
+                           at: datetime) -> Relationship:
+        relationship, by = self._acting_on(relationship_id, actor)
+        relationship.reschedule_session(by, session_id, starts_at, at)
+        return self._saved(relationship)
+
+    def cancel_session(self, relationship_id: UUID, actor: Actor, session_id: UUID, at: datetime) -> Relationship:
+        relationship, by = self._acting_on(relationship_id, actor)
+        relationship.cancel_session(by, session_id, at)
+        return self._saved(relationship)
+
+    def mark_session_held(self, relationship_id: UUID, actor: Actor, session_id: UUID, minutes: int,
+                          goals_touched: list[int], learned: dict[str, list[str]], at: datetime) -> Relationship:
+        relationship, by = self._acting_on(relationship_id, actor)
+        relationship.mark_session_held(by, session_id, minutes, goals_touched, learned, at)
+        return self._saved(relationship)
+
+    def mark_session_missed(self, relationship_id: UUID, actor: Actor, session_id: UUID, missed_by: list[UUID],
+                            at: datetime) -> Relationship:
+        relationship, by = self._acting_on(relationship_id, actor)
+        relationship.mark_session_missed(by, session_id, missed_by, at)
+        return self._saved(relationship)
+
+    def add_private_note(self, relationship_id: UUID, actor: Actor, session_id: UUID, note_ciphertext: str,
+                         at: datetime) -> Relationship:
+        relationship, by = self._acting_on(relationship_id, actor)
+        relationship.add_private_note(by, session_id, note_ciphertext, at)
+        return self._saved(relationship)
+
+    def record_check_in(self, relationship_id: UUID, actor: Actor, fit: int, progress: int,
+                        comment_ciphertext: str | None, at: datetime) -> Relationship:
+        relationship, by = self._acting_on(relationship_id, actor)
+        relationship.record_check_in(by, fit, progress, comment_ciphertext, at)
+        return self._saved(relationship)
+
+    def report_pairing_fit(self, relationship_id: UUID, actor: Actor, answer: str, at: datetime) -> Relationship:
+        relationship, by = self._acting_on(relationship_id, actor)
+        relationship.report_pairing_fit(by, answer, at)
+        return self._saved(relationship)
+
+    # --- pausing and ending ------------------------------------------------------------
+
+    def pause(self, relationship_id: UUID, actor: Actor, reason: str, at: datetime) -> Relationship:
+        relationship, by = self._acting_on(relationship_id, actor)
+        relationship.pause(by, reason, at)
+        return self._saved(relationship)
+
+    def resume(self, relationship_id: UUID, actor: Actor, at: datetime) -> Relationship:
+        relationship, by = self._acting_on(relationship_id, actor)
+        relationship.resume(by, at)
+        return self._saved(relationship)
+
+    def close_relationship(self, relationship_id: UUID, actor: Actor, outcome: str, reason: str,
+                           at: datetime) -> Relationship:
+        relationship, by = self._acting_on(relationship_id, actor)
+        relationship.close(by, outcome, reason, at)
+        return self._saved(relationship)
+
+    def leave_group(self, relationship_id: UUID, actor: Actor, at: datetime) -> Relationship:
+        relationship, by = self._acting_on(relationship_id, actor)
+        relationship.leave_group(by, LEFT_BY_CHOICE, at)
+        return self._saved(relationship)
+
+    def end_for_no_fit(self, relationship_id: UUID, actor: Actor, rematch: bool, at: datetime) -> Relationship:
+        relationship, by = self._acting_on(relationship_id, actor)
+        relationship.end_for_no_fit(by, rematch, at)
+        return self._saved(relationship)
+
+    def record_reflection(self, relationship_id: UUID, actor: Actor, reflection_ciphertext: str,
+                          goal_outcomes: Mapping[str, str], at: datetime) -> Relationship:
+        relationship, by = self._acting_on(relationship_id, actor)
+        relationship.record_reflection(by, reflection_ciphertext, goal_outcomes, at)
+        return self._saved(relationship)
+
+    def offer_to_pay_it_forward(self, relationship_id: UUID, actor: Actor, at: datetime) -> Relationship:
+        relationship, by = self._acting_on(relationship_id, actor)
+        relationship.offer_to_pay_it_forward(by, at)
+        return self._saved(relationship)
+
+    def _acting_on(self, relationship_id: UUID, actor: Actor) -> tuple[Relationship, UUID]:
+        relationship = load_sync(self, relationship_id, Relationship, "relationship")
+        return relationship, actor(relationship)
+
+    def _saved(self, relationship: Relationship) -> Relationship:
+        save_sync(self, relationship)
+        return relationship
+
+    # --- a person leaving the program ----------------------------------------------------
 
     def participant_left(self, participant_id: UUID, erased: bool, at: datetime) -> list[Aggregate]:
         """Withdrawn or erased: each relationship they are still in closes, so no timer
@@ -65,7 +198,10 @@ class SessionsApplication(ServiceApplication):
 
     def _listed_before_participations(self, participant_id: UUID) -> set[UUID]:
         """Relationships started before participations were kept are found in the lists;
-        those are projected long since, so the lists' lag does not matter for them."""
+        those are projected long since, so the lists' lag does not matter for them. The
+        lists live beside the store in PostgreSQL; the in-memory store has none."""
+        if not isinstance(self.recorder, PostgresProcessRecorder):
+            return set()
         with self.recorder.datastore.transaction(commit=False) as cursor:
             cursor.execute("SELECT to_regclass('documents') IS NOT NULL AS listed")
             row = cursor.fetchone()
