@@ -1,13 +1,12 @@
-"""Sessions' use cases on PostgreSQL: the test bodies of tests/unit/sessions/test_sessions_use_cases.py
+"""Sessions's use cases on PostgreSQL: the test bodies of tests/unit/sessions/test_sessions_use_cases.py
 (in-memory there), collected again here with `app` on a fresh, migrated database."""
 
 from collections.abc import Iterator
-from uuid import uuid4
 
 import pytest
 
 from services.sessions.application import SessionsApplication
-from tests.support.servers import create_database_sync, drop_database_sync, migrate_database_sync
+from tests.integration.fresh_store import fresh_store
 from tests.unit.sessions.test_sessions_use_cases import *  # noqa: F403 (the same tests, on this module's `app`)
 
 pytestmark = pytest.mark.integration
@@ -15,12 +14,5 @@ pytestmark = pytest.mark.integration
 
 @pytest.fixture
 def app(server_settings) -> Iterator[SessionsApplication]:  # replaces the in-memory one imported above
-    database = f"use_cases_{uuid4().hex[:10]}"
-    create_database_sync(server_settings, database)
-    try:
-        migrate_database_sync(server_settings, "sessions", database)
-        store = SessionsApplication(server_settings.model_copy(update={"sessions_database": database}))
+    with fresh_store(server_settings, SessionsApplication) as store:
         yield store
-        store.close()
-    finally:
-        drop_database_sync(server_settings, database)
