@@ -17,6 +17,7 @@ from eventsourcing.application import ProcessingEvent
 from eventsourcing.domain import Aggregate
 from eventsourcing.postgres import PostgresProcessRecorder
 
+from shared.errors import DomainError
 from shared.eventstore import ServiceApplication
 from shared.store_access import find_sync, load_sync, save_sync
 from services.sessions import key_erasing_recorder
@@ -39,6 +40,31 @@ class SessionsApplication(ServiceApplication):
     # Long relationships load from the latest snapshot plus at most 49 events.
     snapshotting_intervals = {Relationship: SNAPSHOT_EVERY, ExternalFacts: SNAPSHOT_EVERY,
                               Participation: SNAPSHOT_EVERY}
+
+    # --- what matching decided -------------------------------------------------------
+    # Changed, not saved: the consumer saves them with the message's tracking record.
+
+    def start_relationship(self, relationship_id: UUID, program_id: UUID, organization_id: str, format: str,
+                           parties: list[dict[str, Any]], goals: list[dict[str, str]], cadence_days: int,
+                           length_weeks: int, ground_rules: dict[str, Any], at: datetime) -> list[Aggregate]:
+        """A confirmed match starts its relationship exactly once, whatever is redelivered."""
+        if find_sync(self, relationship_id, Relationship) is not None:
+            return []
+        relationship = Relationship(
+            id=relationship_id, program_id=program_id, organization_id=organization_id, format=format,
+            parties=parties, goals=goals, cadence_days=cadence_days, length_weeks=length_weeks,
+            ground_rules=ground_rules, started_at=at,
+        )
+        return [relationship, *self.note_parties(relationship, at)]
+
+    def end_cancelled_relationship(self, relationship_id: UUID, reason: str, at: datetime) -> list[Aggregate]:
+        """Matching undid a confirmation (the request was withdrawn meanwhile, and intake
+        owns that): a relationship it started ends, closed in the mentee's name, who asked."""
+        relationship = find_sync(self, relationship_id, Relationship)
+        if relationship is None or relationship.status == "closed":
+            return []
+        relationship.close(relationship.mentee_ids[0], "ended_early", reason, at)
+        return [relationship]
 
     # --- forming: the agreement and the ground rules -----------------------------------
 
@@ -149,6 +175,27 @@ class SessionsApplication(ServiceApplication):
         relationship, by = self._acting_on(relationship_id, actor)
         relationship.offer_to_pay_it_forward(by, at)
         return self._saved(relationship)
+
+    # --- timers (services/sessions/timers.py finds the relationships due) ----------------
+
+    def fire_due_timers(self, relationship_id: UUID, now: datetime) -> int:
+        """Records what is due by `now`: reminders, a stall, the completion at the end."""
+        relationship = load_sync(self, relationship_id, Relationship, "relationship")
+        fired = 0
+        for session_id in relationship.sessions_due_a_reminder(now):
+            relationship.remind_session(UUID(session_id), now)
+            fired += 1
+        if relationship.is_stalled(now):
+            relationship.mark_stalled(now)
+            fired += 1
+        try:
+            relationship.complete_at_end(now)
+            fired += 1
+        except DomainError:
+            pass  # not at its end yet
+        if fired:
+            save_sync(self, relationship)
+        return fired
 
     def _acting_on(self, relationship_id: UUID, actor: Actor) -> tuple[Relationship, UUID]:
         relationship = load_sync(self, relationship_id, Relationship, "relationship")

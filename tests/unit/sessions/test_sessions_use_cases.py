@@ -17,7 +17,6 @@ from shared.store_access import load_sync
 from services.sessions.application import Actor, SessionsApplication
 from services.sessions.domain.participation import Participation, participation_id
 from services.sessions.domain.relationship import Relationship
-from services.sessions.timers import fire_due_timers
 
 IN_MEMORY = {"PERSISTENCE_MODULE": "eventsourcing.popo"}
 STARTED = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -37,16 +36,17 @@ def as_person(person: UUID) -> Actor:
     return lambda _relationship: person
 
 
-def started(app: SessionsApplication, *mentees: UUID, format: str = "one_to_one") -> UUID:
-    """A relationship as a confirmed match starts it: saved with each party's participation."""
+def started(app: SessionsApplication, *mentees: UUID, format: str = "one_to_one",
+            relationship_id: UUID | None = None) -> UUID:
+    """A relationship as a confirmed match starts it (the consumer saves what changed)."""
+    relationship_id = relationship_id or uuid4()
     parties = [{"participant_id": str(person), "role": "mentee", "organization_id": "acme"} for person in mentees]
-    relationship = Relationship(
-        id=uuid4(), program_id=uuid4(), organization_id="acme", format=format,
-        parties=[*parties, {"participant_id": str(MENTOR), "role": "mentor", "organization_id": "globex"}],
-        goals=[{"topic": "public speaking", "outcome": "give a keynote"}], cadence_days=7, length_weeks=12,
-        ground_rules={"cancellation_notice_hours": 24}, started_at=STARTED)
-    app.save(relationship, *app.note_parties(relationship, STARTED))
-    return relationship.id
+    app.save(*app.start_relationship(
+        relationship_id, uuid4(), "acme", format,
+        [*parties, {"participant_id": str(MENTOR), "role": "mentor", "organization_id": "globex"}],
+        [{"topic": "public speaking", "outcome": "give a keynote"}], 7, 12, {"cancellation_notice_hours": 24},
+        STARTED))
+    return relationship_id
 
 
 def activated(app: SessionsApplication, relationship_id: UUID, people: list[UUID]) -> None:
@@ -59,6 +59,27 @@ def activated(app: SessionsApplication, relationship_id: UUID, people: list[UUID
 
 def stored(app: SessionsApplication, relationship_id: UUID) -> Relationship:
     return load_sync(app, relationship_id, Relationship, "relationship")
+
+
+def test_a_confirmed_match_delivered_twice_starts_its_relationship_once(app):
+    mentee = uuid4()
+    relationship_id = started(app, mentee)
+    assert started(app, mentee, relationship_id=relationship_id) == relationship_id
+    relationship = stored(app, relationship_id)
+    assert (relationship.status, relationship.version, relationship.party_ids) == ("forming", 1, [mentee, MENTOR])
+    assert str(relationship_id) in load_sync(app, participation_id(mentee), Participation,
+                                             "participation").relationship_ids
+
+
+def test_a_confirmation_matching_undid_ends_the_relationship_early_in_the_mentees_name(app):
+    mentee = uuid4()
+    relationship_id = started(app, mentee)
+    app.save(*app.end_cancelled_relationship(relationship_id, "the request was withdrawn", STARTED))
+    assert app.end_cancelled_relationship(relationship_id, "the request was withdrawn", STARTED) == []
+    relationship = stored(app, relationship_id)
+    assert (relationship.status, relationship.outcome) == ("closed", "ended_early")
+    [closed] = [e for e in app.events.get(relationship_id) if type(e).__name__ == "RelationshipClosed"]
+    assert closed.by == mentee
 
 
 def test_signing_the_agreement_and_acknowledging_the_ground_rules_activates_the_relationship(app):
@@ -182,8 +203,8 @@ def test_a_relationship_past_its_end_date_completes_when_its_timers_fire(app):
     mentee = uuid4()
     relationship_id = started(app, mentee)
     activated(app, relationship_id, [mentee, MENTOR])
-    assert fire_due_timers(app, relationship_id, STARTED + timedelta(days=1)) == 0
-    assert fire_due_timers(app, relationship_id, datetime(2026, 7, 1, tzinfo=UTC)) >= 1
+    assert app.fire_due_timers(relationship_id, STARTED + timedelta(days=1)) == 0
+    assert app.fire_due_timers(relationship_id, datetime(2026, 7, 1, tzinfo=UTC)) >= 1
     assert (stored(app, relationship_id).status, stored(app, relationship_id).outcome) == ("closed", "completed")
 
 
