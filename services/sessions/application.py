@@ -5,7 +5,9 @@ relationship as loaded (the API's is `acting_person`, services/sessions/api/acti
 load, settle who acts, run the Relationship's command, save. A concurrent change makes
 the save fail as ConcurrentWrite; nothing is recorded then. Private text (notes,
 comments, reflections) arrives sealed with its author's key: the store never sees it
-open. Also here, what spans aggregates: a person leaving the program, and their erasure.
+open. What other services decided (a confirmed match, a person leaving the program or
+erased) comes back changed but not saved: the consumer saves it with the message's
+tracking record, in one transaction.
 """
 
 from collections.abc import Callable, Mapping
