@@ -12,7 +12,7 @@ from tests.unit.intake.test_intake_use_cases import *  # noqa: F403 (the same te
 pytestmark = pytest.mark.integration
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")  # one database for the module: every test makes its own ids
 def app(server_settings) -> Iterator[IntakeApplication]:  # replaces the in-memory one imported above
     with fresh_store(server_settings, IntakeApplication) as store:
         yield store

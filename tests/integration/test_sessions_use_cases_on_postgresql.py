@@ -12,7 +12,7 @@ from tests.unit.sessions.test_sessions_use_cases import *  # noqa: F403 (the sam
 pytestmark = pytest.mark.integration
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")  # one database for the module: every test makes its own ids
 def app(server_settings) -> Iterator[SessionsApplication]:  # replaces the in-memory one imported above
     with fresh_store(server_settings, SessionsApplication) as store:
         yield store
