@@ -6,12 +6,13 @@ public labels. Notes are stored only as their author's ciphertext.
 """
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 from uuid import UUID
 
 from eventsourcing.domain import event
 
 from shared.errors import RuleViolated
+from shared.privacy import Private
 from services.sessions.domain import timers
 from services.sessions.domain.activation import RelationshipActivation
 
@@ -134,7 +135,8 @@ class RelationshipSessions(RelationshipActivation):
         self._update_session(session_id, state="missed", missed_by=missed_by)
 
     @event("PrivateNoteAdded")
-    def _private_note_added(self, session_id: UUID, author: UUID, note_ciphertext: str) -> None:
+    def _private_note_added(self, session_id: UUID, author: UUID,
+                            note_ciphertext: Annotated[str, Private(owner="author")]) -> None:
         self.private_notes = [*self.private_notes, {"session_id": str(session_id), "author": str(author),
                                                     "note_ciphertext": note_ciphertext}]
 
