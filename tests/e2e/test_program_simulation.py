@@ -203,25 +203,29 @@ def wanted_by(program: Program, person: UUID) -> str:
     return profile["wants"][0]
 
 
-def relationship_status(program: Program, request: UUID) -> str | None:
-    operator = program.caller("sessions", "ops", "operator")
-    answer = operator.get(f"/v1/relationships/{request}")
-    return answer.json()["status"] if answer.status_code == 200 else None
+def relationship_of(program: Program, request: UUID) -> dict | None:
+    answer = program.caller("sessions", "ops", "operator").get(f"/v1/relationships/{request}")
+    return answer.json() if answer.status_code == 200 else None
 
 
 def agreement_across_services(program: Program) -> list[str]:
-    """Every disagreement found; empty when the three services tell one story."""
+    """Every disagreement found; empty when the three services tell one story. An erased
+    person is a party of no running relationship: it closed, or (a group with other
+    mentees left) goes on without them."""
     problems = []
-    for request, mentee in program.requests.items():
+    for request in program.requests:
         found = program.caller("intake", "ops", "operator").get(f"/v1/requests/{request}").json()
         status, label = found["status"], f"{request} ({found['format']})"
-        relationship = relationship_status(program, request)
+        relationship = relationship_of(program, request)
+        state = relationship["status"] if relationship else None
         if status == "matched" and relationship is None:
             problems.append(f"{label}: matched in intake, no relationship in sessions")
-        if status != "matched" and relationship not in (None, "closed"):
-            problems.append(f"{label}: {status} in intake but {relationship} in sessions")
-        if mentee in program.erased and relationship not in (None, "closed"):
-            problems.append(f"{label}: the mentee was erased but the relationship is {relationship}")
+        if status != "matched" and state not in (None, "closed"):
+            problems.append(f"{label}: {status} in intake but {state} in sessions")
+        if relationship and state != "closed":
+            parties = {UUID(party["participant_id"]) for party in relationship["parties"]}
+            for person in parties & program.erased:
+                problems.append(f"{label}: {person} was erased but is a party of the {state} relationship")
     return problems
 
 
