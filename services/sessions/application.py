@@ -111,9 +111,10 @@ class SessionsApplication(ServiceApplication):
         return self._saved(relationship)
 
     def mark_session_held(self, relationship_id: UUID, actor: Actor, session_id: UUID, minutes: int,
-                          goals_touched: list[int], learned: dict[str, list[str]], at: datetime) -> Relationship:
+                          goals_touched: list[int], learned: dict[str, list[str]], at: datetime,
+                          absent: list[UUID] | None = None) -> Relationship:
         relationship, by = self._acting_on(relationship_id, actor)
-        relationship.mark_session_held(by, session_id, minutes, goals_touched, learned, at)
+        relationship.mark_session_held(by, session_id, minutes, goals_touched, learned, at, absent or [])
         return self._saved(relationship)
 
     def mark_session_missed(self, relationship_id: UUID, actor: Actor, session_id: UUID, missed_by: list[UUID],

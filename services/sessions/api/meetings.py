@@ -41,6 +41,9 @@ class Held(Strict):
     goals_touched: list[StrictInt] = Field(default_factory=list)
     learned: dict[UUID, list[Text]] = Field(
         default_factory=dict, description="what EACH person learned (short public labels): mentoring is two-way")
+    absent: list[UUID] = Field(default_factory=list, max_length=8, description=(
+        "who did not come (a group's members, say); everyone else attended. At least two people attend "
+        "a held session; otherwise it was missed"))
 
 
 class Missed(Strict):
@@ -95,7 +98,8 @@ async def held(relationship_id: UUID, session_id: UUID, body: Held, runtime: Run
                acting_for: ActingFor = None):
     learned = {str(person): labels for person, labels in body.learned.items()}
     relationship = await run_blocking(runtime.app.mark_session_held, relationship_id, actor(principal, acting_for),
-                                      session_id, body.minutes, body.goals_touched, learned, clock.now())
+                                      session_id, body.minutes, body.goals_touched, learned, clock.now(),
+                                      body.absent)
     return relationship_resource(relationship)
 
 

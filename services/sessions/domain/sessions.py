@@ -64,15 +64,24 @@ class RelationshipSessions(RelationshipActivation):
                                 late=notice_hours < self.notice_hours_required)
 
     def mark_session_held(self, by: UUID, session_id: UUID, minutes: int, goals_touched: list[int],
-                          learned: dict[str, list[str]], at: datetime) -> None:
+                          learned: dict[str, list[str]], at: datetime, absent: list[UUID] | None = None) -> None:
+        """Attendance is per person: `absent` names who did not come (a group's members,
+        say), everyone else attended; what was learned is recorded for those present."""
         self._party(by)
         self._require_active()
         session = self._scheduled_session(session_id)
         if at < session["starts_at"]:
             raise RuleViolated("session-not-started", "a session is marked held once its time has come")
         _check_minutes(minutes)
+        away = sorted({str(person) for person in absent or []})
+        if not set(away) <= self.everyone():
+            raise RuleViolated("absent-not-a-party", "attendance is recorded for the people in the relationship")
+        if len(self.everyone() - set(away)) < 2:
+            raise RuleViolated("too-few-present", "a session with fewer than two people present was missed, not held")
         if not set(learned) <= self.everyone():
             raise RuleViolated("learner-not-a-party", "what was learned is recorded for the people in it")
+        if set(learned) & set(away):
+            raise RuleViolated("learner-absent", "what was learned is recorded for the people who came")
         if not all(isinstance(labels, list) and all(_is_label(label) for label in labels)
                    for labels in learned.values()):
             raise RuleViolated("invalid-learned-label",
@@ -81,7 +90,7 @@ class RelationshipSessions(RelationshipActivation):
         if any(not 0 <= goal < len(self.goals) for goal in goals_touched):
             raise RuleViolated("unknown-goal", "goals_touched names goals by their position")
         self._session_held(session_id=session_id, minutes=minutes, goals_touched=goals_touched,
-                           learned=learned, held_at=at)
+                           learned=learned, held_at=at, absent=away)
 
     def mark_session_missed(self, by: UUID, session_id: UUID, missed_by: list[UUID], at: datetime) -> None:
         self._party(by)
@@ -126,9 +135,10 @@ class RelationshipSessions(RelationshipActivation):
 
     @event("SessionHeld")
     def _session_held(self, session_id: UUID, minutes: int, goals_touched: list[int],
-                      learned: dict[str, list[str]], held_at: datetime) -> None:
+                      learned: dict[str, list[str]], held_at: datetime, absent: list[str] | None = None) -> None:
+        # `absent` came later: events stored before it hold none (everyone attended).
         self._update_session(session_id, state="held", minutes=minutes, goals_touched=goals_touched,
-                             learned=learned, held_at=held_at)
+                             learned=learned, held_at=held_at, absent=absent or [])
 
     @event("SessionMissed")
     def _session_missed(self, session_id: UUID, missed_by: list[str]) -> None:
