@@ -36,7 +36,7 @@ def app() -> Iterator[MatchingApplication]:
 
 
 def program(app: MatchingApplication) -> UUID:
-    terms = ProgramTerms(name="p", formats=["one_to_one"], organizations=["acme", "globex"])
+    terms = ProgramTerms(name="p", formats=["one_to_one", "group"], organizations=["acme", "globex"])
     policy = ProgramPolicy(id=uuid4(), terms=terms.model_dump(mode="json"), status="open", policy_version=1)
     app.save(policy)
     return policy.id
@@ -50,6 +50,19 @@ def mentee_asking(app: MatchingApplication, program_id: UUID) -> UUID:
         "mentee_id": str(mentee.id), "format": "one_to_one", "goals": [{"topic": "public speaking", "outcome": "talk"}],
         "meeting_modes": ["video"], "preferences": {"must_have": [], "avoid": []}, "requested_at": ASKED.isoformat()})
     app.save(mentee, Seats.open(mentee.id, "mentee", 1), request)
+    return request.id
+
+
+def group_asking(app: MatchingApplication, program_id: UUID, size: int = 3) -> UUID:
+    """`size` enrolled mentees and the group request the first makes for them all."""
+    members = [PoolMember(id=uuid4(), program_id=program_id, organization_id="acme",
+                          profile=profile("mentee", [], ["public speaking"], 2, "acme"), profile_version=1)
+               for _ in range(size)]
+    request = MatchRequest(id=uuid4(), program_id=program_id, organization_id="acme", details={
+        "mentee_id": str(members[0].id), "format": "group", "co_mentee_ids": [str(m.id) for m in members[1:]],
+        "goals": [{"topic": "public speaking", "outcome": "talk"}], "meeting_modes": ["video"],
+        "preferences": {"must_have": [], "avoid": []}, "requested_at": ASKED.isoformat()})
+    app.save(*members, *(Seats.open(m.id, "mentee", 1) for m in members), request)
     return request.id
 
 
@@ -155,3 +168,16 @@ def test_a_whole_pool_run_proposes_one_mentor_to_each_request_and_records_the_ru
     assert [load_sync(app, r, MatchRequest, "request").status for r in requests] == ["proposed"] * 2
     run = load_sync(app, UUID(result["run_id"]), MatchingRun, "run")
     assert (run.program_id, len(run.pairs)) == (program_id, 2)
+
+
+@pytest.mark.parametrize("dry_run", [True, False])
+def test_a_whole_pool_run_places_groups_first_and_counts_their_seats(app, dry_run):
+    program_id = program(app)
+    group_id, single_id = group_asking(app, program_id), mentee_asking(app, program_id)
+    only_mentor = mentor(app, program_id, capacity=1)
+    result = PoolRun(app).run(program_id, [group_id, single_id], [app.candidate(only_mentor)], None, dry_run, ASKED)
+    assert [(g["request_id"], g["mentor_id"]) for g in result["groups"]] == [(str(group_id), str(only_mentor))]
+    assert result["pairs"] == [], "the one seat went to the group: the run pairs nobody else with that mentor"
+    if not dry_run:
+        assert load_sync(app, group_id, MatchRequest, "request").status == "proposed"
+        assert load_sync(app, single_id, MatchRequest, "request").status == "awaiting"
