@@ -7,6 +7,10 @@ Derived from the paths rather than listed by hand: an answer with an `id` from
 parameter comes from the request body when it sent one of that name (a session
 scheduled with its `session_id`). An answer carrying `<x>_id` links to the list
 operations of this service filtered by `?<x>=` (a match's request -> its matches).
+A list page (`items` of things with an `id`) links to the operations of its first
+item (`$response.body#/items/0/id`: a JSON Pointer indexes arrays by position), the
+way in for a client that did not create the thing itself: matching's matches and
+sessions' relationships are made by events, not by a POST of theirs.
 """
 
 import re
@@ -26,7 +30,8 @@ def document_links(document: dict[str, Any]) -> None:
                     continue
                 properties = response_properties(response, schemas)
                 links = {**item_links(path, method, operation, properties, targets, schemas),
-                         **filter_links(properties, targets)}
+                         **filter_links(properties, targets),
+                         **first_item_links(path, method, response, targets, schemas)}
                 if links:
                     response["links"] = links
 
@@ -96,3 +101,27 @@ def filter_links(properties: set[str], targets: list[tuple[str, str, dict[str, A
                 links[name] = {"operationId": target["operationId"],
                                "parameters": {parameter["name"]: f"$response.body#/{field}"}}
     return links
+
+
+def first_item_links(path: str, method: str, response: dict[str, Any],
+                     targets: list[tuple[str, str, dict[str, Any]]], schemas: dict[str, Any]) -> dict[str, Any]:
+    if method != "get" or "{" in path or "id" not in page_item_properties(response, schemas):
+        return {}
+    item = item_path(path, targets)
+    if item is None:
+        return {}
+    item_parameter = PARAMETER.findall(item)[-1]
+    # Only the operations the item's id alone addresses (not a session inside a relationship).
+    addressed = [target for target_path, _, target in targets
+                 if (target_path == item or target_path.startswith(item + "/"))
+                 and PARAMETER.findall(target_path) == [item_parameter]]
+    return {target["operationId"]: {"operationId": target["operationId"],
+                                    "parameters": {item_parameter: "$response.body#/items/0/id"}}
+            for target in addressed}
+
+
+def page_item_properties(response: dict[str, Any], schemas: dict[str, Any]) -> set[str]:
+    ref = response.get("content", {}).get("application/json", {}).get("schema", {}).get("$ref", "")
+    items = schemas.get(ref.rsplit("/", 1)[-1], {}).get("properties", {}).get("items", {})
+    item_ref = items.get("items", {}).get("$ref", "") if items.get("type") == "array" else ""
+    return set(schemas.get(item_ref.rsplit("/", 1)[-1], {}).get("properties", {}))
