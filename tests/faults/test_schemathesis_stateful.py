@@ -1,9 +1,10 @@
 """Schemathesis' stateful phase against each running service, as an operator: sequences of
 calls that follow the documented OpenAPI links, each answer checked against the contract
-like the generated cases of test_schemathesis.py. Only the links the documents declare are
-followed (schemathesis' own inference is off), so a walk that reaches an item's operations
-proves a client can get there from the contract alone: matching's matches and sessions'
-relationships are made by events, so the way in is a list page's first item.
+like the generated cases of test_schemathesis.py, and each 409 for a `type` its operation
+documents. Only the links the documents declare are followed (schemathesis' own inference
+is off), so a walk that reaches an item's operations proves a client can get there from the
+contract alone: matching's matches and sessions' relationships are made by events, so the
+way in is a list page's first item.
 
 Each scenario opens with the service's lists read unfiltered (real answers, put in the
 bundles the links draw from): the lists schemathesis itself sends carry random filters
@@ -34,6 +35,16 @@ STEPS_PER_SCENARIO = 6
 # The item each walk must reach with an id an earlier answer gave it.
 ITEMS = {"intake": "/v1/programs/{program_id}", "matching": "/v1/matches/{match_id}",
          "sessions": "/v1/relationships/{relationship_id}"}
+
+
+def conflict_type_documented(ctx: Any, response: Any, case: Any) -> None:
+    """A 409's problem `type` is one of those its operation's 409 lists as examples."""
+    if response.status_code != 409:
+        return
+    answered = response.json()["type"].rsplit("/", 1)[-1]
+    content = case.operation.definition.raw["responses"]["409"]["content"]
+    documented = {kind for media in content.values() for kind in media.get("examples", {})}
+    assert answered in documented, f"409 {answered} is not among the documented {sorted(documented)}"
 
 
 @dataclass
@@ -93,7 +104,8 @@ def walking_machine(schema: Any, headers: dict[str, str], walk: Walk) -> type:
 
         def validate_response(self, response, case, additional_checks=None, **kwargs):  # noqa: ANN001, ANN202
             try:
-                case.validate_response(response, checks=CHECKS, transport_kwargs=kwargs, recorder=self.recorder)
+                case.validate_response(response, checks=[*CHECKS, conflict_type_documented], transport_kwargs=kwargs,
+                                       recorder=self.recorder)
             except FailureGroup as failures:
                 walk.failures.append(f"{case.operation.label}: {str(failures)[:600]}")
 

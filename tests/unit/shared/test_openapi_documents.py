@@ -34,7 +34,8 @@ def test_every_problem_is_a_problem_details_in_problem_json(document):
     for name, operation in operations(document):
         for status, response in operation["responses"].items():
             if int(status) >= 400:
-                assert response["content"] == {"application/problem+json": {"schema": PROBLEM_REF}}, \
+                assert list(response["content"]) == ["application/problem+json"], f"{name} {status}"
+                assert response["content"]["application/problem+json"]["schema"] == PROBLEM_REF, \
                     f"{name} {status}"
 
 
