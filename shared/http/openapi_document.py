@@ -5,7 +5,8 @@ Every operation answers problems the shared plumbing raises before any route run
 they are added here once rather than on each route; FastAPI's own 422 schema
 (HTTPValidationError) is replaced by the ProblemDetails the handlers really send;
 412 is kept only where If-Match is taken, and 428 only where it is required (PUT).
-A 409 lists, as examples, each problem `type` the operation can answer (problem_docs).
+A 409 lists, as examples, each problem `type` the operation can answer (problem_docs);
+the partner journey's operations carry a request and an answer as examples (contract_examples).
 """
 
 from typing import Any
@@ -13,6 +14,7 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
+from shared.http.contract_examples import document_examples
 from shared.http.contract_headers import SECURITY_SCHEMES, document_headers
 from shared.http.contract_links import document_links
 from shared.http.problem_docs import FieldError, ProblemDetails, conflict_examples, problem_response_doc
@@ -47,6 +49,7 @@ def finish(document: dict[str, Any]) -> dict[str, Any]:
             for media in content.values():
                 media["examples"] = conflict_examples(f"{method.upper()} {path}")
         document_headers(method, operation, schemas, write=method in WRITES)
+        document_examples(operation)
     document_links(document)
     return document
 
