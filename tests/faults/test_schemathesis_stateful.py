@@ -27,6 +27,7 @@ from schemathesis.generation.stateful.state_machine import StepInput
 
 from tests.faults.seeded_ids import seed, seed_relationship
 from tests.faults.test_schemathesis import CHECKS, operator_headers
+from tests.support.api_client import Caller, token
 
 pytestmark = pytest.mark.e2e
 
@@ -153,3 +154,14 @@ def test_walks_the_links_into_items_with_no_failure(stack, known_ids, service):
     assert not walk.failures, "\n".join(walk.failures[:10])
     answered = sum(count for statuses in reached.values() for status, count in statuses.items() if status < 300)
     assert answered, f"no operation under {ITEMS[service]} answered a linked id; linked calls: {walk.linked}"
+
+
+@pytest.mark.parametrize("service", list(SCENARIOS))
+def test_afterwards_ready_and_nothing_parked(stack, service):
+    """What the walks wrote (ground rules, check-ins, closed programs) poisoned nothing that
+    runs behind the API: the service is ready and its followers parked no record."""
+    operator = Caller(stack["services"][service].url, token(stack["settings"], "operator-org", "operator"))
+    assert operator.get("/readyz").status_code == 200
+    parked = operator.get("/v1/operations/parked")
+    assert parked.status_code == 200, parked.text
+    assert parked.json()["items"] == []

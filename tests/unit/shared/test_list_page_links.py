@@ -20,6 +20,9 @@ def test_the_matches_page_links_each_operation_on_its_first_match():
 def test_the_relationships_page_links_what_its_first_relationship_alone_addresses():
     links = list_links(sessions_app().openapi(), "/v1/relationships")
     assert links["read_relationship"]["parameters"] == {"relationship_id": FIRST_ITEM}
+    # An operator or partner acts for one of the people: the first item's first party.
+    assert links["close"]["parameters"] == {"relationship_id": FIRST_ITEM,
+                                            "acting_for": "$response.body#/items/0/parties/0/participant_id"}
     assert {"timeline", "propose_agreement", "schedule", "close"} <= set(links)
     # A session's operations need its session id too, which no relationship page names.
     assert not {"held", "cancel", "reschedule"} & set(links)
