@@ -15,6 +15,7 @@ from typing import Any
 from uuid import UUID
 
 import asyncpg
+import orjson
 
 from shared.aggregate_tracker import AggregateTracker
 from shared.eventstore import ServiceApplication, run_blocking
@@ -106,7 +107,7 @@ async def list_documents(
         datetime.fromisoformat(after["t"]) if after else None, UUID(after["id"]) if after else None,
         limit + 1,
     )
-    items = [json.loads(row["body"]) for row in rows[:limit]]
+    items = [orjson.loads(row["body"]) for row in rows[:limit]]
     next_cursor = None
     if len(rows) > limit:
         last = rows[limit - 1]
