@@ -40,6 +40,15 @@ ToDocument = Callable[[Any], Document | None]
 # separated: timers that read documents wake on it instead of waiting for their poll.
 DOCUMENTS_WRITTEN = "documents_written"
 
+UPSERT_DOCUMENT = """
+    INSERT INTO documents (kind, id, tenant, program_id, status, tags, version, created_at, body)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+    ON CONFLICT (kind, id) DO UPDATE SET tenant = EXCLUDED.tenant,
+      program_id = EXCLUDED.program_id, status = EXCLUDED.status, tags = EXCLUDED.tags,
+      version = EXCLUDED.version, body = EXCLUDED.body
+    -- a parked notification retried late must not undo newer state
+    WHERE documents.version <= EXCLUDED.version"""
+
 
 class Projector(LogFollower):
     def __init__(self, app: ServiceApplication, pool: asyncpg.Pool, to_document: ToDocument, **options: Any) -> None:
@@ -50,18 +59,12 @@ class Projector(LogFollower):
     async def handle(self, notifications: list[Any], connection: asyncpg.Connection, retrying: bool = False) -> None:
         documents = await run_blocking(self._documents_for, notifications)
         async with connection.transaction():
-            for document in documents.values():
-                await connection.execute(
-                    """INSERT INTO documents (kind, id, tenant, program_id, status, tags, version, created_at, body)
-                       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-                       ON CONFLICT (kind, id) DO UPDATE SET tenant = EXCLUDED.tenant,
-                         program_id = EXCLUDED.program_id, status = EXCLUDED.status, tags = EXCLUDED.tags,
-                         version = EXCLUDED.version, body = EXCLUDED.body
-                       -- a parked notification retried late must not undo newer state
-                       WHERE documents.version <= EXCLUDED.version""",
-                    document.kind, document.id, document.tenant, document.program_id, document.status,
-                    document.tags, document.version, document.created_at, json.dumps(document.body, default=str),
-                )
+            # One round trip for the batch's documents, not one per document.
+            await connection.executemany(UPSERT_DOCUMENT, [
+                (document.kind, document.id, document.tenant, document.program_id, document.status,
+                 document.tags, document.version, document.created_at, json.dumps(document.body, default=str))
+                for document in documents.values()
+            ])
             if not retrying:
                 await self.position.save(connection, notifications[-1].id)
             if documents:
