@@ -40,6 +40,10 @@ ToDocument = Callable[[Any], Document | None]
 # separated: timers that read documents wake on it instead of waiting for their poll.
 DOCUMENTS_WRITTEN = "documents_written"
 
+# A projector far behind (a rebuild) grows its batches up to this: one transaction
+# rewrites fewer documents per event when an aggregate's events share a batch.
+CATCH_UP_BATCH = 2000
+
 UPSERT_DOCUMENT = """
     INSERT INTO documents (kind, id, tenant, program_id, status, tags, version, created_at, body)
     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
@@ -52,7 +56,7 @@ UPSERT_DOCUMENT = """
 
 class Projector(LogFollower):
     def __init__(self, app: ServiceApplication, pool: asyncpg.Pool, to_document: ToDocument, **options: Any) -> None:
-        super().__init__(app, pool, "projector:documents", **options)
+        super().__init__(app, pool, "projector:documents", **{"max_batch_size": CATCH_UP_BATCH, **options})
         self._to_document = to_document
         self._tracker = AggregateTracker(app)
 
@@ -77,13 +81,18 @@ class Projector(LogFollower):
         await connection.execute("TRUNCATE documents")
 
     def _documents_for(self, notifications: list[Any]) -> dict[tuple[str, UUID], Document]:
-        latest: dict[tuple[str, UUID], Document] = {}
+        newest: dict[UUID, Any] = {}
         for notification in notifications:
             event = self.app.mapper.to_domain_event(notification)
-            document = self._to_document(self._tracker.state_after(event))
+            newest[event.originator_id] = self._tracker.state_after(event)
+        # Only each aggregate's newest state becomes a document: the batch would overwrite
+        # the earlier ones anyway, and building documents is a good part of the work.
+        documents = {}
+        for aggregate in newest.values():
+            document = self._to_document(aggregate)
             if document is not None:
-                latest[(document.kind, document.id)] = document
-        return latest
+                documents[(document.kind, document.id)] = document
+        return documents
 
 
 @dataclass(frozen=True)

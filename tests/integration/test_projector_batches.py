@@ -64,3 +64,41 @@ async def test_a_projector_that_dies_before_saving_its_position_writes_no_docume
         finally:
             await pool.close()
             await run_blocking(app.close)
+
+
+async def documents(pool: asyncpg.Pool) -> list[tuple]:
+    return [tuple(row) for row in await pool.fetch(
+        "SELECT kind, id, tenant, status, tags, version, body FROM documents ORDER BY id")]
+
+
+async def test_a_projector_far_behind_grows_its_batches_and_writes_what_single_steps_write(server_settings):
+    async with fresh_database(server_settings, migrated_for="intake") as database:
+        settings = server_settings.model_copy(update={"intake_database": database})
+        app = TallyApp(settings)
+        tallies = [Tally(id=uuid4(), key=f"k{n}", tenant="acme") for n in range(30)]
+        await run_blocking(app.save, *tallies)
+        for round_number in range(3):  # each tally's events apart in the log
+            for tally in tallies:
+                tally.increment(note=f"r{round_number}")
+            await run_blocking(app.save, *tallies)
+        pool = await asyncpg.create_pool(settings.postgres_dsn(database))
+        try:
+            one_by_one = Projector(app, pool, tally_to_document, batch_size=1, max_batch_size=1)
+            async with one_by_one.position.exclusive() as connection:
+                while await one_by_one.step(connection):
+                    pass
+            expected = await documents(pool)
+            await pool.execute("TRUNCATE documents")
+            await pool.execute("DELETE FROM log_position")
+
+            growing = Projector(app, pool, tally_to_document, batch_size=4)
+            steps = 0
+            async with growing.position.exclusive() as connection:
+                while await growing.step(connection):
+                    steps += 1
+            assert steps == 5, "batches of 4, 8, 16, 32, then the last 60 of 120"
+            assert await documents(pool) == expected
+            assert {row[5] for row in expected} == {4}, "each document at its aggregate's newest version"
+        finally:
+            await pool.close()
+            await run_blocking(app.close)
