@@ -38,7 +38,7 @@ class WebhooksRuntime(ReadSideRuntime):
         )
         return {
             "dispatch": {
-                "running": bool(self.dispatcher and self.dispatcher.holding_lock),
+                "running": bool(self.dispatcher and self.dispatcher.running),
                 "unfinished_deliveries": pending,
             }
         }
