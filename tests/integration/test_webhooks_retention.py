@@ -2,6 +2,7 @@
 go, in batches, with the stored events no delivery refers to any more; recent ones,
 failed ones (a partner may still redeliver them) and their events stay."""
 
+import asyncio
 import base64
 import os
 from datetime import timedelta
@@ -12,7 +13,7 @@ import pytest
 
 from services.webhooks.endpoints import Endpoints
 from services.webhooks.event_store import store_batch
-from services.webhooks.retention import forget_delivered
+from services.webhooks.retention import forget_delivered, forget_forever
 from services.webhooks.secret_box import SecretBox
 from tests.integration.test_webhooks_event_store import paused, record
 from tests.support.servers import fresh_database
@@ -74,3 +75,22 @@ async def test_an_old_event_no_endpoint_wanted_goes_and_the_position_stays(pool)
     assert await forget_delivered(pool, now - RETENTION) == (0, 1)
     # Forgetting never moves the ingest back: the position still covers the record.
     assert await pool.fetchval('SELECT "offset" FROM positions') == 0
+
+
+async def test_the_timer_reads_the_period_from_settings_and_now_from_the_clock(pool, server_settings):
+    await store_batch(pool, [record(0, n, paused(str(uuid4()))) for n in range(2)])
+    await age(pool, range(0, 1), "delivered", 2)
+    await age(pool, range(1, 2), "delivered", 0)
+    now = await pool.fetchval("SELECT now()")
+    # A week's retention and a clock moved six days on: the two-day-old delivery is past it.
+    settings = server_settings.model_copy(update={"webhook_retention_days": 7})
+    timer = asyncio.create_task(forget_forever(settings, pool, lambda: now + timedelta(days=6)))
+    try:
+        for _ in range(200):
+            if await pool.fetchval("SELECT count(*) FROM deliveries") == 1:
+                break
+            await asyncio.sleep(0.05)
+    finally:
+        timer.cancel()
+    left = await pool.fetch('SELECT e."offset" FROM events e JOIN deliveries d ON d.event_seq = e.seq')
+    assert [row["offset"] for row in left] == [1]
