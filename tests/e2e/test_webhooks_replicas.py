@@ -4,9 +4,12 @@ verify every signature. Each event reaches each endpoint once, in order per rela
 and a replica killed (SIGKILL) with requests in flight loses nothing: its claims go out
 from the other replica once their leases run out."""
 
+import os
 import re
 from collections.abc import Iterator
+from contextlib import suppress
 from dataclasses import dataclass
+from pathlib import Path
 from uuid import uuid4
 
 import httpx
@@ -21,12 +24,16 @@ from tests.support.webhook_receivers import Receiver, start_receiver, stop_recei
 
 pytestmark = pytest.mark.e2e
 # A request may take 10 s, so a claim's lease is 40 s (dispatcher.LEASE_SLACK_SECONDS);
-# the killed replica's hanging requests cannot time out before it is killed.
+# the killed replica's hanging requests cannot time out before it is killed. Two
+# requests in flight per replica, four per endpoint: an endpoint with four requests open
+# has been sent to by both replicas at once.
 ENV = {
     "WEBHOOK_TIMEOUT_SECONDS": "10",
     "WEBHOOK_POLL_SECONDS": "0.1",
-    "WEBHOOK_ENDPOINT_CONCURRENCY": "2",
+    "WEBHOOK_CONCURRENCY": "2",
+    "WEBHOOK_ENDPOINT_CONCURRENCY": "4",
 }
+PER_REPLICA = 2
 LEASE_SECONDS = 40
 ATTEMPTS = re.compile(r'^webhook_attempts_total\{outcome="delivered"\} (\S+)$', re.M)
 
@@ -118,15 +125,14 @@ def test_two_replicas_deliver_each_event_once_per_endpoint_in_order(replicas, re
         assert sorted(hook.delivered_ids()) == wanted, "an event delivered twice"
         assert all(received.verified_with == [0] for received in hook.answered())
         assert in_order_per_relationship(hook, relationships)
-    # Both replicas sent: the table is one queue for both, not a standby's.
-    assert all(replicas.delivered_by(replica) > 0 for replica in replicas.processes)
+    assert sum(replicas.delivered_by(replica) for replica in replicas.processes) == 3 * len(wanted)
 
 
 def test_a_replica_killed_with_requests_in_flight_loses_nothing(replicas, receivers):
-    first, second = replicas.processes
-    first.start()
+    for replica in replicas.processes:
+        replica.start()
     settings = replicas.settings
-    partner = Partner(settings, first.url, f"acme-{uuid4().hex[:6]}")
+    partner = Partner(settings, replicas.processes[0].url, f"acme-{uuid4().hex[:6]}")
     hook = receivers(hang=True)
     subscribe(partner, hook)
     relationships: dict[str, list[str]] = {str(uuid4()): [] for _ in range(6)}
@@ -137,19 +143,44 @@ def test_a_replica_killed_with_requests_in_flight_loses_nothing(replicas, receiv
             ids.append(event.id)
             events.append(event)
     publish(settings, events)
-    # The first replica holds the endpoint's two slots with requests the receiver keeps open.
-    eventually(lambda: hook.open_requests == 2, what="two requests in flight from the first replica")
-    second.start()
-    first.process.kill()  # SIGKILL: no shutdown hook gives its claims back
-    first.process.wait()
+    # Both replicas sending at once, each at its limit, with requests held open: the
+    # table is one queue for both, not a standby's.
+    eventually(lambda: hook.open_requests == 2 * PER_REPLICA, what="both replicas' requests in flight")
+    victim, survivor = replicas.processes
+    victim_ports = sending_ports(victim)
+    assert len(victim_ports & set(hook.open_from)) == PER_REPLICA
+    victim.process.kill()  # SIGKILL: no shutdown hook gives its claims back
+    victim.process.wait()
     hook.released.set()  # the killed replica's requests are answered, to nobody
     wanted = sorted(event.id for event in events)
     eventually(lambda: sorted(first_deliveries(hook)) == wanted, timeout=LEASE_SECONDS + 60,
-               what="every event, the killed replica's two after their leases")
+               what="every event, the killed replica's after their leases")
     assert in_order_per_relationship(hook, relationships)
     assert all(received.verified_with == [0] for received in hook.answered())
-    # At least once: the two the killed replica had in flight came twice, nothing else did,
-    # and the survivor sent every event (those two again once their leases ran out).
-    repeated = [e for e in wanted if hook.delivered_ids().count(e) > 1]
-    assert len(repeated) == 2 and len(hook.delivered_ids()) == len(wanted) + 2
-    assert replicas.delivered_by(second) == len(wanted)
+    # At least once: what came twice is exactly what the killed replica had in flight, and
+    # the survivor recorded every delivery (those again once their leases ran out).
+    repeated = {e for e in wanted if hook.delivered_ids().count(e) > 1}
+    from_victim = {r.event["id"] for r in hook.answered() if r.client_port in victim_ports}
+    assert len(repeated) == PER_REPLICA and repeated == from_victim
+    assert len(hook.delivered_ids()) == len(wanted) + PER_REPLICA
+    assert replicas.delivered_by(survivor) == len(wanted)
+
+
+def sending_ports(replica: ServiceProcess) -> set[int]:
+    """The local ports of a replica's TCP sockets, from /proc (no psutil here): which of
+    the receiver's requests it sent."""
+    assert replica.process is not None
+    proc = Path(f"/proc/{replica.process.pid}")
+    inodes = set()
+    for fd in (proc / "fd").iterdir():
+        with suppress(OSError):
+            target = os.readlink(fd)
+            if target.startswith("socket:["):
+                inodes.add(target.removeprefix("socket:[").removesuffix("]"))
+    ports = set()
+    for table in ("tcp", "tcp6"):
+        for line in (proc / "net" / table).read_text().splitlines()[1:]:
+            fields = line.split()
+            if fields[9] in inodes:
+                ports.add(int(fields[1].rsplit(":", 1)[1], 16))
+    return ports
