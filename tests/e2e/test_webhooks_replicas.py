@@ -15,12 +15,13 @@ from uuid import uuid4
 import httpx
 import pytest
 
+from shared.envelope import CloudEvent
 from shared.settings import Settings
 from tests.e2e.webhooks_kit import Partner, paused, publish
 from tests.support.api_client import eventually, token
 from tests.support.processes import ServiceProcess, webhooks_process
 from tests.support.servers import create_database_sync, drop_database_sync
-from tests.support.webhook_receivers import Receiver, start_receiver, stop_receiver
+from tests.support.webhook_receivers import Receiver
 
 pytestmark = pytest.mark.e2e
 # A request may take 10 s, so a claim's lease is 40 s (dispatcher.LEASE_SLACK_SECONDS);
@@ -70,21 +71,21 @@ def replicas(server_settings, tmp_path) -> Iterator[Replicas]:
         drop_database_sync(server_settings, database)
 
 
-@pytest.fixture
-def receivers() -> Iterator:
-    started: list[Receiver] = []
-
-    def receiver(**plan) -> Receiver:
-        started.append(start_receiver(Receiver(**plan)))
-        return started[-1]
-
-    yield receiver
-    for one in started:
-        stop_receiver(one)
-
-
 def subscribe(partner: Partner, receiver: Receiver) -> None:
     receiver.secrets.append(partner.register(receiver.url)["secret"])
+
+
+def interleaved(partner: Partner, relationships: int, each: int) -> tuple[dict[str, list[str]], list[CloudEvent]]:
+    """`each` events of every relationship, the relationships taking turns; and each
+    relationship's event ids in publication order."""
+    ids: dict[str, list[str]] = {str(uuid4()): [] for _ in range(relationships)}
+    events = []
+    for _ in range(each):
+        for relationship, published in ids.items():
+            event = paused(partner.organization, relationship)
+            published.append(event.id)
+            events.append(event)
+    return ids, events
 
 
 def first_deliveries(receiver: Receiver) -> list[str]:
@@ -109,13 +110,7 @@ def test_two_replicas_deliver_each_event_once_per_endpoint_in_order(replicas, re
     hooks = [receivers() for _ in range(3)]
     for hook in hooks:
         subscribe(partner, hook)
-    relationships: dict[str, list[str]] = {str(uuid4()): [] for _ in range(8)}
-    events = []
-    for _ in range(5):
-        for relationship, ids in relationships.items():
-            event = paused(partner.organization, relationship)
-            ids.append(event.id)
-            events.append(event)
+    relationships, events = interleaved(partner, relationships=8, each=5)
     publish(settings, events)  # keyed by relationship: spread over the three partitions
     wanted = sorted(event.id for event in events)
     for hook in hooks:
@@ -135,13 +130,7 @@ def test_a_replica_killed_with_requests_in_flight_loses_nothing(replicas, receiv
     partner = Partner(settings, replicas.processes[0].url, f"acme-{uuid4().hex[:6]}")
     hook = receivers(hang=True)
     subscribe(partner, hook)
-    relationships: dict[str, list[str]] = {str(uuid4()): [] for _ in range(6)}
-    events = []
-    for _ in range(3):
-        for relationship, ids in relationships.items():
-            event = paused(partner.organization, relationship)
-            ids.append(event.id)
-            events.append(event)
+    relationships, events = interleaved(partner, relationships=6, each=3)
     publish(settings, events)
     # Both replicas sending at once, each at its limit, with requests held open: the
     # table is one queue for both, not a standby's.

@@ -3,19 +3,14 @@ made at the same moment never take one delivery twice, and a replica whose lease
 out (another took the delivery over) records nothing over the new claim."""
 
 import asyncio
-import base64
-import os
 from uuid import uuid4
 
-import asyncpg
 import pytest
 
 from services.webhooks.delivery_queue import claim, record_failure, record_successes, release
-from services.webhooks.endpoints import Endpoints
 from services.webhooks.event_store import store_batch
-from services.webhooks.secret_box import SecretBox
 from tests.integration.test_webhooks_event_store import paused, record
-from tests.support.servers import fresh_database
+from tests.support.webhooks_database import webhooks_pool_with_an_endpoint
 
 pytestmark = pytest.mark.integration
 RELATIONSHIPS = 60
@@ -23,14 +18,8 @@ RELATIONSHIPS = 60
 
 @pytest.fixture
 async def pool(server_settings):
-    async with fresh_database(server_settings, migrated_for="webhooks") as name:
-        created = await asyncpg.create_pool(server_settings.postgres_dsn(name), min_size=2, max_size=4)
-        try:
-            endpoints = Endpoints(created, SecretBox(base64.b64encode(os.urandom(32)).decode()), 24)
-            await endpoints.register("acme", "https://a.example/h", [], "")
-            yield created
-        finally:
-            await created.close()
+    async with webhooks_pool_with_an_endpoint(server_settings) as created:
+        yield created
 
 
 async def test_two_replicas_claiming_at_once_never_take_the_same_delivery(pool):

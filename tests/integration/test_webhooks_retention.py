@@ -3,20 +3,15 @@ go, in batches, with the stored events no delivery refers to any more; recent on
 failed ones (a partner may still redeliver them) and their events stay."""
 
 import asyncio
-import base64
-import os
 from datetime import timedelta
 from uuid import uuid4
 
-import asyncpg
 import pytest
 
-from services.webhooks.endpoints import Endpoints
 from services.webhooks.event_store import store_batch
 from services.webhooks.retention import forget_delivered, forget_forever
-from services.webhooks.secret_box import SecretBox
 from tests.integration.test_webhooks_event_store import paused, record
-from tests.support.servers import fresh_database
+from tests.support.webhooks_database import webhooks_pool_with_an_endpoint
 
 pytestmark = pytest.mark.integration
 RETENTION = timedelta(days=30)
@@ -24,17 +19,11 @@ RETENTION = timedelta(days=30)
 
 @pytest.fixture
 async def pool(server_settings):
-    async with fresh_database(server_settings, migrated_for="webhooks") as name:
-        created = await asyncpg.create_pool(server_settings.postgres_dsn(name), min_size=1, max_size=2)
-        try:
-            endpoints = Endpoints(created, SecretBox(base64.b64encode(os.urandom(32)).decode()), 24)
-            await endpoints.register("acme", "https://a.example/h", [], "")
-            yield created
-        finally:
-            await created.close()
+    async with webhooks_pool_with_an_endpoint(server_settings) as created:
+        yield created
 
 
-async def age(pool: asyncpg.Pool, offsets: range, state: str, days: int) -> None:
+async def age(pool, offsets: range, state: str, days: int) -> None:
     """The events at these offsets stored, and their deliveries left in `state`, `days` ago."""
     await pool.execute(
         """WITH aged AS (UPDATE events SET stored_at = now() - make_interval(days => $3)
