@@ -5,6 +5,7 @@ no event store, relay or outbox. A service subclasses it with what is its own.""
 
 import asyncio
 import logging
+from abc import ABC, abstractmethod
 from collections.abc import Awaitable, Callable
 from typing import Any, ClassVar
 
@@ -21,7 +22,7 @@ log = logging.getLogger(__name__)
 STOP_SECONDS = 10.0
 
 
-class ReadSideRuntime:
+class ReadSideRuntime(ABC):
     service: ClassVar[str]
 
     def __init__(self, settings: Settings) -> None:
@@ -41,12 +42,12 @@ class ReadSideRuntime:
         self.start_own(self.pool)
         self.supervise("ingest", self._ingest)
 
-    def start_own(self, pool: asyncpg.Pool) -> None:
+    def start_own(self, pool: asyncpg.Pool) -> None:  # noqa: B027  (optional: insights has none)
         """What the service runs beside its ingest (supervised), once its pool exists."""
 
+    @abstractmethod
     async def ingest(self, pool: asyncpg.Pool) -> None:
         """Consumes the public topics until cancelled (shared/read_side/ingest.py)."""
-        raise NotImplementedError
 
     async def own_checks(self, pool: asyncpg.Pool) -> dict[str, Any]:
         """The service's own lines in readiness, beside the database and the ingest."""
