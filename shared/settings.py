@@ -92,6 +92,8 @@ class Settings(BaseSettings):
     webhook_poll_seconds: float = Field(1.0, gt=0, description="WEBHOOK_POLL_SECONDS, retries due")
     webhook_secret_overlap_hours: float = Field(
         24.0, ge=0, description="WEBHOOK_SECRET_OVERLAP_HOURS, a rotated secret keeps signing")
+    webhook_retention_days: float = Field(
+        30.0, gt=0, description="WEBHOOK_RETENTION_DAYS, delivered deliveries are then forgotten")
     log_level: str = Field("INFO", description="LOG_LEVEL")
     request_log: bool = Field(True, description="REQUEST_LOG, one JSON line per request")
     clock_offset_seconds: float = Field(0.0, description="CLOCK_OFFSET_SECONDS, for testing deadlines only")
