@@ -43,10 +43,17 @@ class Intake:
     label: str
     process: ServiceProcess
     database: str
+    # With BACKGROUND_WORK=false the HTTP process runs no followers: a second process of
+    # the same intake (no traffic) runs them, as an operator would deploy it.
+    worker: ServiceProcess | None = None
 
     @property
     def url(self) -> str:
         return self.process.url
+
+    @property
+    def followers_url(self) -> str:
+        return (self.worker or self.process).url
 
 
 @dataclass
@@ -81,11 +88,16 @@ def intake_and_baseline(log_dir: Path, variant_env: dict[str, str] | None = None
             create_database_sync(base, databases["intake"])
             created.append(databases["intake"])
             env = {**service_env(base, databases), "TOPIC_NAMESPACE": f"bench{suffix}", **env_changes}
-            intakes.append(Intake(label, ServiceProcess("intake", free_port(), env, log_dir / f"intake-{number}.log"),
-                                  databases["intake"]))
+            http = ServiceProcess("intake", free_port(), env, log_dir / f"intake-{number}.log")
+            worker = None
+            if env.get("BACKGROUND_WORK", "true").lower() in ("false", "0", "no"):
+                worker = ServiceProcess("intake", free_port(), {**env, "BACKGROUND_WORK": "true"},
+                                        log_dir / f"intake-{number}-worker.log")
+            intakes.append(Intake(label, http, databases["intake"], worker))
         baseline_env = {**service_env(base, databases), "BASELINE_DSN": base.postgres_dsn(baseline_database)}
         baseline = BaselineProcess("baseline", free_port(), baseline_env, log_dir / "baseline.log")
-        for server in [*(intake.process for intake in intakes), baseline]:
+        processes = [process for intake in intakes for process in (intake.process, intake.worker) if process]
+        for server in [*processes, baseline]:
             started.append(server)
             server.start()
         yield Servers(base, intakes, baseline, baseline_database)
@@ -187,7 +199,7 @@ def wait_until_followers_caught_up(intake: Intake, timeout: float = 120) -> floa
     waiting for them keeps their work out of the next round and inside this one's CPU."""
     started = time.monotonic()
     while time.monotonic() - started < timeout:
-        followers = httpx.get(f"{intake.url}/readyz", timeout=10).json()["checks"].get("followers", {})
+        followers = httpx.get(f"{intake.followers_url}/readyz", timeout=10).json()["checks"].get("followers", {})
         if {"relay", "projector"} <= set(followers) and all(f.get("lag") == 0 for f in followers.values()):
             return time.monotonic() - started
         time.sleep(0.1)

@@ -36,11 +36,13 @@ def backend_pids(admin_dsn: str, database: str) -> list[int]:
 class CpuMeter:
     """CPU spent between start() and stop() by the server, its database and us."""
 
-    def __init__(self, server_pid: int, admin_dsn: str, database: str) -> None:
+    def __init__(self, server_pid: int, admin_dsn: str, database: str, worker_pid: int | None = None) -> None:
         self.server_pid, self.admin_dsn, self.database = server_pid, admin_dsn, database
+        self.worker_pid = worker_pid  # the service's background-work process, when split off
 
     def start(self) -> None:
         self._server = cpu_seconds(self.server_pid)
+        self._worker = cpu_seconds(self.worker_pid) if self.worker_pid else 0.0
         self._backends = {pid: cpu_seconds(pid) for pid in backend_pids(self.admin_dsn, self.database)}
         self._own = own_cpu_seconds()
 
@@ -50,4 +52,7 @@ class CpuMeter:
         # A backend opened during the round counts whole; one closed during it is lost (rare: pools keep theirs).
         postgres = sum(cpu_seconds(pid) - self._backends.get(pid, 0.0)
                        for pid in backend_pids(self.admin_dsn, self.database))
-        return {"server": server, "postgres": postgres, "client": own}
+        if self.worker_pid is None:
+            return {"server": server, "postgres": postgres, "client": own}
+        worker = cpu_seconds(self.worker_pid) - self._worker
+        return {"server": server, "worker": worker, "postgres": postgres, "client": own}

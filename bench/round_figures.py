@@ -69,5 +69,6 @@ def report(title: str, rounds: dict[str, list[Measured]]) -> dict[str, dict[str,
 
 
 def print_ratio(medians: dict[str, dict[str, float]], label: str, against: str) -> None:
-    ratio = {name: medians[label][name] / medians[against][name] for name in medians[label] if medians[against][name]}
+    ratio = {name: medians[label][name] / medians[against][name] for name in medians[label]
+             if medians[against].get(name)}
     print(f"  {label} / {against} (ratio of medians): " + ", ".join(f"{n} {v:.2f}x" for n, v in ratio.items()))

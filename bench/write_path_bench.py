@@ -74,7 +74,9 @@ def writers(servers: Servers) -> list[WriteTarget]:
     found = []
     for intake in servers.intakes:
         slots = MenteeSlots(open_program(settings, intake))
-        target = Target(intake.label, intake.process.port, CpuMeter(intake.process.process.pid, admin, intake.database),
+        worker_pid = intake.worker.process.pid if intake.worker and intake.worker.process else None
+        meter = CpuMeter(intake.process.process.pid, admin, intake.database, worker_pid)
+        target = Target(intake.label, intake.process.port, meter,
                         settle=lambda intake=intake: wait_until_followers_caught_up(intake))
         found.append(WriteTarget(target, posting(headers, slots.next_body), slots, intake))
     numbers, program_id = count(), str(uuid4())

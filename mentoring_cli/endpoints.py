@@ -2,7 +2,7 @@
 
 import os
 
-DEFAULT_PORTS = {"intake": 8001, "matching": 8002, "sessions": 8003}
+DEFAULT_PORTS = {"intake": 8001, "matching": 8002, "sessions": 8003, "insights": 8004, "webhooks": 8005}
 
 
 def service_url(service: str) -> str:

@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 
-from mentoring_cli import dead_letters, export, redrive, status, timeline
+from mentoring_cli import consumer_lag, dead_letters, export, redrive, status, timeline
 from mentoring_cli.durations import parse_lifetime
 from mentoring_cli.operator_api import SERVICES, ServiceRefused, call
 from mentoring_cli.topics import dead_letter_topics
@@ -59,12 +59,14 @@ def token(
 def show_status(
     as_json: Annotated[bool, typer.Option("--json", help="machine-readable output")] = False,
 ) -> None:
-    """Each service's readiness and followers, and the depth of every dead-letter topic."""
+    """Each service's readiness and followers, the read side's consumer lag, and the depth
+    of every dead-letter topic."""
     settings = get_settings()
-    services = [status.readiness(service) for service in ("intake", "matching", "sessions")]
+    services = [status.readiness(service) for service in status.STATUS_SERVICES]
     depths = asyncio.run(status.dead_letter_depths(settings))
+    lags = asyncio.run(consumer_lag.read_side_lags(settings))
     if as_json:
-        typer.echo(json.dumps({"services": services, "dead_letters": depths}, indent=2))
+        typer.echo(json.dumps({"services": services, "consumer_lag": lags, "dead_letters": depths}, indent=2))
     else:
         table = Table(title="services")
         for column in ("service", "url", "ready", "checks"):
@@ -73,6 +75,14 @@ def show_status(
             checks = "\n".join(f"{name}: {value}" for name, value in status.flatten(entry["checks"]))
             table.add_row(entry["service"], entry["url"], "yes" if entry["ready"] else "NO", checks)
         console.print(table)
+        lag = Table(title="consumer lag on the public topics")
+        lag.add_column("service")
+        lag.add_column("topic")
+        lag.add_column("records behind", justify="right")
+        for service, topics in lags.items():
+            for topic, behind in topics.items():
+                lag.add_row(service, topic, "no topic yet" if behind is None else str(behind))
+        console.print(lag)
         dlq = Table(title="dead letters")
         dlq.add_column("topic")
         dlq.add_column("messages", justify="right")

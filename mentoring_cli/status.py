@@ -1,12 +1,18 @@
-"""`mentoring status`: each service's readiness, its followers, and what waits in dead letters."""
+"""`mentoring status`: each service's readiness (for the writing services their followers;
+for insights and webhooks their ingest, parked records and, for webhooks, deliveries and
+disabled endpoints), the read side's consumer lag, and what waits in dead letters."""
 
 from typing import Any
 
 import httpx
 
 from mentoring_cli.endpoints import service_url
+from mentoring_cli.consumer_lag import READ_SIDE
 from mentoring_cli.topics import SERVICES, depth
 from shared.settings import Settings
+
+# Every service a deployment runs, in the order status lists them.
+STATUS_SERVICES = (*SERVICES, *READ_SIDE)
 
 
 def readiness(service: str) -> dict[str, Any]:

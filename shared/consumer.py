@@ -8,13 +8,25 @@ Transient infrastructure failures and concurrent-write conflicts are retried wit
 back-off instead, never dead-lettered. A redriven message (shared/topics.py) is
 tracked by its event id, so it is applied exactly once even though it arrives
 behind later messages.
+
+A partition's run of plain messages is applied in one transaction: the handlers see
+the aggregates the earlier messages of the run changed, each event keeps its own
+message's trace, and the run's highest sequence is its tracking record (the store
+keeps one tracking row per partition, the highest applied, so that is the row one
+save per message would leave). Anything unusual in a run (a refused message, a
+conflict, the database away) sends the whole run through the one-at-a-time path,
+which starts again from what is committed.
 """
 
 import asyncio
 import logging
 import random
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
 from typing import Any
+from uuid import UUID
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord
 from eventsourcing.domain import Aggregate
@@ -23,7 +35,7 @@ from eventsourcing.persistence import IntegrityError, Tracking
 from shared.contracts.base import EventContract
 from shared.envelope import CloudEvent, UndecodableMessage, decode
 from shared.errors import DomainError
-from shared.eventstore import ServiceApplication, run_blocking
+from shared.eventstore import TRACE_KEY, ServiceApplication, run_blocking
 from shared.metrics import DEAD_LETTERED, MESSAGES
 from shared.telemetry import CONSUMER, span
 from shared.topics import DLQ_CONSUMER, DLQ_ORIGIN, DLQ_REASON, EVERY_CONSUMER, REDRIVE_FOR, dead_letter_topic
@@ -36,6 +48,8 @@ log = logging.getLogger(__name__)
 # the runner saves them together with the message's tracking record.
 Handler = Callable[[Any, CloudEvent], Sequence[Aggregate | None]]
 
+# Messages of a partition fetched, and applied in one transaction, at a time.
+RUN_SIZE = 100
 CONFLICT_RETRIES = 30
 APPLIED = "applied"
 DUPLICATE = "duplicate"
@@ -72,36 +86,94 @@ class ConsumerRunner:
         self.applied = 0
         self.duplicates = 0
         self.dead_lettered = 0
+        read_through_runs(app)
 
     async def run(self) -> None:
         while True:
-            batches = await self._consumer.getmany(timeout_ms=500, max_records=100)
+            batches = await self._consumer.getmany(timeout_ms=500, max_records=RUN_SIZE)
             for partition, records in batches.items():
-                for record in records:
-                    await self.process(record)
+                await self.process_partition(records)
                 await self._consumer.commit({partition: records[-1].offset + 1})
+
+    async def process_partition(self, records: list[ConsumerRecord]) -> None:
+        """One partition's records in order: runs of plain messages together, redriven ones alone."""
+        run: list[Message] = []
+        for record in records:
+            if header(record, REDRIVE_FOR) is not None:
+                await self._process_run(run)
+                run = []
+                await self.process(record)
+            elif (message := await self._decoded(record)) is not None:
+                run.append(message)
+        await self._process_run(run)
 
     async def process(self, record: ConsumerRecord) -> None:
         redrive_for = header(record, REDRIVE_FOR)
         if redrive_for not in (None, EVERY_CONSUMER, self.name):
             return  # redriven for another consumer, which refused it; this one applied it already
+        message = await self._decoded(record)
+        if message is not None:
+            await self._process_one(message, redrive_for)
+
+    async def _decoded(self, record: ConsumerRecord) -> "Message | None":
+        """The message with its handler; None when it is dead-lettered or of no use here."""
         try:
             envelope = decode(record.value)
             contract = envelope.contract()
         except UndecodableMessage as error:
             await self._dead_letter(record, str(error))
             MESSAGES.labels(self._app.service, self.name, "undecodable").inc()
-            return
+            return None
         handler = self._handlers.get(type(contract))
-        if handler is None:
-            return  # an event this consumer has no use for
+        return None if handler is None else Message(record, envelope, contract, handler)
+
+    async def _process_run(self, run: "list[Message]") -> None:
+        if len(run) > 1:
+            try:
+                applied, duplicates = await run_blocking(self._apply_run, run)
+            except Exception as error:  # refused, conflicting, or the database away: one at a time
+                log.info("run applied one message at a time", extra={"messages": len(run), "reason": repr(error)})
+            else:
+                self.applied += applied
+                self.duplicates += duplicates
+                MESSAGES.labels(self._app.service, self.name, APPLIED).inc(applied)
+                MESSAGES.labels(self._app.service, self.name, DUPLICATE).inc(duplicates)
+                return
+        for message in run:
+            await self._process_one(message)
+
+    def _apply_run(self, run: "list[Message]") -> tuple[int, int]:
+        """Applies the run in one transaction; (applied, duplicates). Raises, saving
+        nothing, when any message in it is not plainly applied."""
+        first = run[0].record
+        tracking_name = f"{self.name}|{first.topic}:{first.partition}"
+        highest = self._app.recorder.max_tracking_id(tracking_name) or 0
+        changed: dict[UUID, Aggregate] = {}
+        applied = 0
+        with reading_through(changed):
+            for message in run:
+                if message.envelope.sequence_number <= highest:
+                    continue  # a resent tail: applied before (or earlier in this run)
+                with span(f"apply {message.envelope.type}", CONSUMER, message.envelope.traceparent,
+                          consumer=self.name) as traceparent:
+                    trace = message.trace(traceparent)
+                    current_trace.set(trace)
+                    keep_changes(changed, message.handler(message.contract, message.envelope), trace)
+                highest = message.envelope.sequence_number
+                applied += 1
+        if applied:
+            current_trace.set(None)  # each event already carries its own message's trace
+            self._app.save_tracked(*changed.values(), tracking=Tracking(tracking_name, highest))
+        return applied, len(run) - applied
+
+    async def _process_one(self, message: "Message", redrive_for: str | None = None) -> None:
+        record, envelope, contract, handler = message.record, message.envelope, message.contract, message.handler
         if redrive_for is None:
             tracking = Tracking(f"{self.name}|{record.topic}:{record.partition}", envelope.sequence_number)
         else:
             tracking = Tracking(f"{self.name}|redrive:{envelope.id}", envelope.sequence_number)
         with span(f"apply {envelope.type}", CONSUMER, envelope.traceparent, consumer=self.name) as traceparent:
-            current_trace.set(Trace(correlation_id=envelope.correlationid, causation_id=envelope.id,
-                                    traceparent=traceparent))
+            current_trace.set(message.trace(traceparent))
             outcome = await self._apply_with_retries(handler, contract, envelope, tracking)
         if outcome == APPLIED:
             self.applied += 1
@@ -172,3 +244,68 @@ class ConsumerRunner:
         await self._producer.send_and_wait(
             dead_letter_topic(record.topic), value=record.value, key=record.key, headers=headers
         )
+
+
+@dataclass(frozen=True)
+class Message:
+    record: ConsumerRecord
+    envelope: CloudEvent
+    contract: Any
+    handler: Handler
+
+    def trace(self, traceparent: str | None) -> Trace:
+        return Trace(correlation_id=self.envelope.correlationid, causation_id=self.envelope.id,
+                     traceparent=traceparent)
+
+
+class ChangedOutsideItsResult(Exception):
+    """A handler changed an aggregate it did not return: alone, that change would be dropped."""
+
+
+# The aggregates a run has changed so far, by id: what its handlers must read instead
+# of the store, which does not have them yet. Unset everywhere but inside a run.
+_run_changes: ContextVar[dict[UUID, Aggregate] | None] = ContextVar("consumer_run_changes", default=None)
+
+
+@contextmanager
+def reading_through(changed: dict[UUID, Aggregate]) -> Iterator[None]:
+    token = _run_changes.set(changed)
+    try:
+        yield
+    finally:
+        _run_changes.reset(token)
+
+
+def read_through_runs(app: ServiceApplication) -> None:
+    """Makes the application's repository answer a run's handlers from the run's changes;
+    everyone else (HTTP, timers, other threads) reads the store as before."""
+    repository = app.repository
+    if getattr(repository, "reads_through_runs", False):
+        return
+    from_store = repository.get
+
+    def get(aggregate_id: UUID, **options: Any) -> Any:
+        changed = _run_changes.get()
+        if changed is not None and aggregate_id in changed and options.get("version") is None:
+            return changed[aggregate_id]
+        return from_store(aggregate_id, **options)
+
+    repository.get = get  # type: ignore[method-assign]
+    repository.reads_through_runs = True  # type: ignore[attr-defined]
+
+
+def keep_changes(changed: dict[UUID, Aggregate], returned: Sequence[Aggregate | None], trace: Trace) -> None:
+    """Adds a handler's aggregates to the run's, stamping its new events with its message's trace."""
+    mine = set()
+    for aggregate in returned:
+        if aggregate is None:
+            continue
+        if changed.setdefault(aggregate.id, aggregate) is not aggregate:
+            raise ChangedOutsideItsResult(f"a second copy of {aggregate.id} in one run")
+        mine.add(aggregate.id)
+    for aggregate in changed.values():
+        for event in aggregate.pending_events:
+            if TRACE_KEY not in event.__dict__:
+                if aggregate.id not in mine:
+                    raise ChangedOutsideItsResult(f"{aggregate.id} changed but not returned")
+                object.__setattr__(event, TRACE_KEY, trace.as_dict())

@@ -100,6 +100,11 @@ def persistence_env(settings: Settings, service: str) -> dict[str, str]:
         "CIPHER_KEYS_RETIRED": settings.cipher_keys_retired.get_secret_value(),
         "COMPRESSOR_TOPIC": "eventsourcing.compressor:ZlibCompressor",
         "CREATE_TABLE": "y",
+        # Loading an aggregate was a snapshot SELECT, an events SELECT, decrypting,
+        # decompressing and replaying; from the cache it is one SELECT of the events after
+        # the cached version (usually none) and a deep copy (docs/performance.md).
+        **({"AGGREGATE_CACHE_MAXSIZE": str(settings.aggregate_cache_size),
+            "AGGREGATE_CACHE_FASTFORWARD": "y"} if settings.aggregate_cache_size else {}),
     }
 
 

@@ -28,11 +28,14 @@ log = logging.getLogger(__name__)
 
 class LogFollower(ABC):
     def __init__(self, app: ServiceApplication, pool: asyncpg.Pool, name: str,
-                 batch_size: int = 200, poll_seconds: float = 1.0) -> None:
+                 batch_size: int = 200, poll_seconds: float = 1.0, max_batch_size: int | None = None) -> None:
         self.app = app
         self.pool = pool
         self.position = LogPosition(pool, name)
         self.batch_size = batch_size
+        # Behind, each full batch doubles the next up to this; caught up, back to batch_size.
+        self.max_batch_size = max(max_batch_size or batch_size, batch_size)
+        self._next_batch = batch_size
         self.poll_seconds = poll_seconds
         self.done_up_to = 0
         self.holding = False  # whether this process holds the follower's lock
@@ -73,9 +76,11 @@ class LogFollower(ABC):
 
     async def step(self, connection: asyncpg.Connection) -> bool:
         """Handles the next batch; False when there was nothing new."""
+        limit = self._next_batch
         notifications = await run_blocking(
-            self.app.recorder.select_notifications, start=self.done_up_to + 1, limit=self.batch_size
+            self.app.recorder.select_notifications, start=self.done_up_to + 1, limit=limit
         )
+        self._next_batch = min(limit * 2, self.max_batch_size) if len(notifications) == limit else self.batch_size
         if not notifications:
             FOLLOWER_LAG.labels(self.app.service, self.position.follower).set(0)
             return False

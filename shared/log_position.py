@@ -8,6 +8,8 @@ from contextlib import asynccontextmanager
 
 import asyncpg
 
+from shared.session_state import holding_session_state
+
 
 class LogPosition:
     def __init__(self, pool: asyncpg.Pool, follower: str) -> None:
@@ -18,13 +20,11 @@ class LogPosition:
 
     @asynccontextmanager
     async def exclusive(self) -> AsyncIterator[asyncpg.Connection]:
-        """Holds a connection, and the follower's lock, for as long as the follower runs."""
-        async with self._pool.acquire() as connection:
+        """Holds a connection, and the follower's lock, for as long as the follower runs;
+        the lock (and any LISTEN) goes with the session state on the way out."""
+        async with holding_session_state(self._pool) as connection:
             await connection.execute("SELECT pg_advisory_lock($1)", self._lock_key)
-            try:
-                yield connection
-            finally:
-                await connection.execute("SELECT pg_advisory_unlock($1)", self._lock_key)
+            yield connection
 
     async def load(self, connection: asyncpg.Connection) -> int:
         value = await connection.fetchval(

@@ -15,6 +15,7 @@ from typing import Any
 from uuid import UUID
 
 import asyncpg
+import orjson
 
 from shared.aggregate_tracker import AggregateTracker
 from shared.eventstore import ServiceApplication, run_blocking
@@ -40,28 +41,35 @@ ToDocument = Callable[[Any], Document | None]
 # separated: timers that read documents wake on it instead of waiting for their poll.
 DOCUMENTS_WRITTEN = "documents_written"
 
+# A projector far behind (a rebuild) grows its batches up to this: one transaction
+# rewrites fewer documents per event when an aggregate's events share a batch.
+CATCH_UP_BATCH = 2000
+
+UPSERT_DOCUMENT = """
+    INSERT INTO documents (kind, id, tenant, program_id, status, tags, version, created_at, body)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+    ON CONFLICT (kind, id) DO UPDATE SET tenant = EXCLUDED.tenant,
+      program_id = EXCLUDED.program_id, status = EXCLUDED.status, tags = EXCLUDED.tags,
+      version = EXCLUDED.version, body = EXCLUDED.body
+    -- a parked notification retried late must not undo newer state
+    WHERE documents.version <= EXCLUDED.version"""
+
 
 class Projector(LogFollower):
     def __init__(self, app: ServiceApplication, pool: asyncpg.Pool, to_document: ToDocument, **options: Any) -> None:
-        super().__init__(app, pool, "projector:documents", **options)
+        super().__init__(app, pool, "projector:documents", **{"max_batch_size": CATCH_UP_BATCH, **options})
         self._to_document = to_document
         self._tracker = AggregateTracker(app)
 
     async def handle(self, notifications: list[Any], connection: asyncpg.Connection, retrying: bool = False) -> None:
         documents = await run_blocking(self._documents_for, notifications)
         async with connection.transaction():
-            for document in documents.values():
-                await connection.execute(
-                    """INSERT INTO documents (kind, id, tenant, program_id, status, tags, version, created_at, body)
-                       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-                       ON CONFLICT (kind, id) DO UPDATE SET tenant = EXCLUDED.tenant,
-                         program_id = EXCLUDED.program_id, status = EXCLUDED.status, tags = EXCLUDED.tags,
-                         version = EXCLUDED.version, body = EXCLUDED.body
-                       -- a parked notification retried late must not undo newer state
-                       WHERE documents.version <= EXCLUDED.version""",
-                    document.kind, document.id, document.tenant, document.program_id, document.status,
-                    document.tags, document.version, document.created_at, json.dumps(document.body, default=str),
-                )
+            # One round trip for the batch's documents, not one per document.
+            await connection.executemany(UPSERT_DOCUMENT, [
+                (document.kind, document.id, document.tenant, document.program_id, document.status,
+                 document.tags, document.version, document.created_at, json.dumps(document.body, default=str))
+                for document in documents.values()
+            ])
             if not retrying:
                 await self.position.save(connection, notifications[-1].id)
             if documents:
@@ -74,13 +82,18 @@ class Projector(LogFollower):
         await connection.execute("TRUNCATE documents")
 
     def _documents_for(self, notifications: list[Any]) -> dict[tuple[str, UUID], Document]:
-        latest: dict[tuple[str, UUID], Document] = {}
+        newest: dict[UUID, Any] = {}
         for notification in notifications:
             event = self.app.mapper.to_domain_event(notification)
-            document = self._to_document(self._tracker.state_after(event))
+            newest[event.originator_id] = self._tracker.state_after(event)
+        # Only each aggregate's newest state becomes a document: the batch would overwrite
+        # the earlier ones anyway, and building documents is a good part of the work.
+        documents = {}
+        for aggregate in newest.values():
+            document = self._to_document(aggregate)
             if document is not None:
-                latest[(document.kind, document.id)] = document
-        return latest
+                documents[(document.kind, document.id)] = document
+        return documents
 
 
 @dataclass(frozen=True)
@@ -106,7 +119,7 @@ async def list_documents(
         datetime.fromisoformat(after["t"]) if after else None, UUID(after["id"]) if after else None,
         limit + 1,
     )
-    items = [json.loads(row["body"]) for row in rows[:limit]]
+    items = [orjson.loads(row["body"]) for row in rows[:limit]]
     next_cursor = None
     if len(rows) > limit:
         last = rows[limit - 1]

@@ -26,6 +26,7 @@ from shared.publishing import PublicMapper
 from shared.read_model import DOCUMENTS_WRITTEN, Projector, ToDocument
 from shared.relay import OutboxRelay
 from shared.schema_version import require_migrated
+from shared.session_state import holding_session_state, keep_as_is
 from shared.settings import Settings
 from shared.supervision import supervised
 from shared.topics import dead_letter_topic
@@ -87,11 +88,19 @@ class ServiceRuntime(Generic[App]):
         settings = self.settings
         database = settings.database_for(self.app.service)
         self.pool = await asyncpg.create_pool(
-            settings.postgres_dsn(database), min_size=1, max_size=10, init=use_standard_uuids,
+            settings.postgres_dsn(database), min_size=1, max_size=10, init=use_standard_uuids, reset=keep_as_is,
         )
         # The tables are the deploy's migrations' (shared/migrate.py); the service only checks.
         await require_migrated(self.pool, self.app.service, database)
         self.vault = Vault(self.pool, settings.vault_ring())
+        if settings.background_work:
+            self._start_background_work()
+
+    def _start_background_work(self) -> None:
+        """The followers, consumers and timers: in every process of the service unless
+        BACKGROUND_WORK says this one only answers HTTP (docs/performance.md)."""
+        settings = self.settings
+        assert self.pool is not None
         options = {"batch_size": settings.relay_batch_size, "poll_seconds": settings.relay_poll_seconds}
         self.projector = Projector(self.app, self.pool, self.to_document, **options)
         self._supervise("projector", self.projector.run)
@@ -113,7 +122,7 @@ class ServiceRuntime(Generic[App]):
                 if timer.woken_by & kinds:
                     self._wakes[timer.name].set()
 
-        async with self.pool.acquire() as connection:
+        async with holding_session_state(self.pool) as connection:
             await connection.add_listener(DOCUMENTS_WRITTEN, written)
             try:
                 for timer in self.timers:  # what was written while not listening
@@ -237,7 +246,9 @@ class ServiceRuntime(Generic[App]):
             checks["database"] = "ok"
         except Exception as error:  # readiness reports, it does not raise
             checks["database"] = f"failing: {type(error).__name__}"
-        if self.producer is None:
+        if not self.settings.background_work:
+            checks["broker"] = "not used here: BACKGROUND_WORK is off"
+        elif self.producer is None:
             checks["broker"] = "connecting"
         else:
             try:

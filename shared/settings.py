@@ -57,12 +57,20 @@ class Settings(BaseSettings):
     # A partner's own identity provider: JSON {"<iss>": {"jwks_url": "...", "organization": "acme"}}.
     trusted_issuers: dict[str, TrustedIssuer] = Field(default_factory=dict, description="TRUSTED_ISSUERS")
 
+    # False: this process only answers HTTP (writes reach the store and its outbox); the
+    # relay, projector, consumers and timers run in another process of the same service
+    # with it true, so they do not compete with requests for one event loop and GIL.
+    background_work: bool = Field(True, description="BACKGROUND_WORK")
     relay_poll_seconds: float = Field(1.0, gt=0, description="RELAY_POLL_SECONDS, backstop to NOTIFY")
     relay_batch_size: int = Field(200, ge=1, description="RELAY_BATCH_SIZE")
     timer_poll_seconds: float = Field(5.0, gt=0, description="TIMER_POLL_SECONDS")
     idempotency_ttl_hours: float = Field(24.0, gt=0, description="IDEMPOTENCY_TTL_HOURS, how long a key is remembered")
     idempotency_lease_seconds: float = Field(
         30.0, gt=0, description="IDEMPOTENCY_LEASE_SECONDS, after which a retry takes over a killed request's key")
+    # Aggregates kept in memory per application, brought up to date from the store on each
+    # read (fast-forward: only events newer than the cached version are fetched), so a
+    # second replica's writes are seen. 0 turns the cache off.
+    aggregate_cache_size: int = Field(5000, ge=0, le=1_000_000, description="AGGREGATE_CACHE_SIZE")
     max_body_bytes: int = Field(65536, ge=1024, description="MAX_BODY_BYTES, larger bodies get 413")
     # Insights' event streams (services/insights): idle connections see a comment this often
     # (proxies drop silent ones); a client further behind than its queue is cut off.
@@ -84,6 +92,8 @@ class Settings(BaseSettings):
     webhook_poll_seconds: float = Field(1.0, gt=0, description="WEBHOOK_POLL_SECONDS, retries due")
     webhook_secret_overlap_hours: float = Field(
         24.0, ge=0, description="WEBHOOK_SECRET_OVERLAP_HOURS, a rotated secret keeps signing")
+    webhook_retention_days: float = Field(
+        30.0, gt=0, description="WEBHOOK_RETENTION_DAYS, delivered deliveries are then forgotten")
     log_level: str = Field("INFO", description="LOG_LEVEL")
     request_log: bool = Field(True, description="REQUEST_LOG, one JSON line per request")
     clock_offset_seconds: float = Field(0.0, description="CLOCK_OFFSET_SECONDS, for testing deadlines only")

@@ -40,6 +40,25 @@ def find_sync(app: ServiceApplication, aggregate_id: UUID, kind: type[A]) -> A |
     return aggregate if isinstance(aggregate, kind) else None
 
 
+class LoadedOnce:
+    """The aggregates one command reads, each fetched from the store once: a request
+    names its mentee, program and other people, whose checks (at the boundary) and rules
+    (in the use case) read the same aggregates; a named person's program is usually the
+    request's own. One command's, never shared: its aggregates are the ones it saves."""
+
+    def __init__(self, app: ServiceApplication) -> None:
+        self.app = app
+        self._found: dict[UUID, Aggregate] = {}
+
+    def get(self, aggregate_id: UUID, kind: type[A], what: str) -> A:
+        if aggregate_id not in self._found:
+            self._found[aggregate_id] = load_sync(self.app, aggregate_id, kind, what)
+        found = self._found[aggregate_id]
+        if not isinstance(found, kind):
+            raise NotFound(what, aggregate_id)
+        return found
+
+
 def save_sync(app: ServiceApplication, *aggregates: Aggregate) -> None:
     try:
         app.save(*aggregates)

@@ -8,19 +8,9 @@ from aiokafka import ConsumerRecord
 from shared.contracts import intake, matching, sessions  # noqa: F401  (registers every public contract)
 from shared.envelope import CloudEvent, UndecodableMessage, decode
 from shared.parking import park
+from shared.read_side.ingest import FOLLOWER
 from shared import public_concerns as concerns
 from services.insights.stored_event import StoredEvent
-
-FOLLOWER = "ingest"
-
-
-async def stored_position(
-    connection: asyncpg.Connection | asyncpg.Pool, topic: str, partition: int
-) -> int | None:
-    offset: int | None = await connection.fetchval(
-        'SELECT "offset" FROM positions WHERE topic = $1 AND partition = $2', topic, partition
-    )
-    return offset
 
 
 async def store_batch(

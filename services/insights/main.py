@@ -2,9 +2,9 @@
 
 from fastapi import FastAPI
 
+from shared.read_side.app import create_read_side_app
 from shared.settings import Settings, get_settings
 from services.insights.api import health, page, programs, streams
-from services.insights.app import create_insights_app
 from services.insights.health_book import NewBook
 from services.insights.runtime import InsightsRuntime
 
@@ -15,8 +15,11 @@ dashboard page at `/` that shows both."""
 
 def build(settings: Settings, new_book: NewBook) -> FastAPI:
     runtime = InsightsRuntime(settings, new_book)
-    app = create_insights_app(
-        runtime, [streams.router, health.router, programs.router, page.router], DESCRIPTION
+    app = create_read_side_app(
+        runtime,
+        [streams.router, health.router, programs.router, page.router],
+        DESCRIPTION,
+        own_metrics=runtime.gauges.exposition,
     )
     page.mount_page_files(app)
     return app

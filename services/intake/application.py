@@ -6,7 +6,7 @@ from typing import Any
 from uuid import UUID
 
 from shared.eventstore import ServiceApplication
-from shared.store_access import find_sync, load_sync, save_sync
+from shared.store_access import LoadedOnce, find_sync, load_sync, save_sync
 from services.intake.domain.enrolment_rules import check_can_enrol
 from services.intake.domain.mentorship_request import MentorshipRequest
 from services.intake.domain.participant import Participant
@@ -55,14 +55,17 @@ class IntakeApplication(ServiceApplication):
         return person
 
     def request_mentorship(self, request_id: UUID, organization_id: str, fields: dict[str, Any],
-                           message_ciphertext: str | None, at: datetime) -> MentorshipRequest:
+                           message_ciphertext: str | None, at: datetime,
+                           loaded: LoadedOnce | None = None) -> MentorshipRequest:
+        """`loaded`: the aggregates the caller's checks already read, not read again."""
         if (made := find_sync(self, request_id, MentorshipRequest)) is not None:
             return made
-        program = load_sync(self, fields["program_id"], Program, "program")
-        mentee = load_sync(self, fields["mentee_id"], Participant, "participant")
-        co_mentee = self._optional_person(fields.get("co_mentee_id"))
-        named_mentor = self._optional_person(fields.get("named_mentor_id"))
-        group = [load_sync(self, person, Participant, "participant") for person in fields.get("co_mentee_ids", [])]
+        loaded = loaded or LoadedOnce(self)
+        program = loaded.get(fields["program_id"], Program, "program")
+        mentee = loaded.get(fields["mentee_id"], Participant, "participant")
+        co_mentee = self._optional_person(loaded, fields.get("co_mentee_id"))
+        named_mentor = self._optional_person(loaded, fields.get("named_mentor_id"))
+        group = [loaded.get(person, Participant, "participant") for person in fields.get("co_mentee_ids", [])]
         check_can_request(program, mentee, co_mentee, named_mentor, fields["format"], fields["goals"], group)
         request = MentorshipRequest(
             id=request_id, program_id=program.id, organization_id=organization_id, mentee_id=mentee.id,
@@ -82,7 +85,8 @@ class IntakeApplication(ServiceApplication):
         mentee.note_request_settled(request.id)
         save_sync(self, request, mentee)
 
-    def _optional_person(self, participant_id: UUID | None) -> Participant | None:
+    @staticmethod
+    def _optional_person(loaded: LoadedOnce, participant_id: UUID | None) -> Participant | None:
         if participant_id is None:
             return None
-        return load_sync(self, participant_id, Participant, "participant")
+        return loaded.get(participant_id, Participant, "participant")

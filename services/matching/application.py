@@ -1,5 +1,6 @@
 """Matching's use cases on its event store. Synchronous: callers use run_blocking."""
 
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid4, uuid5
@@ -130,7 +131,7 @@ class MatchingApplication(ServiceApplication):
                            at: datetime) -> MatchProposal | None:
         """One mentor for the whole group: allowed with every member, best by the group's score.
         A direct ask names the mentor, who is checked against every member the same way."""
-        members = self._group_members(open_request)
+        members = self.group_members(open_request)
         if members is None:
             self._no_fit(request, program, members_not_yet_known(), NO_MENTOR_FITS, at)
             return None
@@ -147,7 +148,7 @@ class MatchingApplication(ServiceApplication):
             return None
         return self._propose(request, program, members[0], ranked[0], origin, at, group=members[1:])
 
-    def _group_members(self, open_request: OpenRequest) -> list[Candidate] | None:
+    def group_members(self, open_request: OpenRequest) -> list[Candidate] | None:
         """The requester first, then the other mentees still in the program; None while one is
         not known here yet. A member who left since the request was made is left out."""
         members = [load_sync(self, open_request.mentee_id, PoolMember, "participant").as_candidate()]
@@ -188,7 +189,7 @@ class MatchingApplication(ServiceApplication):
                 raise RuleViolated("pair-not-allowed", named.reason)
             return self._propose(request, program, mentee, named, origin, at, algorithm)
         if is_group(open_request):
-            members = self._group_members(open_request)
+            members = self.group_members(open_request)
             if members is None:
                 raise RuleViolated("pair-not-allowed", members_not_yet_known().reason)
             chosen = check_group_pair(open_request, members, mentor, managers, weights)
@@ -358,10 +359,14 @@ class PoolRun:
         managers = managers if managers is not None else managers_of([*mentors, *(m for _, m in pairs_in)])
         candidates = CandidatePool(pairs_in, mentors, managers, program.terms["matching_policy"]["weights"])
         capacity = {m.participant_id: max(0, m.capacity - m.load) for m in mentors}
+        groups = [request for request in requests
+                  if request.status == "awaiting" and is_group(request.as_open_request())]
+        placed_groups = self._fill_groups(groups, program, mentors, capacity, managers, dry_run, at)
         outcome = solve(objective, candidates, capacity)
         pairs = [{"request_id": str(r), "mentor_id": str(m), "score": outcome.scores[(r, m)]}
                  for r, m in sorted(outcome.pairs.items(), key=lambda p: str(p[0]))]
-        result = {"objective": objective, "dry_run": dry_run, "summary": outcome.summary, "pairs": pairs}
+        result = {"objective": objective, "dry_run": dry_run, "summary": outcome.summary, "pairs": pairs,
+                  "groups": placed_groups}
         if dry_run:
             return result
         for request in requests:
@@ -370,13 +375,6 @@ class PoolRun:
                     self.app.propose_next(request.id, [], at, managers)
                 except ConcurrentWrite:
                     continue  # the request moved on while the run was computed
-        for request in requests:
-            # A group is no part of the search either: it needs one mentor allowed with every member.
-            if request.status == "awaiting" and is_group(request.as_open_request()):
-                try:
-                    self.app.propose_group(request.id, mentors, at, managers)
-                except (RuleViolated, ConcurrentWrite):
-                    continue
         for request_id, mentor_id in outcome.pairs.items():
             try:
                 self.app.propose_pair(request_id, mentor_id, "matching_run", at, ALGORITHMS[objective], managers)
@@ -386,3 +384,31 @@ class PoolRun:
                           pairs=pairs)
         save_sync(self.app, run)
         return {**result, "run_id": str(run.id)}
+
+    def _fill_groups(self, groups: list[MatchRequest], program: ProgramPolicy, mentors: list[Candidate],
+                     capacity: dict[UUID, int], managers: Managers, dry_run: bool,
+                     at: datetime) -> list[dict[str, Any]]:
+        """Groups first, in the order they asked: each is no part of the search (it needs one
+        mentor allowed with every member) and takes one seat of what its mentor has left for
+        this run, so the run's pairs and its groups together never ask a mentor for more
+        seats than they have free. `capacity` is reduced in place."""
+        placed = []
+        weights = program.terms["matching_policy"]["weights"]
+        for request in groups:
+            with_room = [replace(m, load=m.capacity - capacity[m.participant_id]) for m in mentors
+                         if capacity.get(m.participant_id, 0) > 0]
+            if dry_run:
+                members = self.app.group_members(request.as_open_request())
+                ranked = rank_for_group(request.as_open_request(), members, with_room, managers, weights) \
+                    if members else []
+                chosen = (ranked[0].mentor.participant_id, ranked[0].score.total) if ranked else None
+            else:
+                try:
+                    proposal = self.app.propose_group(request.id, with_room, at, managers)
+                except (RuleViolated, ConcurrentWrite):
+                    continue  # the request moved on while the run was computed
+                chosen = (proposal.mentor_id, proposal.score) if proposal else None
+            if chosen is not None:
+                capacity[chosen[0]] -= 1
+                placed.append({"request_id": str(request.id), "mentor_id": str(chosen[0]), "score": chosen[1]})
+        return placed

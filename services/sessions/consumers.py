@@ -12,7 +12,6 @@ from shared.envelope import CloudEvent
 from shared.store_access import find_sync
 from services.sessions.application import SessionsApplication
 from services.sessions.domain.external_facts import ExternalFacts, external_facts_id
-from services.sessions.domain.relationship import Relationship
 
 TIMELINE_FACTS: dict[type[EventContract], str] = {
     intake.MentorshipRequested: "request_id",
@@ -44,25 +43,13 @@ def handlers(app: SessionsApplication) -> dict[type[EventContract], Handler]:
         return changed
 
     def end_cancelled_relationship(fact: matching.MatchCancelled, envelope: CloudEvent) -> list[Any]:
-        """Matching undid a confirmation (the request was withdrawn meanwhile, and intake
-        owns that): a relationship it started ends, closed in the mentee's name, who asked."""
-        relationship = find_sync(app, fact.request_id, Relationship)
-        if relationship is None or relationship.status == "closed":
-            return []
-        relationship.close(relationship.mentee_ids[0], "ended_early", fact.reason, envelope.time)
-        return [relationship]
+        return app.end_cancelled_relationship(fact.request_id, fact.reason, envelope.time)
 
     def start_relationship(fact: matching.MatchConfirmed, envelope: CloudEvent) -> list[Any]:
-        if find_sync(app, fact.request_id, Relationship) is not None:
-            return []  # created exactly once, whatever is redelivered
-        parties = relationship_parties(fact)
-        relationship = Relationship(
-            id=fact.request_id, program_id=fact.program_id, organization_id=fact.organization_id,
-            format=fact.format, parties=parties, goals=[goal.model_dump() for goal in fact.goals],
-            cadence_days=fact.cadence_days, length_weeks=fact.length_weeks,
-            ground_rules=fact.ground_rules.model_dump(), started_at=envelope.time,
-        )
-        return [relationship, *app.note_parties(relationship, envelope.time)]
+        return app.start_relationship(
+            fact.request_id, fact.program_id, fact.organization_id, fact.format, relationship_parties(fact),
+            [goal.model_dump() for goal in fact.goals], fact.cadence_days, fact.length_weeks,
+            fact.ground_rules.model_dump(), envelope.time)
 
     def participant_left(fact: intake.ParticipantWithdrew | intake.ParticipantErased,
                          envelope: CloudEvent) -> list[Any]:

@@ -2,8 +2,13 @@
 
 from typing import Any
 
+from shared.privacy import private_fields
 from shared.read_model import Document
+from services.sessions.domain.moved_topics import recording_class
 from services.sessions.domain.relationship import Relationship
+
+# A check-in in the state keeps its event's fields; those the event declares private stay out.
+SEALED_IN_A_CHECK_IN = set(private_fields(recording_class(Relationship, "CheckInRecorded")))
 
 
 def to_document(aggregate: Any) -> Document | None:
@@ -29,7 +34,7 @@ def relationship_view(relationship: Relationship) -> dict[str, Any]:
         "ground_rules_acknowledged_by": relationship.acknowledged_by,
         "missing_for_activation": relationship.missing_for_activation() if relationship.status == "forming" else [],
         "sessions": {sid: {k: v for k, v in s.items()} for sid, s in relationship.sessions.items()},
-        "check_ins": [{k: v for k, v in c.items() if k != "comment_ciphertext"} for c in relationship.check_ins],
+        "check_ins": [{k: v for k, v in c.items() if k not in SEALED_IN_A_CHECK_IN} for c in relationship.check_ins],
         "pairing_fit": relationship.fit_reports, "outcome": relationship.outcome,
         "goal_outcomes": {by: r["goal_outcomes"] for by, r in relationship.reflections.items()},
         "paid_forward_by": relationship.paid_forward, "version": relationship.version,

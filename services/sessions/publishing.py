@@ -43,7 +43,8 @@ MAPPERS: dict[str, tuple[type[contracts.SessionsEvent], Callable[[Any, Relations
     "SessionCancelled": (contracts.SessionCancelled, lambda e, r: dict(session_id=e.session_id, cancelled_by=e.by,
                                                                 notice_hours=e.notice_hours, late=e.late)),
     "SessionHeld": (contracts.SessionHeld, lambda e, r: dict(session_id=e.session_id, minutes=e.minutes,
-                                                      goals_touched=e.goals_touched, learners=_learners(e))),
+                                                      goals_touched=e.goals_touched, learners=_learners(e),
+                                                      absent=getattr(e, "absent", None) or [])),
     "SessionMissed": (contracts.SessionMissed, lambda e, r: dict(session_id=e.session_id, missed_by=e.missed_by)),
     "SessionReminderDue": (contracts.SessionReminderDue, lambda e, r: dict(
         session_id=e.session_id, starts_at=_session(e, r)["starts_at"])),

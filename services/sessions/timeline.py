@@ -2,8 +2,8 @@
 
 Facts from intake and matching come from ExternalFacts; the relationship's own
 events are replayed one by one, so the state at any moment is exactly what those
-events made it. Private parts (notes, comments, reflections) are returned sealed
-and only to their author; the API opens them.
+events made it. Private parts (the event fields declared Private: notes, comments,
+reflections) are returned sealed and only to their owner; the API opens them.
 """
 
 from datetime import datetime
@@ -14,11 +14,9 @@ from services.sessions.application import SessionsApplication
 from services.sessions.domain.external_facts import ExternalFacts, external_facts_id
 from services.sessions.domain.relationship import Relationship
 from services.sessions.publishing import public_fact
+from shared.privacy import private_fields
 from shared.store_access import events_of, find_sync
 
-PRIVATE_FIELDS = {"PrivateNoteAdded": ("author", "note_ciphertext"),
-                  "CheckInRecorded": ("by", "comment_ciphertext"),
-                  "ReflectionRecorded": ("by", "reflection_ciphertext")}
 SOURCE_ORDER = {"intake": 0, "matching": 1, "sessions": 2}
 
 
@@ -47,13 +45,11 @@ def own_entry(event: Any, relationship: Relationship, reader: UUID | None) -> di
     contract = public_fact(event, relationship)
     attributes = contract.model_dump(mode="json", exclude={"relationship_id", "program_id"}) if contract else {}
     entry: dict[str, Any] = {"at": event.timestamp, "source": "sessions", "fact": name, "attributes": attributes}
-    if name in PRIVATE_FIELDS:
-        author_field, sealed_field = PRIVATE_FIELDS[name]
-        author = getattr(event, author_field)
-        if name == "PrivateNoteAdded":
-            entry["attributes"] = {"session_id": str(event.session_id), "author": str(author)}
-        sealed = getattr(event, sealed_field)
-        if reader is not None and author == reader and sealed:
+    if name == "PrivateNoteAdded":  # no public fact: the entry says whose note, on which session
+        entry["attributes"] = {"session_id": str(event.session_id), "author": str(event.author)}
+    for field, private in private_fields(type(event)).items():
+        sealed = getattr(event, field)
+        if reader is not None and getattr(event, private.owner) == reader and sealed:
             entry["sealed_for_reader"] = sealed  # opened by the API with the author's key
     return entry
 

@@ -1,12 +1,11 @@
 """Sends due deliveries: bounded concurrency in all and per endpoint, a deadline on
 every request, so a slow or dead endpoint holds at most its own few slots and never
-delays another's deliveries. One dispatcher per database (an advisory lock), so the
-in-memory count of requests in flight is the truth."""
+delays another's deliveries. Every replica runs one, on the same table: the queue
+(delivery_queue.py) makes their claims exclusive and their per-endpoint bound shared."""
 
 import asyncio
 import logging
 import time
-from collections import Counter
 from uuid import UUID
 
 import asyncpg
@@ -14,7 +13,7 @@ import httpx
 from prometheus_client import Counter as Tally
 from prometheus_client import Histogram
 
-from services.webhooks.delivery_queue import Claimed, claim, record_failure, record_successes
+from services.webhooks.delivery_queue import Claimed, claim, record_failure, record_successes, release
 from services.webhooks.host_check import HostCheck
 from services.webhooks.retry_schedule import RetrySchedule
 from services.webhooks.secret_box import SecretBox
@@ -26,7 +25,6 @@ log = logging.getLogger(__name__)
 logging.getLogger("httpx").setLevel(logging.WARNING)
 ATTEMPTS = Tally("webhook_attempts_total", "webhook delivery attempts, by outcome", ["outcome"])
 ANSWER_SECONDS = Histogram("webhook_answer_seconds", "how long endpoints took to answer")
-LOCK = "hashtext('webhooks-dispatcher')"
 LEASE_SLACK_SECONDS = 30.0
 ROUND_SECONDS = 0.01
 
@@ -36,13 +34,12 @@ class Dispatcher:
         self.settings, self.pool, self.box = settings, pool, box
         self.schedule = RetrySchedule.parse(settings.webhook_retry_schedule)
         self.wake = asyncio.Event()
-        self.busy: Counter[UUID] = Counter()
-        self.in_flight: set[asyncio.Task[None]] = set()
+        self.in_flight: dict[asyncio.Task[None], Claimed] = {}
         # Answered 2xx, not yet recorded: written together at the top of the next round.
         # Until then each stays in_flight in the table, so its relationship's next
         # delivery waits (order holds) while the HTTP slot is already free.
         self.successes: list[tuple[Claimed, int, float]] = []
-        self.holding_lock = False
+        self.running = False
         # A small connection pool per endpoint: one shared pool of many connections costs
         # httpcore a scan of all of them per request (most of our CPU at 200/s, profiled).
         self.clients: dict[UUID, httpx.AsyncClient] = {}
@@ -52,21 +49,29 @@ class Dispatcher:
         self.wake.set()
 
     async def run(self) -> None:
-        async with self.pool.acquire() as lock:
-            while not await lock.fetchval(f"SELECT pg_try_advisory_lock({LOCK})"):
-                await asyncio.sleep(self.settings.webhook_poll_seconds)  # another replica sends
-            self.holding_lock = True
-            try:
-                await self._send_forever()
-            finally:
-                self.holding_lock = False
-                for task in self.in_flight:
-                    task.cancel()
-                await self._record_successes()
-                for client in self.clients.values():
-                    await client.aclose()
-                self.clients.clear()
-                await lock.execute(f"SELECT pg_advisory_unlock({LOCK})")
+        self.running = True
+        try:
+            await self._send_forever()
+        finally:
+            self.running = False
+            await self._give_back()
+
+    async def _give_back(self) -> None:
+        """On stop: answers recorded, claims still unanswered released for the other
+        replicas, connections closed."""
+        unanswered = list(self.in_flight.values())
+        for task in self.in_flight:
+            task.cancel()
+        await asyncio.gather(*self.in_flight, return_exceptions=True)
+        answered = {delivery.seq for delivery, _, _ in self.successes}
+        await self._record_successes()
+        try:
+            await release(self.pool, [d for d in unanswered if d.seq not in answered])
+        except Exception:  # noqa: BLE001  (stopping goes on; their leases run out instead)
+            log.warning("could not release webhook claims", exc_info=True)
+        for client in self.clients.values():
+            await client.aclose()
+        self.clients.clear()
 
     def _client_for(self, endpoint_id: UUID) -> httpx.AsyncClient:
         client = self.clients.get(endpoint_id)
@@ -87,7 +92,6 @@ class Dispatcher:
                 claimed = await claim(
                     self.pool,
                     free,
-                    {endpoint: n for endpoint, n in self.busy.items() if n},
                     settings.webhook_endpoint_concurrency,
                     settings.webhook_timeout_seconds + LEASE_SLACK_SECONDS,
                 )
@@ -113,13 +117,11 @@ class Dispatcher:
             log.exception("could not record webhook deliveries", extra={"count": len(answered)})
 
     def _start(self, client: httpx.AsyncClient, delivery: Claimed) -> None:
-        self.busy[delivery.endpoint_id] += 1
         task = asyncio.create_task(self._attempt(client, delivery))
-        self.in_flight.add(task)
+        self.in_flight[task] = delivery
 
         def done(finished: asyncio.Task[None]) -> None:
-            self.in_flight.discard(finished)
-            self.busy[delivery.endpoint_id] -= 1
+            self.in_flight.pop(finished, None)
             self.wake.set()  # a slot is free, and the subject's next delivery may be due
 
         task.add_done_callback(done)

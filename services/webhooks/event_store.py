@@ -17,15 +17,7 @@ from shared import public_concerns as concerns
 from shared.contracts import intake, matching, sessions  # noqa: F401  (registers the contracts)
 from shared.envelope import CloudEvent, UndecodableMessage, decode
 from shared.parking import park
-
-FOLLOWER = "ingest"
-
-
-async def stored_position(pool: asyncpg.Pool, topic: str, partition: int) -> int | None:
-    offset: int | None = await pool.fetchval(
-        'SELECT "offset" FROM positions WHERE topic = $1 AND partition = $2', topic, partition
-    )
-    return offset
+from shared.read_side.ingest import FOLLOWER
 
 
 async def store_batch(pool: asyncpg.Pool, records: list[ConsumerRecord]) -> int:

@@ -3,8 +3,9 @@
 from fastapi import FastAPI
 
 from services.webhooks.api import deliveries, endpoints
-from services.webhooks.app import create_webhooks_app
 from services.webhooks.runtime import WebhooksRuntime
+from shared.http.openapi_document import install_openapi
+from shared.read_side.app import create_read_side_app
 from shared.settings import Settings, get_settings
 
 DESCRIPTION = """Signed webhooks for partner organizations (Standard Webhooks): endpoints
@@ -14,7 +15,13 @@ as CloudEvents, at least once, in order per relationship."""
 
 def build(settings: Settings) -> FastAPI:
     runtime = WebhooksRuntime(settings)
-    return create_webhooks_app(runtime, [endpoints.router, deliveries.router], DESCRIPTION)
+    # Idempotency keys on its writes: registration answers a secret once, so a retried
+    # registration must answer the same endpoint, not register a second.
+    app = create_read_side_app(
+        runtime, [endpoints.router, deliveries.router], DESCRIPTION, idempotent_writes=True
+    )
+    install_openapi(app)  # what partners generate clients from, as for the other services
+    return app
 
 
 def create_app() -> FastAPI:

@@ -86,6 +86,8 @@ class SessionHeld(SessionsEvent):
     learners: list[UUID] = Field(default_factory=list, description="the people who recorded learning something")
     learned: dict[str, list[str]] = Field(default_factory=dict, description=(
         "always empty since learners: what each person learned is in their own words and stays in sessions"))
+    absent: list[UUID] = Field(default_factory=list, description=(
+        "who did not come (a group's members, say); everyone else in the relationship attended"))
 
 
 class SessionMissed(SessionsEvent):

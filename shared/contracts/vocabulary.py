@@ -121,6 +121,8 @@ class ProgramTerms(Value):
     unmatched_after_days: StrictInt = Field(default=14, ge=1, le=365,
                                       description="how long a request waits for a mentor before it ends unmatched")
     max_open_requests_per_mentee: StrictInt = Field(default=3, ge=1, le=10)
+    max_group_size: StrictInt = Field(default=8, ge=2, le=8, description=(
+        "group format: the most mentees who share one mentor, the requester included"))
     partners_answer_for_people: StrictBool = Field(default=True, description=(
         "whether a partner organization may accept or decline a proposal for its people; "
         "off: each person answers for themself (operators still may)"))

@@ -16,6 +16,7 @@ from fastapi import Depends, Request
 
 from shared.http.identity_providers import unverified_issuer, verified_claims
 from shared.http.problems import Problem
+from shared.http.verified_tokens import verified_tokens_for
 from shared.settings import Settings, get_settings
 
 ROLES = frozenset({"partner", "participant", "operator", "dashboard"})
@@ -72,25 +73,39 @@ def issue_token(
 
 
 def principal_from_token(token: str, settings: Settings) -> Principal:
+    return principal_from_claims(own_claims(token, settings))
+
+
+def own_claims(token: str, settings: Settings) -> dict[str, Any]:
     try:
-        claims = jwt.decode(
+        return jwt.decode(
             token, settings.jwt_secret.get_secret_value(), algorithms=["HS256"],
             audience=settings.jwt_audience, issuer=settings.jwt_issuer,
             options={"require": ["sub", "org", "roles", "exp"]},
         )
     except jwt.PyJWTError as error:
         raise Problem(401, "not-authenticated", f"invalid bearer token: {error}") from error
-    return principal_from_claims(claims)
 
 
 async def authenticate(token: str, settings: Settings) -> Principal:
     """Our own tokens are checked without leaving the process; a trusted provider's
-    against its published keys."""
+    against its published keys. A token checked a moment ago is not checked again
+    (shared/http/verified_tokens.py)."""
+    remembered = verified_tokens_for(settings)
+    if (known := remembered.get(token)) is not None:
+        return known
+    claims = await _verified_claims(token, settings)
+    principal = principal_from_claims(claims)
+    remembered.remember(token, principal, float(claims["exp"]))
+    return principal
+
+
+async def _verified_claims(token: str, settings: Settings) -> dict[str, Any]:
     issuer = unverified_issuer(token)
     trusted = settings.trusted_issuers.get(issuer) if issuer and issuer != settings.jwt_issuer else None
     if issuer is None or trusted is None:  # trusted only when issuer is set
-        return principal_from_token(token, settings)
-    return principal_from_claims(await verified_claims(token, issuer, trusted, settings.jwt_audience))
+        return own_claims(token, settings)
+    return await verified_claims(token, issuer, trusted, settings.jwt_audience)
 
 
 def principal_from_claims(claims: dict[str, Any]) -> Principal:

@@ -7,12 +7,19 @@ Derived from the paths rather than listed by hand: an answer with an `id` from
 parameter comes from the request body when it sent one of that name (a session
 scheduled with its `session_id`). An answer carrying `<x>_id` links to the list
 operations of this service filtered by `?<x>=` (a match's request -> its matches).
+A list page (`items` of things with an `id`) links to the operations of its first
+item (`$response.body#/items/0/id`: a JSON Pointer indexes arrays by position), the
+way in for a client that did not create the thing itself: matching's matches and
+sessions' relationships are made by events, not by a POST of theirs. A target that
+takes `?acting_for=` (a partner or operator acting for one of the people) gets the
+answer's first party, when the answer lists `parties`.
 """
 
 import re
 from typing import Any
 
 PARAMETER = re.compile(r"\{(\w+)\}")
+FIRST_PARTY = "parties/0/participant_id"
 
 
 def document_links(document: dict[str, Any]) -> None:
@@ -26,7 +33,8 @@ def document_links(document: dict[str, Any]) -> None:
                     continue
                 properties = response_properties(response, schemas)
                 links = {**item_links(path, method, operation, properties, targets, schemas),
-                         **filter_links(properties, targets)}
+                         **filter_links(properties, targets),
+                         **first_item_links(path, method, response, targets, schemas)}
                 if links:
                     response["links"] = links
 
@@ -62,8 +70,14 @@ def item_links(path: str, method: str, operation: dict[str, Any], properties: se
             else:
                 break
         else:
+            parameters.update(acting_for(target, properties, "$response.body#/"))
             links[target["operationId"]] = {"operationId": target["operationId"], "parameters": parameters}
     return links
+
+
+def acting_for(target: dict[str, Any], properties: set[str], pointer: str) -> dict[str, str]:
+    takes = any(p["name"] == "acting_for" and p["in"] == "query" for p in target.get("parameters", []))
+    return {"acting_for": pointer + FIRST_PARTY} if takes and "parties" in properties else {}
 
 
 def item_path(path: str, targets: list[tuple[str, str, dict[str, Any]]]) -> str | None:
@@ -96,3 +110,28 @@ def filter_links(properties: set[str], targets: list[tuple[str, str, dict[str, A
                 links[name] = {"operationId": target["operationId"],
                                "parameters": {parameter["name"]: f"$response.body#/{field}"}}
     return links
+
+
+def first_item_links(path: str, method: str, response: dict[str, Any],
+                     targets: list[tuple[str, str, dict[str, Any]]], schemas: dict[str, Any]) -> dict[str, Any]:
+    properties = page_item_properties(response, schemas)
+    if method != "get" or "{" in path or "id" not in properties:
+        return {}
+    item = item_path(path, targets)
+    if item is None:
+        return {}
+    item_parameter = PARAMETER.findall(item)[-1]
+    # Only the operations the item's id alone addresses (not a session inside a relationship).
+    addressed = [target for target_path, _, target in targets
+                 if (target_path == item or target_path.startswith(item + "/"))
+                 and PARAMETER.findall(target_path) == [item_parameter]]
+    return {target["operationId"]: {"operationId": target["operationId"], "parameters": {
+        item_parameter: "$response.body#/items/0/id", **acting_for(target, properties, "$response.body#/items/0/")}}
+        for target in addressed}
+
+
+def page_item_properties(response: dict[str, Any], schemas: dict[str, Any]) -> set[str]:
+    ref = response.get("content", {}).get("application/json", {}).get("schema", {}).get("$ref", "")
+    items = schemas.get(ref.rsplit("/", 1)[-1], {}).get("properties", {}).get("items", {})
+    item_ref = items.get("items", {}).get("$ref", "") if items.get("type") == "array" else ""
+    return set(schemas.get(item_ref.rsplit("/", 1)[-1], {}).get("properties", {}))

@@ -5,6 +5,8 @@ Every operation answers problems the shared plumbing raises before any route run
 they are added here once rather than on each route; FastAPI's own 422 schema
 (HTTPValidationError) is replaced by the ProblemDetails the handlers really send;
 412 is kept only where If-Match is taken, and 428 only where it is required (PUT).
+A 409 lists, as examples, each problem `type` the operation can answer (problem_docs);
+the partner journey's operations carry a request and an answer as examples (contract_examples).
 """
 
 from typing import Any
@@ -12,9 +14,10 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
+from shared.http.contract_examples import document_examples
 from shared.http.contract_headers import SECURITY_SCHEMES, document_headers
 from shared.http.contract_links import document_links
-from shared.http.problem_docs import FieldError, ProblemDetails, problem_response_doc
+from shared.http.problem_docs import FieldError, ProblemDetails, conflict_examples, problem_response_doc
 
 EVERY_OPERATION = (400, 401, 413, 422, 503)
 WRITES = {"post", "put", "patch", "delete"}
@@ -39,15 +42,20 @@ def finish(document: dict[str, Any]) -> dict[str, Any]:
         schemas.pop(name, None)
     schemas.update(model_schemas(ProblemDetails, FieldError))
     document["components"]["securitySchemes"] = SECURITY_SCHEMES
-    for method, operation in operations(document):
+    for path, method, operation in operations(document):
         document_problems(method, operation)
+        if "409" in operation["responses"]:
+            content = operation["responses"]["409"]["content"]
+            for media in content.values():
+                media["examples"] = conflict_examples(f"{method.upper()} {path}")
         document_headers(method, operation, schemas, write=method in WRITES)
+        document_examples(operation)
     document_links(document)
     return document
 
 
-def operations(document: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
-    return [(method, operation) for item in document.get("paths", {}).values()
+def operations(document: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
+    return [(path, method, operation) for path, item in document.get("paths", {}).items()
             for method, operation in item.items() if method in WRITES | {"get", "head", "options"}]
 
 

@@ -6,6 +6,7 @@ import pytest
 
 from tests.support.processes import running_services
 from tests.support.servers import create_database_sync, drop_database_sync
+from tests.support.webhook_receivers import Receiver, start_receiver, stop_receiver
 
 
 @pytest.fixture(scope="module")
@@ -22,3 +23,18 @@ def stack(server_settings, tmp_path_factory):
     finally:
         for database in databases.values():
             drop_database_sync(server_settings, database)
+
+
+@pytest.fixture
+def receivers():
+    """Webhook receivers on loopback, made as a test asks (`receivers(hang=True)`), each
+    stopped at the test's end."""
+    started: list[Receiver] = []
+
+    def receiver(**plan) -> Receiver:
+        started.append(start_receiver(Receiver(**plan)))
+        return started[-1]
+
+    yield receiver
+    for one in started:
+        stop_receiver(one)

@@ -1,5 +1,6 @@
-"""The `mentoring` CLI against the three services as processes: tokens that outlive a
-day, status, dead letters with their reasons, a timeline as a table, a program's CSV."""
+"""The `mentoring` CLI against the services as processes: tokens that outlive a day,
+status (the read side's too: ingest, consumer lag, parked records, deliveries), dead
+letters with their reasons, a timeline as a table, a program's CSV."""
 
 import csv
 import io
@@ -15,8 +16,11 @@ import pytest
 from aiokafka import AIOKafkaProducer
 
 from mentoring_cli.topics import depth
+from shared.topics import REDRIVE_FOR
+from tests.e2e.webhooks_kit import Partner
 from tests.support.api_client import Caller, eventually, profile, token
-from tests.support.processes import REPO
+from tests.support.processes import REPO, insights_process, webhooks_process
+from tests.support.servers import create_database_sync, drop_database_sync
 
 pytestmark = pytest.mark.e2e
 
@@ -30,6 +34,36 @@ def cli(stack, *args: str) -> subprocess.CompletedProcess:
            **{f"{name.upper()}_URL": service.url for name, service in services.items()}}
     return subprocess.run([sys.executable, "-m", "mentoring_cli.main", *args], cwd=REPO, env=env,
                           capture_output=True, text=True, timeout=120)
+
+
+@pytest.fixture(scope="module")
+def read_side(stack):
+    """Insights and webhooks beside the three, on fresh databases and the stack's topics:
+    `cli` then reaches all five."""
+    settings, services = stack["settings"], stack["services"]
+    databases = {**stack["databases"], "insights": f"{stack['databases']['intake']}_insights",
+                 "webhooks": f"{stack['databases']['intake']}_webhooks"}
+    for name in ("insights", "webhooks"):
+        create_database_sync(settings, databases[name])
+    extra = {"TOPIC_NAMESPACE": settings.topic_namespace}
+    started = {"insights": insights_process(settings, databases, stack["log_dir"], extra),
+               "webhooks": webhooks_process(settings, databases["webhooks"], stack["log_dir"])}
+    try:
+        for name, service in started.items():
+            service.start()
+            services[name] = service
+        yield started
+    finally:
+        for name, service in started.items():
+            service.stop()
+            services.pop(name, None)
+            drop_database_sync(settings, databases[name])
+
+
+def status_report(stack) -> tuple[int, dict]:
+    shown = cli(stack, "status", "--json")
+    assert shown.stdout, shown.stderr
+    return shown.returncode, json.loads(shown.stdout)
 
 
 @pytest.fixture(scope="module")
@@ -78,14 +112,76 @@ def test_token_refuses_unknown_roles_and_unbounded_lifetimes(stack):
     assert cli(stack, "token", "--roles", "operator", "--org", "acme", "--lifetime", "5000d").returncode != 0
 
 
-def test_status_reports_every_service_ready_and_the_dead_letter_depths(stack):
-    shown = cli(stack, "status", "--json")
-    assert shown.returncode == 0, shown.stdout + shown.stderr
-    report = json.loads(shown.stdout)
-    assert [entry["service"] for entry in report["services"]] == ["intake", "matching", "sessions"]
+def test_status_reports_every_service_ready_and_the_dead_letter_depths(stack, read_side):
+    code, report = status_report(stack)
+    assert code == 0, report
+    assert [entry["service"] for entry in report["services"]] == [
+        "intake", "matching", "sessions", "insights", "webhooks"]
     assert all(entry["ready"] for entry in report["services"])
     assert set(report["dead_letters"]) == {f"{stack['settings'].topic_namespace}.{s}.v1.dlq"
                                            for s in ("intake", "matching", "sessions")}
+
+
+def test_status_shows_the_read_side_caught_up_with_its_deliveries_and_endpoints(stack, read_side, confirmed):
+    settings = stack["settings"]
+    acme = Partner(settings, read_side["webhooks"].url, "acme")
+    endpoint = acme.register("http://127.0.0.1:9/hook")
+    assert acme.client.post(f"/v1/webhooks/{endpoint['id']}/disable").status_code == 200
+
+    def caught_up() -> dict | None:
+        code, report = status_report(stack)
+        behind = [lag for topics in report["consumer_lag"].values() for lag in topics.values()]
+        return report if code == 0 and behind and all(lag == 0 for lag in behind) else None
+
+    report = eventually(caught_up, timeout=60, what="the read side to have read every public event")
+    topics = {settings.topic_for(s) for s in ("intake", "matching", "sessions")}
+    assert {service: set(lags) for service, lags in report["consumer_lag"].items()} == {
+        "insights": topics, "webhooks": topics}
+    checks = {entry["service"]: entry["checks"] for entry in report["services"]}
+    assert checks["insights"]["ingest"] == {"running": True, "parked": 0}
+    assert checks["webhooks"]["ingest"] == {"running": True, "parked": 0}
+    assert checks["webhooks"]["dispatch"] == {
+        "running": True, "pending": 0, "in_flight": 0, "failed": 0, "disabled_endpoints": 1}
+    table = cli(stack, "status")
+    assert "consumer lag on the public topics" in table.stdout
+    assert "dispatch.disabled_endpoints: 1" in table.stdout
+
+
+async def test_status_shows_what_a_stopped_read_side_service_has_not_read(stack, read_side, confirmed):
+    settings, webhooks = stack["settings"], read_side["webhooks"]
+    intake_topic = settings.topic_for("intake")
+    webhooks.stop()
+    try:
+        producer = AIOKafkaProducer(bootstrap_servers=settings.kafka_bootstrap_servers)
+        await producer.start()
+        try:
+            # Marked as redriven for a consumer that does not exist: the writing services'
+            # consumers pass it by (the dead-letter tests' counts stay theirs), while the
+            # read side reads every record, cannot read this one, and parks it.
+            await producer.send_and_wait(intake_topic, b"not even json", key=b"read-side-status",
+                                         headers=[(REDRIVE_FOR, b"nobody")])
+        finally:
+            await producer.stop()
+        code, report = status_report(stack)
+        assert code == 1  # a service not answering is not a deployment in order
+        assert [e["ready"] for e in report["services"] if e["service"] == "webhooks"] == [False]
+        assert report["consumer_lag"]["webhooks"][intake_topic] >= 1
+    finally:
+        webhooks.start()
+
+    def read_again() -> dict | None:
+        code, report = status_report(stack)
+        return report if code == 0 and report["consumer_lag"]["webhooks"][intake_topic] == 0 else None
+
+    report = eventually(read_again, timeout=60, what="webhooks to read what it missed")
+    # Neither read side can read it: each parks it, and status counts it.
+    assert parked(report, "webhooks") >= 1
+    eventually(lambda: parked(status_report(stack)[1], "insights") >= 1, what="insights to park it")
+
+
+def parked(report: dict, service: str) -> int:
+    [entry] = [entry for entry in report["services"] if entry["service"] == service]
+    return entry["checks"]["ingest"]["parked"]
 
 
 async def test_a_dead_letter_is_listed_and_shown_with_its_reason(stack, confirmed):

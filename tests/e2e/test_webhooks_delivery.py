@@ -10,7 +10,7 @@ from tests.e2e.webhooks_kit import Partner, paused, publish
 from tests.support.api_client import eventually
 from tests.support.processes import webhooks_process
 from tests.support.servers import create_database_sync, drop_database_sync
-from tests.support.webhook_receivers import Receiver, start_receiver, stop_receiver
+from tests.support.webhook_receivers import Receiver
 
 pytestmark = pytest.mark.e2e
 # Three attempts half a second apart; a request may take 10 s, so a hanging receiver
@@ -37,19 +37,6 @@ def webhooks(server_settings, tmp_path_factory):
     finally:
         service.stop()
         drop_database_sync(server_settings, database)
-
-
-@pytest.fixture
-def receivers():
-    started: list[Receiver] = []
-
-    def receiver(**plan) -> Receiver:
-        started.append(start_receiver(Receiver(**plan)))
-        return started[-1]
-
-    yield receiver
-    for one in started:
-        stop_receiver(one)
 
 
 def partner(webhooks, name: str) -> Partner:

@@ -35,7 +35,7 @@ def api(server_settings):
             assert made.status_code == 201, made.text
             return made.json()["id"]
 
-        yield {"client": client, "acme": acme, "programs": {"groups": groups, "singles": singles},
+        yield {"client": client, "acme": acme, "settings": settings, "programs": {"groups": groups, "singles": singles},
                "people": {"requester": enrol(acme, groups), "other": enrol(acme, groups),
                           "mentor_only": enrol(acme, groups, "mentor"), "single": enrol(acme, singles),
                           "single_other": enrol(acme, singles),
@@ -90,3 +90,22 @@ def test_a_program_without_the_group_format_refuses_a_group(api):
     response = ask(api, ["single_other"], program="singles", requester="single")
     assert response.status_code == 409, response.text
     assert response.json()["type"].endswith("/format-not-allowed")
+
+
+def test_a_group_larger_than_the_program_allows_is_refused_naming_the_field(api):
+    client, acme = api["client"], api["acme"]
+    operator = {"authorization": f"Bearer {token(api['settings'], 'ops', 'operator')}"}
+    small = client.post("/v1/programs", headers=operator, json={
+        "name": "Small groups", "formats": ["group"], "organizations": ["acme"], "max_group_size": 2}).json()["id"]
+    people = []
+    for _ in range(3):
+        made = client.post("/v1/participants", headers=acme, json={
+            "program_id": small, "name": "N", "contact_email": "n@example.com", "consent_given": True,
+            "profile": profile("mentee", [("sql", "basic")], ["public speaking"], 5, "acme")})
+        people.append(made.json()["id"])
+    asked = client.post("/v1/requests", headers=acme, json={
+        "program_id": small, "mentee_id": people[0], "format": "group", "co_mentee_ids": people[1:],
+        "goals": [GOAL], "meeting_modes": ["video"]})
+    assert asked.status_code == 422, asked.text
+    assert problem_fields(asked) == ["body.co_mentee_ids"]
+    assert "at most 2 mentees" in asked.json()["detail"]

@@ -22,6 +22,7 @@ class Received:
     body: bytes
     status: int
     verified_with: list[int]  # indexes of the receiver's secrets that verify it
+    client_port: int = 0  # the sender's side of the connection: which process sent it
 
 
 @dataclass
@@ -32,6 +33,7 @@ class Receiver:
     hang: bool = False
     received: list[Received] = field(default_factory=list)
     open_requests: int = 0
+    open_from: list[int] = field(default_factory=list)  # client ports of the requests held open
     released: threading.Event = field(default_factory=threading.Event)
     lock: threading.Lock = field(default_factory=threading.Lock)
     server: ThreadingHTTPServer | None = None
@@ -78,9 +80,11 @@ def start_receiver(receiver: Receiver) -> Receiver:
             if receiver.hang:
                 with receiver.lock:
                     receiver.open_requests += 1
+                    receiver.open_from.append(self.client_address[1])
                 receiver.released.wait(60)
                 with receiver.lock:
                     receiver.open_requests -= 1
+                    receiver.open_from.remove(self.client_address[1])
             status = receiver._answer(headers.get("webhook-id", ""))
             record = Received(
                 headers.get("webhook-id", ""),
@@ -89,6 +93,7 @@ def start_receiver(receiver: Receiver) -> Receiver:
                 body,
                 status,
                 receiver._verify(body, headers),
+                self.client_address[1],
             )
             with receiver.lock:
                 receiver.received.append(record)

@@ -8,10 +8,9 @@ from services.intake.domain.participant import Participant
 from services.intake.domain.program import Program
 from services.intake.schemas import NewRequest
 from shared.errors import NotFound
-from shared.eventstore import ServiceApplication
-from shared.http.aggregates import load
 from shared.http.auth import Principal
 from shared.http.problems import Problem
+from shared.store_access import LoadedOnce
 
 
 def invalid(problems: list[tuple[str, str]]) -> Problem:
@@ -20,8 +19,7 @@ def invalid(problems: list[tuple[str, str]]) -> Problem:
                    errors=errors)
 
 
-async def check_group_members(app: ServiceApplication, principal: Principal, body: NewRequest,
-                              program: Program) -> None:
+def check_group_members(loaded: LoadedOnce, principal: Principal, body: NewRequest, program: Program) -> None:
     shape = group_shape_problems(body.format, body.mentee_id, body.co_mentee_ids)
     if shape:
         raise invalid(shape)
@@ -29,8 +27,8 @@ async def check_group_members(app: ServiceApplication, principal: Principal, bod
     for position, person_id in enumerate(body.co_mentee_ids):
         field = f"body.co_mentee_ids.{position}"
         try:
-            person = await load(app, person_id, Participant, "participant")
-            check_sees_person(principal, person, await load(app, person.program_id, Program, "program"))
+            person = loaded.get(person_id, Participant, "participant")
+            check_sees_person(principal, person, loaded.get(person.program_id, Program, "program"))
         except NotFound:
             raise Problem(404, "not-found", f"{field}: participant {person_id} was not found",
                           errors=[{"field": field, "reason": "no such participant for this caller"}]) from None

@@ -8,13 +8,13 @@ from fastapi import APIRouter, Header, Query, Request
 from shared import clock
 from shared.eventstore import run_blocking
 from shared.http.aggregates import change, load, new_id_for, public_history
-from shared.http.auth import CurrentPrincipal
+from shared.http.auth import CurrentPrincipal, Principal
 from shared.http.responses import History, json_body, page, resource
 from shared.http.service_app import as_problem_responses
 from shared.http.validated import Filter
 from shared.http.versions import check_if_match
 from shared.read_model import list_documents
-from shared.store_access import load_sync
+from shared.store_access import LoadedOnce, load_sync
 from services.intake.api.access import (
     check_acts_for_participant,
     check_acts_for_request,
@@ -40,25 +40,34 @@ IfMatch = Annotated[str | None, Header()]
              summary="Request mentoring, with 1 to 5 specific goals")
 async def request_mentorship(body: NewRequest, request: Request, runtime: Runtime, principal: CurrentPrincipal):
     require_api_caller(principal)
-    mentee = await load(runtime.app, body.mentee_id, Participant, "participant")
-    check_acts_for_participant(principal, mentee)
-    # Ids the caller cannot see answer 404 before any rule could say they exist.
-    program = await load(runtime.app, body.program_id, Program, "program")
-    check_sees_program(principal, program)
-    for named in (body.co_mentee_id, body.named_mentor_id):
-        if named is not None:
-            person = await load(runtime.app, named, Participant, "participant")
-            check_sees_person(principal, person, await load(runtime.app, person.program_id, Program, "program"))
-    await check_group_members(runtime.app, principal, body, program)
+    # Two worker-thread calls, each aggregate loaded once: the checks, then (after sealing
+    # the message, which needs the vault's pool) the use case on the same aggregates.
+    loaded = LoadedOnce(runtime.app)
+    mentee = await run_blocking(check_parties, loaded, principal, body)
     request_id = new_id_for(request, principal)
     sealed = await runtime.vault.seal(body.mentee_id, body.personal_message) if body.personal_message else None
     fields = body.model_dump(mode="json", exclude={"personal_message"})
     for key in ("program_id", "mentee_id", "co_mentee_id", "named_mentor_id", "co_mentee_ids"):
         fields[key] = getattr(body, key)
     created = await run_blocking(
-        runtime.app.request_mentorship, request_id, mentee.organization_id, fields, sealed, clock.now()
+        runtime.app.request_mentorship, request_id, mentee.organization_id, fields, sealed, clock.now(), loaded
     )
     return resource(request_view(created), created.version, 201, f"/v1/requests/{created.id}")
+
+
+def check_parties(loaded: LoadedOnce, principal: Principal, body: NewRequest) -> Participant:
+    """Everyone the request names, as this caller may see them; the mentee."""
+    mentee = loaded.get(body.mentee_id, Participant, "participant")
+    check_acts_for_participant(principal, mentee)
+    # Ids the caller cannot see answer 404 before any rule could say they exist.
+    program = loaded.get(body.program_id, Program, "program")
+    check_sees_program(principal, program)
+    for named in (body.co_mentee_id, body.named_mentor_id):
+        if named is not None:
+            person = loaded.get(named, Participant, "participant")
+            check_sees_person(principal, person, loaded.get(person.program_id, Program, "program"))
+    check_group_members(loaded, principal, body, program)
+    return mentee
 
 
 @router.get("", response_model=RequestPage,

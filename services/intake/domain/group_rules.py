@@ -32,8 +32,12 @@ def group_shape_problems(format: str, mentee_id: UUID, co_mentee_ids: list[UUID]
 
 
 def group_member_problems(program: Program, members: list[Participant]) -> list[tuple[str, str]]:
-    """What the people say: enrolled in this program, active, and able to be mentored."""
+    """What the program and the people say: no larger than the program's groups; each
+    enrolled in this program, active, and able to be mentored."""
     problems = []
+    if len(members) + 1 > program.max_group_size:
+        problems.append((FIELD, f"this program's groups have at most {program.max_group_size} mentees, "
+                                "the requester included"))
     for position, member in enumerate(members):
         if member.program_id != program.id:
             why = "is not enrolled in this program"

@@ -10,6 +10,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
+from shared.contracts.vocabulary import ProgramTerms
 from shared.errors import RuleViolated
 
 STATUSES = ("open", "paused", "closed")
@@ -48,6 +49,10 @@ class Program(Aggregate):
     def terms(self) -> dict[str, Any]:
         """The settings other services act on (the description is for people only)."""
         return {key: value for key, value in self.settings.items() if key != "description"}
+
+    @property
+    def max_group_size(self) -> int:
+        return int(self.settings.get("max_group_size", ProgramTerms.model_fields["max_group_size"].default))
 
     def allows_format(self, format: str) -> bool:
         return format in self.settings["formats"]

@@ -73,4 +73,6 @@ class RunResult(View):
     dry_run: bool
     summary: RunSummary
     pairs: list[RunPair]
+    groups: list[RunPair] = Field(default_factory=list, description=(
+        "group requests placed first, one seat of their mentor each, before the pairs were searched"))
     run_id: UUID | None = Field(default=None, description="absent on a dry run, which writes nothing")

@@ -10,6 +10,7 @@ which is what makes ten thousand requests tractable. Both objectives work on it:
 """
 
 import heapq
+import math
 from collections import defaultdict
 from collections.abc import Callable
 from typing import NamedTuple
@@ -50,7 +51,8 @@ def stable(edges: list[Edge], capacity: dict[UUID, int], extend: Extend | None =
         exhausted = propose_until_settled(free, preferences, next_choice, held, capacity)
         if extend is None or not exhausted:
             break
-        floors = {m: heap[0][0] for m, heap in held.items() if len(heap) >= capacity.get(m, 0)}
+        # A mentor with no seat this run (full already, or taken by a group) has no floor to beat.
+        floors = {m: heap[0][0] if heap else math.inf for m, heap in held.items() if len(heap) >= capacity.get(m, 0)}
         more: dict[UUID, list[Edge]] = defaultdict(list)
         for edge in extend(exhausted, floors):
             more[edge.request].append(edge)

@@ -4,21 +4,19 @@ A participant acts for themself. A partner acts for one of its own people by nam
 them (`acting_for`); an operator for anyone. Everyone else gets 404.
 """
 
-from collections.abc import Callable
-from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated
 from uuid import UUID
 
 from fastapi import Query
+from fastapi.responses import JSONResponse
 
-from shared import clock
 from shared.errors import NotFound, NotPermitted
-from shared.http.aggregates import change, load
+from shared.http.aggregates import load
 from shared.http.auth import Principal
 from shared.http.problems import Problem
 from shared.http.responses import resource
 from shared.runtime import ServiceRuntime
-from services.sessions.application import SessionsApplication
+from services.sessions.application import Actor, SessionsApplication
 from services.sessions.documents import relationship_view
 from services.sessions.domain.relationship import Relationship
 
@@ -61,12 +59,12 @@ def acting_person(principal: Principal, relationship: Relationship, acting_for: 
     raise NotPermitted("not-your-participant", "a partner acts only for its own people")
 
 
-async def act(runtime: ServiceRuntime[SessionsApplication], relationship_id: UUID, principal: Principal,
-              acting_for: UUID | None, command: Callable[[Relationship, UUID, datetime], Any]) -> Any:
-    def run(relationship: Relationship) -> None:
-        command(relationship, acting_person(principal, relationship, acting_for), clock.now())
+def actor(principal: Principal, acting_for: UUID | None) -> Actor:
+    """Who acts, settled by the use case on the relationship it loads (one load, one check)."""
+    return lambda relationship: acting_person(principal, relationship, acting_for)
 
-    relationship = await change(runtime.app, relationship_id, Relationship, "relationship", run)
+
+def relationship_resource(relationship: Relationship) -> JSONResponse:
     return resource(relationship_view(relationship), relationship.version)
 
 

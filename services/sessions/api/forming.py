@@ -6,11 +6,13 @@ from uuid import UUID
 from fastapi import APIRouter
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictInt
 
+from shared import clock
 from shared.contracts.vocabulary import Goal, MeetingMode, Topic
+from shared.eventstore import run_blocking
 from shared.http.auth import CurrentPrincipal
 from shared.http.service_app import as_problem_responses
 from shared.http.validated import EndDate, Text, TimeZoneName, storable
-from services.sessions.api.acting import ActingFor, act
+from services.sessions.api.acting import ActingFor, actor, relationship_resource
 from services.sessions.api.deps import Runtime
 from services.sessions.api.views import RelationshipView
 
@@ -53,30 +55,33 @@ class Signature(BaseModel):
              summary="Propose an agreement version (either party)")
 async def propose_agreement(relationship_id: UUID, body: AgreementTerms, runtime: Runtime,
                             principal: CurrentPrincipal, acting_for: ActingFor = None):
-    terms = body.model_dump(mode="json")
-    return await act(runtime, relationship_id, principal, acting_for,
-                     lambda r, by, at: r.propose_agreement(by, terms, at))
+    relationship = await run_blocking(runtime.app.propose_agreement, relationship_id, actor(principal, acting_for),
+                                      body.model_dump(mode="json"), clock.now())
+    return relationship_resource(relationship)
 
 
 @router.post("/agreement/sign", response_model=RelationshipView,
              summary="Sign the latest agreement version; it takes effect when all have")
 async def sign_agreement(relationship_id: UUID, body: Signature, runtime: Runtime, principal: CurrentPrincipal,
                          acting_for: ActingFor = None):
-    return await act(runtime, relationship_id, principal, acting_for,
-                     lambda r, by, at: r.sign_agreement(by, body.version, at))
+    relationship = await run_blocking(runtime.app.sign_agreement, relationship_id, actor(principal, acting_for),
+                                      body.version, clock.now())
+    return relationship_resource(relationship)
 
 
 @router.post("/ground-rules", response_model=RelationshipView,
              summary="Add one of the pair's own ground rules (before starting)")
 async def add_ground_rule(relationship_id: UUID, body: NewGroundRule, runtime: Runtime,
                           principal: CurrentPrincipal, acting_for: ActingFor = None):
-    return await act(runtime, relationship_id, principal, acting_for,
-                     lambda r, by, at: r.add_ground_rule(by, body.rule, at))
+    relationship = await run_blocking(runtime.app.add_ground_rule, relationship_id, actor(principal, acting_for),
+                                      body.rule, clock.now())
+    return relationship_resource(relationship)
 
 
 @router.post("/ground-rules/acknowledge", response_model=RelationshipView,
              summary="Acknowledge the ground rules")
 async def acknowledge(relationship_id: UUID, runtime: Runtime, principal: CurrentPrincipal,
                       acting_for: ActingFor = None):
-    return await act(runtime, relationship_id, principal, acting_for,
-                     lambda r, by, at: r.acknowledge_ground_rules(by, at))
+    relationship = await run_blocking(runtime.app.acknowledge_ground_rules, relationship_id,
+                                      actor(principal, acting_for), clock.now())
+    return relationship_resource(relationship)

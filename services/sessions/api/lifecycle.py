@@ -6,10 +6,12 @@ from uuid import UUID
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
+from shared import clock
+from shared.eventstore import run_blocking
 from shared.http.auth import CurrentPrincipal
 from shared.http.service_app import as_problem_responses
 from shared.http.validated import Text
-from services.sessions.api.acting import ActingFor, act, author_of
+from services.sessions.api.acting import ActingFor, actor, author_of, relationship_resource
 from services.sessions.api.deps import Runtime
 from services.sessions.api.views import RelationshipView
 
@@ -43,39 +45,41 @@ class Reflection(Strict):
 @router.post("/pause", response_model=RelationshipView, summary="Pause an active relationship")
 async def pause(relationship_id: UUID, body: Pause, runtime: Runtime, principal: CurrentPrincipal,
                 acting_for: ActingFor = None):
-    return await act(runtime, relationship_id, principal, acting_for, lambda r, by, at: r.pause(by, body.reason, at))
+    relationship = await run_blocking(runtime.app.pause, relationship_id, actor(principal, acting_for), body.reason,
+                                      clock.now())
+    return relationship_resource(relationship)
 
 
 @router.post("/resume", response_model=RelationshipView, summary="Resume a paused relationship")
 async def resume(relationship_id: UUID, runtime: Runtime, principal: CurrentPrincipal, acting_for: ActingFor = None):
-    return await act(runtime, relationship_id, principal, acting_for, lambda r, by, at: r.resume(by, at))
+    relationship = await run_blocking(runtime.app.resume, relationship_id, actor(principal, acting_for), clock.now())
+    return relationship_resource(relationship)
 
 
 @router.post("/close", response_model=RelationshipView, summary="Close as completed or ended early")
 async def close(relationship_id: UUID, body: Close, runtime: Runtime, principal: CurrentPrincipal,
                 acting_for: ActingFor = None):
-    return await act(runtime, relationship_id, principal, acting_for,
-                     lambda r, by, at: r.close(by, body.outcome, body.reason, at))
-
-
-# Said in the service's words, never the person's: the fact is published (MenteeLeftGroup).
-LEFT_BY_CHOICE = "the mentee left the group"
+    relationship = await run_blocking(runtime.app.close_relationship, relationship_id, actor(principal, acting_for),
+                                      body.outcome, body.reason, clock.now())
+    return relationship_resource(relationship)
 
 
 @router.post("/leave-group", response_model=RelationshipView,
              summary="A group's mentee leaves it; the group goes on while another mentee remains")
 async def leave_group(relationship_id: UUID, runtime: Runtime, principal: CurrentPrincipal,
                       acting_for: ActingFor = None):
-    return await act(runtime, relationship_id, principal, acting_for,
-                     lambda r, by, at: r.leave_group(by, LEFT_BY_CHOICE, at))
+    relationship = await run_blocking(runtime.app.leave_group, relationship_id, actor(principal, acting_for),
+                                      clock.now())
+    return relationship_resource(relationship)
 
 
 @router.post("/end-for-no-fit", response_model=RelationshipView,
              summary="End after 'not a good fit', optionally asking for a new match")
 async def end_for_no_fit(relationship_id: UUID, body: NoFit, runtime: Runtime, principal: CurrentPrincipal,
                          acting_for: ActingFor = None):
-    return await act(runtime, relationship_id, principal, acting_for,
-                     lambda r, by, at: r.end_for_no_fit(by, body.rematch, at))
+    relationship = await run_blocking(runtime.app.end_for_no_fit, relationship_id, actor(principal, acting_for),
+                                      body.rematch, clock.now())
+    return relationship_resource(relationship)
 
 
 @router.post("/reflection", response_model=RelationshipView,
@@ -84,13 +88,15 @@ async def reflect(relationship_id: UUID, body: Reflection, runtime: Runtime, pri
                   acting_for: ActingFor = None):
     author = await author_of(relationship_id, runtime, principal, acting_for)
     sealed = await runtime.vault.seal(author, body.text)
-    return await act(runtime, relationship_id, principal, acting_for,
-                     lambda r, by, at: r.record_reflection(by, sealed, body.goal_outcomes, at))
+    relationship = await run_blocking(runtime.app.record_reflection, relationship_id, actor(principal, acting_for),
+                                      sealed, body.goal_outcomes, clock.now())
+    return relationship_resource(relationship)
 
 
 @router.post("/pay-it-forward", response_model=RelationshipView,
              summary="A mentee who completed offers to mentor others")
 async def pay_it_forward(relationship_id: UUID, runtime: Runtime, principal: CurrentPrincipal,
                          acting_for: ActingFor = None):
-    return await act(runtime, relationship_id, principal, acting_for,
-                     lambda r, by, at: r.offer_to_pay_it_forward(by, at))
+    relationship = await run_blocking(runtime.app.offer_to_pay_it_forward, relationship_id,
+                                      actor(principal, acting_for), clock.now())
+    return relationship_resource(relationship)

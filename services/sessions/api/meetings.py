@@ -6,11 +6,13 @@ from uuid import UUID, uuid4
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
+from shared import clock
 from shared.contracts.vocabulary import MeetingMode
+from shared.eventstore import run_blocking
 from shared.http.auth import CurrentPrincipal
 from shared.http.service_app import as_problem_responses
 from shared.http.validated import PlannedMoment, Text
-from services.sessions.api.acting import ActingFor, act, author_of
+from services.sessions.api.acting import ActingFor, actor, author_of, relationship_resource
 from services.sessions.api.deps import Runtime
 from services.sessions.api.views import RelationshipView
 
@@ -39,6 +41,9 @@ class Held(Strict):
     goals_touched: list[StrictInt] = Field(default_factory=list)
     learned: dict[UUID, list[Text]] = Field(
         default_factory=dict, description="what EACH person learned (short public labels): mentoring is two-way")
+    absent: list[UUID] = Field(default_factory=list, max_length=8, description=(
+        "who did not come (a group's members, say); everyone else attended. At least two people attend "
+        "a held session; otherwise it was missed"))
 
 
 class Missed(Strict):
@@ -63,24 +68,28 @@ class FitAnswer(Strict):
              summary="Schedule a session (only once the relationship is active)")
 async def schedule(relationship_id: UUID, body: NewSession, runtime: Runtime, principal: CurrentPrincipal,
                    acting_for: ActingFor = None):
-    return await act(runtime, relationship_id, principal, acting_for, lambda r, by, at: r.schedule_session(
-        by, body.session_id, body.starts_at, body.minutes, body.mode, body.agenda, at))
+    relationship = await run_blocking(runtime.app.schedule_session, relationship_id, actor(principal, acting_for),
+                                      body.session_id, body.starts_at, body.minutes, body.mode, body.agenda,
+                                      clock.now())
+    return relationship_resource(relationship)
 
 
 @router.post("/sessions/{session_id}/reschedule", response_model=RelationshipView,
              summary="Move a scheduled session")
 async def reschedule(relationship_id: UUID, session_id: UUID, body: Reschedule, runtime: Runtime,
                      principal: CurrentPrincipal, acting_for: ActingFor = None):
-    return await act(runtime, relationship_id, principal, acting_for,
-                     lambda r, by, at: r.reschedule_session(by, session_id, body.starts_at, at))
+    relationship = await run_blocking(runtime.app.reschedule_session, relationship_id, actor(principal, acting_for),
+                                      session_id, body.starts_at, clock.now())
+    return relationship_resource(relationship)
 
 
 @router.post("/sessions/{session_id}/cancel", response_model=RelationshipView,
              summary="Cancel; short notice is recorded as late")
 async def cancel(relationship_id: UUID, session_id: UUID, runtime: Runtime, principal: CurrentPrincipal,
                  acting_for: ActingFor = None):
-    return await act(runtime, relationship_id, principal, acting_for,
-                     lambda r, by, at: r.cancel_session(by, session_id, at))
+    relationship = await run_blocking(runtime.app.cancel_session, relationship_id, actor(principal, acting_for),
+                                      session_id, clock.now())
+    return relationship_resource(relationship)
 
 
 @router.post("/sessions/{session_id}/held", response_model=RelationshipView,
@@ -88,16 +97,19 @@ async def cancel(relationship_id: UUID, session_id: UUID, runtime: Runtime, prin
 async def held(relationship_id: UUID, session_id: UUID, body: Held, runtime: Runtime, principal: CurrentPrincipal,
                acting_for: ActingFor = None):
     learned = {str(person): labels for person, labels in body.learned.items()}
-    return await act(runtime, relationship_id, principal, acting_for, lambda r, by, at: r.mark_session_held(
-        by, session_id, body.minutes, body.goals_touched, learned, at))
+    relationship = await run_blocking(runtime.app.mark_session_held, relationship_id, actor(principal, acting_for),
+                                      session_id, body.minutes, body.goals_touched, learned, clock.now(),
+                                      body.absent)
+    return relationship_resource(relationship)
 
 
 @router.post("/sessions/{session_id}/missed", response_model=RelationshipView,
              summary="Record a no-show")
 async def missed(relationship_id: UUID, session_id: UUID, body: Missed, runtime: Runtime,
                  principal: CurrentPrincipal, acting_for: ActingFor = None):
-    return await act(runtime, relationship_id, principal, acting_for,
-                     lambda r, by, at: r.mark_session_missed(by, session_id, body.missed_by, at))
+    relationship = await run_blocking(runtime.app.mark_session_missed, relationship_id,
+                                      actor(principal, acting_for), session_id, body.missed_by, clock.now())
+    return relationship_resource(relationship)
 
 
 @router.post("/sessions/{session_id}/notes", response_model=RelationshipView,
@@ -106,8 +118,9 @@ async def add_note(relationship_id: UUID, session_id: UUID, body: Note, runtime:
                    principal: CurrentPrincipal, acting_for: ActingFor = None):
     author = await author_of(relationship_id, runtime, principal, acting_for)
     sealed = await runtime.vault.seal(author, body.text)
-    return await act(runtime, relationship_id, principal, acting_for,
-                     lambda r, by, at: r.add_private_note(by, session_id, sealed, at))
+    relationship = await run_blocking(runtime.app.add_private_note, relationship_id, actor(principal, acting_for),
+                                      session_id, sealed, clock.now())
+    return relationship_resource(relationship)
 
 
 @router.post("/check-ins", response_model=RelationshipView,
@@ -116,13 +129,15 @@ async def check_in(relationship_id: UUID, body: CheckIn, runtime: Runtime, princ
                    acting_for: ActingFor = None):
     author = await author_of(relationship_id, runtime, principal, acting_for)
     sealed = await runtime.vault.seal(author, body.comment) if body.comment else None
-    return await act(runtime, relationship_id, principal, acting_for,
-                     lambda r, by, at: r.record_check_in(by, body.fit, body.progress, sealed, at))
+    relationship = await run_blocking(runtime.app.record_check_in, relationship_id, actor(principal, acting_for),
+                                      body.fit, body.progress, sealed, clock.now())
+    return relationship_resource(relationship)
 
 
 @router.post("/pairing-fit", response_model=RelationshipView,
              summary="After the first session: good fit, still deciding, or not a good fit")
 async def pairing_fit(relationship_id: UUID, body: FitAnswer, runtime: Runtime, principal: CurrentPrincipal,
                       acting_for: ActingFor = None):
-    return await act(runtime, relationship_id, principal, acting_for,
-                     lambda r, by, at: r.report_pairing_fit(by, body.answer, at))
+    relationship = await run_blocking(runtime.app.report_pairing_fit, relationship_id, actor(principal, acting_for),
+                                      body.answer, clock.now())
+    return relationship_resource(relationship)

@@ -9,16 +9,15 @@ from shared.errors import NotFound
 from shared.eventstore import run_blocking
 from shared.http.aggregates import load
 from shared.http.auth import CurrentPrincipal, require_roles
-from shared.http.responses import json_body, page, resource
+from shared.http.responses import json_body, page
 from shared.http.service_app import as_problem_responses
 from shared.http.validated import Filter, Moment
 from shared.read_model import list_documents
 from shared.store_access import find_sync
 from shared.vault import Erased
-from services.sessions.api.acting import check_visible
+from services.sessions.api.acting import check_visible, relationship_resource
 from services.sessions.api.deps import Runtime
 from services.sessions.api.views import RelationshipPage, RelationshipView, Timeline
-from services.sessions.documents import relationship_view
 from services.sessions.domain.relationship import Relationship
 from services.sessions.timeline import build_timeline, state_summary
 
@@ -49,7 +48,7 @@ async def read_relationship(relationship_id: UUID, runtime: Runtime, principal: 
     require_roles(principal, *READERS)
     relationship = await load(runtime.app, relationship_id, Relationship, "relationship")
     check_visible(principal, relationship)
-    return resource(relationship_view(relationship), relationship.version)
+    return relationship_resource(relationship)
 
 
 @router.get("/{relationship_id}/timeline", response_model=Timeline,

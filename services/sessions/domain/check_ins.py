@@ -2,11 +2,13 @@
 session, whose "not a good fit" opens the way to ending and being matched again."""
 
 from datetime import datetime
+from typing import Annotated
 from uuid import UUID
 
 from eventsourcing.domain import event
 
 from shared.errors import RuleViolated
+from shared.privacy import Private
 from services.sessions.domain.activation import RelationshipActivation
 
 FIT_ANSWERS = ("good_fit", "still_deciding", "not_a_good_fit")
@@ -35,7 +37,8 @@ class RelationshipCheckIns(RelationshipActivation):
         self._pairing_fit_reported(by=by, answer=answer)
 
     @event("CheckInRecorded")
-    def _check_in_recorded(self, by: UUID, fit: int, progress: int, comment_ciphertext: str | None) -> None:
+    def _check_in_recorded(self, by: UUID, fit: int, progress: int,
+                           comment_ciphertext: Annotated[str | None, Private(owner="by")]) -> None:
         self.check_ins = [*self.check_ins, {"by": str(by), "fit": fit, "progress": progress,
                                             "comment_ciphertext": comment_ciphertext}]
 

@@ -3,11 +3,13 @@
 
 from collections.abc import Mapping
 from datetime import datetime
+from typing import Annotated
 from uuid import UUID
 
 from eventsourcing.domain import event
 
 from shared.errors import RuleViolated
+from shared.privacy import Private
 from services.sessions.domain import timers
 from services.sessions.domain.activation import RelationshipActivation
 
@@ -95,7 +97,8 @@ class RelationshipClosing(RelationshipActivation):
         self.rematch_requested_by = by
 
     @event("ReflectionRecorded")
-    def _reflection_recorded(self, by: UUID, reflection_ciphertext: str, goal_outcomes: dict[str, str]) -> None:
+    def _reflection_recorded(self, by: UUID, reflection_ciphertext: Annotated[str, Private(owner="by")],
+                             goal_outcomes: dict[str, str]) -> None:
         self.reflections = {**self.reflections, str(by): {"ciphertext": reflection_ciphertext,
                                                           "goal_outcomes": goal_outcomes}}
 

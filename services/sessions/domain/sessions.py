@@ -6,12 +6,13 @@ public labels. Notes are stored only as their author's ciphertext.
 """
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 from uuid import UUID
 
 from eventsourcing.domain import event
 
 from shared.errors import RuleViolated
+from shared.privacy import Private
 from services.sessions.domain import timers
 from services.sessions.domain.activation import RelationshipActivation
 
@@ -63,15 +64,24 @@ class RelationshipSessions(RelationshipActivation):
                                 late=notice_hours < self.notice_hours_required)
 
     def mark_session_held(self, by: UUID, session_id: UUID, minutes: int, goals_touched: list[int],
-                          learned: dict[str, list[str]], at: datetime) -> None:
+                          learned: dict[str, list[str]], at: datetime, absent: list[UUID] | None = None) -> None:
+        """Attendance is per person: `absent` names who did not come (a group's members,
+        say), everyone else attended; what was learned is recorded for those present."""
         self._party(by)
         self._require_active()
         session = self._scheduled_session(session_id)
         if at < session["starts_at"]:
             raise RuleViolated("session-not-started", "a session is marked held once its time has come")
         _check_minutes(minutes)
+        away = sorted({str(person) for person in absent or []})
+        if not set(away) <= self.everyone():
+            raise RuleViolated("absent-not-a-party", "attendance is recorded for the people in the relationship")
+        if len(self.everyone() - set(away)) < 2:
+            raise RuleViolated("too-few-present", "a session with fewer than two people present was missed, not held")
         if not set(learned) <= self.everyone():
             raise RuleViolated("learner-not-a-party", "what was learned is recorded for the people in it")
+        if set(learned) & set(away):
+            raise RuleViolated("learner-absent", "what was learned is recorded for the people who came")
         if not all(isinstance(labels, list) and all(_is_label(label) for label in labels)
                    for labels in learned.values()):
             raise RuleViolated("invalid-learned-label",
@@ -80,7 +90,7 @@ class RelationshipSessions(RelationshipActivation):
         if any(not 0 <= goal < len(self.goals) for goal in goals_touched):
             raise RuleViolated("unknown-goal", "goals_touched names goals by their position")
         self._session_held(session_id=session_id, minutes=minutes, goals_touched=goals_touched,
-                           learned=learned, held_at=at)
+                           learned=learned, held_at=at, absent=away)
 
     def mark_session_missed(self, by: UUID, session_id: UUID, missed_by: list[UUID], at: datetime) -> None:
         self._party(by)
@@ -125,16 +135,18 @@ class RelationshipSessions(RelationshipActivation):
 
     @event("SessionHeld")
     def _session_held(self, session_id: UUID, minutes: int, goals_touched: list[int],
-                      learned: dict[str, list[str]], held_at: datetime) -> None:
+                      learned: dict[str, list[str]], held_at: datetime, absent: list[str] | None = None) -> None:
+        # `absent` came later: events stored before it hold none (everyone attended).
         self._update_session(session_id, state="held", minutes=minutes, goals_touched=goals_touched,
-                             learned=learned, held_at=held_at)
+                             learned=learned, held_at=held_at, absent=absent or [])
 
     @event("SessionMissed")
     def _session_missed(self, session_id: UUID, missed_by: list[str]) -> None:
         self._update_session(session_id, state="missed", missed_by=missed_by)
 
     @event("PrivateNoteAdded")
-    def _private_note_added(self, session_id: UUID, author: UUID, note_ciphertext: str) -> None:
+    def _private_note_added(self, session_id: UUID, author: UUID,
+                            note_ciphertext: Annotated[str, Private(owner="author")]) -> None:
         self.private_notes = [*self.private_notes, {"session_id": str(session_id), "author": str(author),
                                                     "note_ciphertext": note_ciphertext}]
 

@@ -108,3 +108,13 @@ def test_a_group_matched_again_after_no_fit_keeps_the_members_still_in_it_and_av
     again = MentorshipRequest.rematch_of(ended, uuid4(), mentor, ended.requested_at, [stays.id])
     assert (again.format, again.mentee_id, again.group_members) == ("group", mentee.id, [stays.id])
     assert f"participant:{mentor}" in again.preferences["avoid"]
+
+
+def test_a_program_sets_how_large_its_groups_may_be():
+    program = open_program(formats=GROUPS, max_group_size=3)
+    mentee, *others = (enrolled(program) for _ in range(4))
+    assert group_member_problems(program, others[:2]) == []
+    assert group_member_problems(program, others) == [
+        ("co_mentee_ids", "this program's groups have at most 3 mentees, the requester included")]
+    refused("group-member-not-allowed",
+            lambda: check_can_request(program, mentee, None, None, "group", goals("leadership"), others))

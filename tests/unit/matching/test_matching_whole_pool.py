@@ -61,3 +61,17 @@ def test_max_total_score_reaches_the_exact_optimum_within_capacities(seed):
 def test_a_pool_with_fewer_seats_than_requests_leaves_the_rest_unmatched():
     assert len(stable(HAND, {M1: 1, M2: 0})) == 1
     assert len(max_total_score(HAND, {M1: 1, M2: 0})) == 1
+
+
+def test_a_mentor_with_no_seat_left_is_asked_by_nobody_and_does_not_stop_the_run():
+    full, free, first, second = uuid4(), uuid4(), uuid4(), uuid4()
+    edges = [Edge(first, full, 0.9), Edge(second, full, 0.8)]
+    more = [Edge(first, free, 0.5)]
+    asked_beyond = []
+
+    def extend(exhausted, floors):  # noqa: ANN001, ANN202
+        asked_beyond.append(dict(floors))
+        return more if not len(asked_beyond) > 1 else []
+
+    assert stable(edges, {full: 0, free: 1}, extend) == {first: free}
+    assert asked_beyond[0][full] == float("inf")

@@ -21,6 +21,7 @@ from tests.unit.sessions.group_builders import (
     forming_group,
 )
 from tests.unit.sessions.relationship_builders import START, refused
+from tests.unit.sessions.sessions_domain_kit import replay
 
 LATER = START + timedelta(days=1)
 
@@ -140,3 +141,46 @@ def test_a_confirmed_group_makes_the_mentor_and_every_mentee_parties_in_their_or
     parties = {(p["participant_id"], p["role"], p["organization_id"]) for p in relationship_parties(fact)}
     assert parties == {(str(ADA), "mentee", "acme"), (str(GROUP_MENTOR), "mentor", "globex"),
                        (str(BEN), "mentee", "acme"), (str(CLEO), "mentee", "initech")}
+
+
+def test_attendance_is_recorded_per_member_and_published():
+    relationship = active_group()
+    session = uuid4()
+    relationship.schedule_session(ADA, session, LATER, 60, "video", "", START)
+    relationship.collect_events()
+    relationship.mark_session_held(GROUP_MENTOR, session, 60, [0], {str(ADA): ["delegation"]}, LATER, [CLEO])
+    assert relationship.sessions[str(session)]["absent"] == [str(CLEO)]
+    (held,) = relationship.collect_events()
+    published = to_public(held, relationship)
+    assert published is not None and published.contract.absent == [CLEO]
+
+
+def test_an_absent_member_learned_nothing_there_and_too_few_present_is_a_missed_session():
+    relationship = active_group()
+    session = uuid4()
+    relationship.schedule_session(ADA, session, LATER, 60, "video", "", START)
+    relationship.collect_events()
+    refused(relationship, "learner-absent", lambda: relationship.mark_session_held(
+        GROUP_MENTOR, session, 60, [0], {str(CLEO): ["x"]}, LATER, [CLEO]))
+    refused(relationship, "too-few-present", lambda: relationship.mark_session_held(
+        GROUP_MENTOR, session, 60, [0], {}, LATER, [ADA, BEN, CLEO]))
+    refused(relationship, "absent-not-a-party", lambda: relationship.mark_session_held(
+        GROUP_MENTOR, session, 60, [0], {}, LATER, [uuid4()]))
+
+
+
+def test_a_session_held_before_attendance_was_recorded_replays_as_everyone_present():
+    relationship = forming_group()
+    version = relationship.propose_agreement(GROUP_MENTOR, {"end_date": "2026-06-01", "cadence_days": 7}, START)
+    for person in EVERYONE:
+        relationship.sign_agreement(person, version, START)
+        relationship.acknowledge_ground_rules(person, START)
+    session = uuid4()
+    relationship.schedule_session(ADA, session, LATER, 60, "video", "", START)
+    relationship.mark_session_held(GROUP_MENTOR, session, 60, [0], {}, LATER)
+    events = [*relationship.pending_creation, *relationship.collect_events()]
+    del events[-1].__dict__["absent"]  # as stored before the field existed
+    rebuilt = replay(events)
+    assert rebuilt.sessions[str(session)]["absent"] == []
+    published = to_public(events[-1], rebuilt)
+    assert published is not None and published.contract.absent == []

@@ -34,7 +34,8 @@ def test_every_problem_is_a_problem_details_in_problem_json(document):
     for name, operation in operations(document):
         for status, response in operation["responses"].items():
             if int(status) >= 400:
-                assert response["content"] == {"application/problem+json": {"schema": PROBLEM_REF}}, \
+                assert list(response["content"]) == ["application/problem+json"], f"{name} {status}"
+                assert response["content"]["application/problem+json"]["schema"] == PROBLEM_REF, \
                     f"{name} {status}"
 
 
@@ -107,7 +108,8 @@ def test_links_lead_from_each_create_to_what_follows():
     assert "propose_agreement" in relationship
     scheduled = links_of(sessions, "post", "/v1/relationships/{relationship_id}/sessions", "200")
     assert scheduled["held"]["parameters"] == {
-        "relationship_id": "$response.body#/id", "session_id": "$request.body#/session_id"}
+        "relationship_id": "$response.body#/id", "session_id": "$request.body#/session_id",
+        "acting_for": "$response.body#/parties/0/participant_id"}
     held = links_of(sessions, "post", "/v1/relationships/{relationship_id}/sessions/{session_id}/held", "200")
     assert held["close"]["parameters"] == {
-        "relationship_id": "$response.body#/id"}
+        "relationship_id": "$response.body#/id", "acting_for": "$response.body#/parties/0/participant_id"}
