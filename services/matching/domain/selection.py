@@ -6,6 +6,7 @@ the explanation only for the few it returns, plus any whose vectorised score is 
 close to call: the two scorers agree within float rounding, far inside MARGIN.
 """
 
+import threading
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -39,18 +40,20 @@ class MentorArrays:
 
     def __init__(self) -> None:
         self.built: OrderedDict[tuple, tuple[VectorScorer, np.ndarray]] = OrderedDict()
+        self.lock = threading.Lock()  # the matchmaker proposes from several worker threads at once
 
     def of(self, mentors: list[Candidate], weights: dict[str, float]) -> tuple[VectorScorer, np.ndarray]:
         key = (tuple((m.participant_id, m.profile_version, m.active, m.load, m.capacity) for m in mentors),
                tuple(sorted(weights.items())))
-        if key not in self.built:
-            scorer = VectorScorer(mentors, [], {}, weights, reporting_lines=False)
-            by_id = np.argsort(np.argsort(np.array([m.participant_id.int for m in mentors], dtype=object)))
-            self.built[key] = scorer, by_id.astype(np.int64)
-            while len(self.built) > CACHED_POOLS:
-                self.built.popitem(last=False)
-        self.built.move_to_end(key)
-        return self.built[key]
+        with self.lock:
+            if key not in self.built:
+                scorer = VectorScorer(mentors, [], {}, weights, reporting_lines=False)
+                by_id = np.argsort(np.argsort(np.array([m.participant_id.int for m in mentors], dtype=object)))
+                self.built[key] = scorer, by_id.astype(np.int64)
+                while len(self.built) > CACHED_POOLS:
+                    self.built.popitem(last=False)
+            self.built.move_to_end(key)
+            return self.built[key]
 
 
 ARRAYS = MentorArrays()
