@@ -136,13 +136,15 @@ psql_admin() {
 # POSTGRES_PASSWORD and running start again is enough. Values travel as psql variables,
 # quoted by psql (:'x' literal, :"x" identifier), never pasted into SQL text.
 ensure_role_and_databases() {
-  psql_admin -v user="$POSTGRES_USER" -v pw="$POSTGRES_PASSWORD" \
-    -v db1="${DATABASES[0]}" -v db2="${DATABASES[1]}" -v db3="${DATABASES[2]}" >/dev/null <<'SQL'
+  # Every service's database (DATABASES), as one comma-joined variable: names hold no commas.
+  local joined
+  joined=$(IFS=,; echo "${DATABASES[*]}")
+  psql_admin -v user="$POSTGRES_USER" -v pw="$POSTGRES_PASSWORD" -v dbs="$joined" >/dev/null <<'SQL'
 SELECT format('CREATE ROLE %I LOGIN CREATEDB', :'user')
  WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = :'user') \gexec
 ALTER ROLE :"user" WITH LOGIN CREATEDB PASSWORD :'pw';
 SELECT format('CREATE DATABASE %I OWNER %I', d, :'user')
-  FROM unnest(ARRAY[:'db1', :'db2', :'db3']) AS d
+  FROM unnest(string_to_array(:'dbs', ',')) AS d
  WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = d) \gexec
 SQL
 }
