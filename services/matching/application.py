@@ -17,7 +17,7 @@ from services.matching.domain.match_request import (A_PARTICIPANT_LEFT, DIRECT_A
 from services.matching.domain.no_fit import NoFit, direct_ask_refusal, why_no_mentor_fits
 from services.matching.domain.matching_run import MatchingRun
 from services.matching.domain.pool_run import ALGORITHMS, solve
-from services.matching.domain.pool import Candidate, OpenRequest
+from services.matching.domain.pool import Candidate, OpenRequest, ProgramRules
 from services.matching.domain.proposal import MatchProposal
 from services.matching.domain.reciprocal_pair import check_named_pair, is_named_pair, names_the_pair
 from services.matching.domain.replicas import PoolMember, ProgramPolicy
@@ -61,7 +61,7 @@ class MatchingApplication(ServiceApplication):
         if request.status != "awaiting":
             return None
         program = load_sync(self, request.program_id, ProgramPolicy, "program")
-        open_request = request.as_open_request()
+        open_request = request.as_open_request(ProgramRules.of(program.terms))
         if is_named_pair(open_request):
             # No search, so no run to wait for: the two named people are the only pair.
             return self._propose_named_pair(request, program, open_request, managers, at)
@@ -107,7 +107,8 @@ class MatchingApplication(ServiceApplication):
         if request.status != "awaiting":
             return None
         program = load_sync(self, request.program_id, ProgramPolicy, "program")
-        return self._propose_for_group(request, program, request.as_open_request(), mentors, managers,
+        return self._propose_for_group(request, program, request.as_open_request(ProgramRules.of(program.terms)),
+                                       mentors, managers,
                                        "matching_run", at)
 
     def _propose_named_pair(self, request: MatchRequest, program: ProgramPolicy, open_request: OpenRequest,
@@ -179,7 +180,7 @@ class MatchingApplication(ServiceApplication):
         mentee = load_sync(self, request.mentee_id, PoolMember, "participant").as_candidate()
         mentor = self.candidate(mentor_id)
         managers = managers if managers is not None else managers_of([mentor, mentee])
-        open_request = request.as_open_request()
+        open_request = request.as_open_request(ProgramRules.of(program.terms))
         weights = program.terms["matching_policy"]["weights"]
         if not names_the_pair(open_request, mentor_id):
             raise RuleViolated("pair-not-allowed", "a reciprocal request pairs the two people it names")
@@ -349,9 +350,10 @@ class PoolRun:
         program = load_sync(self.app, program_id, ProgramPolicy, "program")
         objective = objective or program.terms["matching_policy"]["objective"]
         requests = [load_sync(self.app, ident, MatchRequest, "request") for ident in request_ids]
+        rules = ProgramRules.of(program.terms)
         # A reciprocal request is no part of the search: it is proposed as the pair it names.
         pairs_in = [
-            (request.as_open_request(),
+            (request.as_open_request(rules),
              load_sync(self.app, request.mentee_id, PoolMember, "participant").as_candidate())
             for request in requests if request.status == "awaiting" and not is_named_pair(request.as_open_request())
             and not is_group(request.as_open_request())
@@ -398,8 +400,9 @@ class PoolRun:
             with_room = [replace(m, load=m.capacity - capacity[m.participant_id]) for m in mentors
                          if capacity.get(m.participant_id, 0) > 0]
             if dry_run:
-                members = self.app.group_members(request.as_open_request())
-                ranked = rank_for_group(request.as_open_request(), members, with_room, managers, weights) \
+                open_request = request.as_open_request(ProgramRules.of(program.terms))
+                members = self.app.group_members(open_request)
+                ranked = rank_for_group(open_request, members, with_room, managers, weights) \
                     if members else []
                 chosen = (ranked[0].mentor.participant_id, ranked[0].score.total) if ranked else None
             else:

@@ -90,10 +90,22 @@ DEFAULT_WEIGHTS: dict[str, float] = {
 }
 
 
+class MatchingRules(Value):
+    """The hard rules a program may switch. The ban on a person's own reporting line, and
+    every other rule, is never optional."""
+
+    same_organization: StrictBool = Field(default=True, description=(
+        "whether a mentor may come from the mentee's own organization"))
+    shared_language: StrictBool = Field(default=False, description="on: the two must share a language")
+    max_time_zone_gap_hours: StrictInt | None = Field(default=None, ge=0, le=12, description=(
+        "the two are at most this many hours apart; none: any distance"))
+
+
 class MatchingPolicy(Value):
     """How a program scores and assigns pairs. Weights are relative, per factor."""
 
     weights: dict[str, float] = Field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
+    rules: MatchingRules = Field(default_factory=MatchingRules)
     objective: Literal["stable", "max_total_score"] = "stable"
     max_reproposals: StrictInt = Field(default=3, ge=0, le=20)
 

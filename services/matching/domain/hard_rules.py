@@ -2,6 +2,9 @@
 
 from collections.abc import Callable
 
+import numpy as np
+
+from services.matching.domain.logistics import utc_offset_hours
 from services.matching.domain.pool import Candidate, OpenRequest
 from services.matching.domain.reporting_line import Managers, managers_of, same_reporting_line
 
@@ -33,6 +36,30 @@ def outside_reporting_line(_: OpenRequest, mentee: Candidate, mentor: Candidate,
     return None
 
 
+def same_organization_allowed(request: OpenRequest, mentee: Candidate, mentor: Candidate, _: Managers) -> str | None:
+    if request.rules.same_organization or mentee.organization != mentor.organization:
+        return None
+    return "the program pairs people of different organizations only"
+
+
+def shared_language(request: OpenRequest, mentee: Candidate, mentor: Candidate, _: Managers) -> str | None:
+    if not request.rules.shared_language or mentee.languages & mentor.languages:
+        return None
+    return "the program asks for a language both speak"
+
+
+def time_zone_window(request: OpenRequest, mentee: Candidate, mentor: Candidate, _: Managers) -> str | None:
+    gap = request.rules.max_time_zone_gap_hours
+    if gap is None or time_zone_gap(mentee, mentor) <= gap:
+        return None
+    return f"the program pairs people at most {gap} hours apart"
+
+
+def time_zone_gap(mentee: Candidate, mentor: Candidate) -> float:
+    # float32, as the vectorised scorer holds offsets, so both decide a border case alike.
+    return float(abs(np.float32(utc_offset_hours(mentee.time_zone)) - np.float32(utc_offset_hours(mentor.time_zone))))
+
+
 def not_avoided(request: OpenRequest, _: Candidate, mentor: Candidate, __: Managers) -> str | None:
     hit = sorted(request.avoid & mentor.attributes())
     return f"the mentee asked to avoid {', '.join(hit)}" if hit else None
@@ -50,13 +77,16 @@ def not_declined_before(request: OpenRequest, _: Candidate, mentor: Candidate, _
 
 HARD_RULES: tuple[HardRule, ...] = (
     not_the_same_person, mentor_mentors, both_available, outside_reporting_line,
+    same_organization_allowed, shared_language, time_zone_window,
     not_avoided, mentor_has_room, not_declined_before,
 )
 
 
-# Refusals that time can mend: a seat frees, a paused person resumes. A request refused
-# only for these (or with no mentor enrolled yet) waits; other refusals stand.
-TIME_CAN_MEND = frozenset({"both_available", "mentor_has_room"})
+# Refusals that time can mend: a seat frees, a paused person resumes, or (the program's own
+# rules) a mentor who meets them enrols. A request refused only for these (or with no mentor
+# enrolled yet) waits, until its program's deadline; other refusals stand.
+TIME_CAN_MEND = frozenset({"both_available", "mentor_has_room",
+                           "same_organization_allowed", "shared_language", "time_zone_window"})
 
 
 def refusing_rule(request: OpenRequest, mentee: Candidate, mentor: Candidate,

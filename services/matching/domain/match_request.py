@@ -11,7 +11,7 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate, event
 
 from shared.errors import RuleViolated
-from services.matching.domain.pool import OpenRequest
+from services.matching.domain.pool import OpenRequest, ProgramRules
 
 # Codes a partner's software can act on; the reason beside each says it in words.
 NO_MENTOR_AVAILABLE = "no-mentor-available"
@@ -83,7 +83,8 @@ class MatchRequest(Aggregate):
         if self.status != "withdrawn":
             self._withdrawn()
 
-    def as_open_request(self) -> OpenRequest:
+    def as_open_request(self, rules: ProgramRules | None = None) -> OpenRequest:
+        """The request as matching's rules read it; `rules`: its program's switchable ones."""
         details = self.details
         preferences = details.get("preferences", {})
         return OpenRequest(
@@ -94,7 +95,7 @@ class MatchRequest(Aggregate):
             co_mentee_id=UUID(str(details["co_mentee_id"])) if details.get("co_mentee_id") else None,
             co_mentee_ids=tuple(UUID(str(person)) for person in details.get("co_mentee_ids") or ()),
             named_mentor_id=UUID(str(details["named_mentor_id"])) if details.get("named_mentor_id") else None,
-            declined_mentor_ids=frozenset(self.declined_mentors),
+            declined_mentor_ids=frozenset(self.declined_mentors), rules=rules or ProgramRules(),
         )
 
     @event("RequestRevised")

@@ -1,6 +1,7 @@
 """The people and requests matching chooses among, as plain values."""
 
 from dataclasses import dataclass, field
+from typing import Any
 from uuid import UUID
 
 LEVEL_VALUE = {"basic": 0.4, "intermediate": 0.75, "expert": 1.0}
@@ -54,6 +55,22 @@ class Candidate:
 
 
 @dataclass(frozen=True)
+class ProgramRules:
+    """The program's switchable hard rules (shared.contracts.vocabulary.MatchingRules)."""
+
+    same_organization: bool = True
+    shared_language: bool = False
+    max_time_zone_gap_hours: int | None = None
+
+    @classmethod
+    def of(cls, terms: dict[str, Any]) -> "ProgramRules":
+        rules = terms.get("matching_policy", {}).get("rules") or {}
+        return cls(same_organization=bool(rules.get("same_organization", True)),
+                   shared_language=bool(rules.get("shared_language", False)),
+                   max_time_zone_gap_hours=rules.get("max_time_zone_gap_hours"))
+
+
+@dataclass(frozen=True)
 class OpenRequest:
     request_id: UUID
     program_id: UUID
@@ -67,6 +84,7 @@ class OpenRequest:
     co_mentee_ids: tuple[UUID, ...] = ()  # a group's other mentees
     named_mentor_id: UUID | None = None
     declined_mentor_ids: frozenset[UUID] = field(default_factory=frozenset)
+    rules: ProgramRules = ProgramRules()
 
     @property
     def goal_topics(self) -> list[str]:

@@ -35,6 +35,10 @@ class RequestRows:
     years: np.ndarray
     languages: np.ndarray
     active: np.ndarray
+    # The program's switchable rules, per request (every request of a batch may differ).
+    other_organization_only: np.ndarray
+    shared_language: np.ndarray
+    max_zone_gap: np.ndarray  # hours; inf where the program sets no window
 
 
 def padded(rows: list[list[int]], filler: int) -> np.ndarray:
@@ -75,4 +79,8 @@ def request_rows(batch: list[tuple[OpenRequest, Candidate]], topics: Vocabulary,
         years=np.array([m.years_experience for m in mentees], dtype=np.float32),
         languages=spoken(mentees, languages, language_width),
         active=np.array([m.active for m in mentees], dtype=bool),
+        other_organization_only=np.array([not request.rules.same_organization for request, _ in batch], dtype=bool),
+        shared_language=np.array([request.rules.shared_language for request, _ in batch], dtype=bool),
+        max_zone_gap=np.array([np.inf if request.rules.max_time_zone_gap_hours is None
+                               else request.rules.max_time_zone_gap_hours for request, _ in batch], dtype=np.float32),
     )

@@ -141,8 +141,17 @@ class VectorScorer:
         total = np.where(batch.must_met[batch.must[r], c], total, total * MUST_HAVE_PENALTY)
         keys = r.astype(np.int64) * len(m.ids) + c
         refused = np.isin(keys, batch.blocked) if len(batch.blocked) else np.zeros(len(r), dtype=bool)
-        allowed = m.takes_mentees[c] & q.active[r] & ~batch.avoided[batch.avoid[r], c] & ~refused
+        allowed = m.takes_mentees[c] & q.active[r] & ~batch.avoided[batch.avoid[r], c] & ~refused \
+            & self._program_allows(q, r, c, language)
         return np.where(allowed, np.round(total, 4), np.float32(REFUSED))
+
+    def _program_allows(self, q: RequestRows, r: np.ndarray, c: np.ndarray, language: np.ndarray) -> np.ndarray:
+        """The program's switchable hard rules (hard_rules.py says the same pair by pair)."""
+        m = self.mentors
+        other_organization = ~q.other_organization_only[r] | (m.organization[c] != q.organization[r])
+        speaks = ~q.shared_language[r] | language
+        near = np.abs(q.offset[r] - m.offset[c]) <= q.max_zone_gap[r]
+        return other_organization & speaks & near
 
     def _learning(self, codes: np.ndarray, counts: np.ndarray, r: np.ndarray, c: np.ndarray) -> np.ndarray:
         """What the mentor offers of the listed topics, on average. Summed in float64, where

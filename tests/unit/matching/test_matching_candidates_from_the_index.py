@@ -13,11 +13,12 @@ import numpy as np
 import pytest
 
 from services.matching.domain.candidate_edges import CandidatePool
-from services.matching.domain.pool import Candidate, OpenRequest, Window
+from services.matching.domain.pool import Candidate, OpenRequest, ProgramRules, Window
 from services.matching.domain.vectorised import REFUSED, VectorScorer
 from services.matching.domain.pool_figures import pair_scores, pool_figures
 from services.matching.domain.whole_pool import Edge, blocking_pairs, max_total_score, stable, summarise
 from tests.unit.matching.people import WEIGHTS
+from tests.unit.matching.test_matching_vectorised_equals_scalar import random_rules
 
 TOPICS = [f"topic-{n}" for n in range(14)]
 ZONES = ["Europe/Paris", "Europe/London", "America/New_York", "Asia/Kolkata"]
@@ -56,6 +57,7 @@ def program(seed: int, requests: int, mentors: int):
             must_have=frozenset(rng.sample(["language:fr", "organization:acme"], rng.randint(0, 1))),
             avoid=frozenset(rng.sample(["department:ops", "location:london"], rng.choice([0, 0, 0, 1]))),
             declined_mentor_ids=frozenset({rng.choice(mentor_people).participant_id}),
+            rules=random_rules(rng) if rng.random() < 0.3 else ProgramRules(),
         )
         pairs.append((request, mentee))
     managers = {p.participant_id: p.manager_id for p in [*mentor_people, *(m for _, m in pairs)]}

@@ -9,7 +9,7 @@ from services.matching.domain.hard_rules import refusal
 from services.matching.domain.pool import OpenRequest
 from services.matching.domain.scoring import score
 from services.matching.domain.selection import rank
-from tests.unit.matching.test_matching_vectorised_equals_scalar import TOPICS, WEIGHTS, random_person
+from tests.unit.matching.test_matching_vectorised_equals_scalar import TOPICS, WEIGHTS, random_person, random_rules
 
 
 def scalar_order(request, mentee, mentors, managers):  # noqa: ANN001, ANN201
@@ -37,7 +37,7 @@ def test_rank_gives_the_scalar_order_of_the_best_few(seed):
             meeting_modes=frozenset(rng.sample(["in_person", "video", "phone"], rng.randint(0, 2))),
             must_have=frozenset(rng.sample(["language:fr", "organization:acme"], rng.randint(0, 1))),
             avoid=frozenset(rng.sample(["department:ops", "location:berlin"], rng.randint(0, 1))),
-            declined_mentor_ids=frozenset({rng.choice(mentors).participant_id}),
+            declined_mentor_ids=frozenset({rng.choice(mentors).participant_id}), rules=random_rules(rng),
         )
         for limit in (1, 5, 40):
             ranked = rank(request, mentee, mentors, managers, WEIGHTS, limit=limit)

@@ -216,6 +216,7 @@ def test_refusal_gives_the_first_rule_that_refuses():
 def test_the_hard_rules_are_all_applied_in_a_fixed_order():
     assert [rule.__name__ for rule in HARD_RULES] == [
         "not_the_same_person", "mentor_mentors", "both_available", "outside_reporting_line",
+        "same_organization_allowed", "shared_language", "time_zone_window",
         "not_avoided", "mentor_has_room", "not_declined_before",
     ]
 

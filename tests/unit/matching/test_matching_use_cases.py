@@ -181,3 +181,20 @@ def test_a_whole_pool_run_places_groups_first_and_counts_their_seats(app, dry_ru
     if not dry_run:
         assert load_sync(app, group_id, MatchRequest, "request").status == "proposed"
         assert load_sync(app, single_id, MatchRequest, "request").status == "awaiting"
+
+
+def test_a_program_that_asks_for_a_shared_language_proposes_only_a_mentor_who_speaks_one(app):
+    terms = ProgramTerms(name="p", formats=["one_to_one"], organizations=["acme", "globex"],
+                         matching_policy={"rules": {"shared_language": True}})
+    policy = ProgramPolicy(id=uuid4(), terms=terms.model_dump(mode="json"), status="open", policy_version=1)
+    app.save(policy)
+    request_id = mentee_asking(app, policy.id)  # the mentee speaks English (tests.support.api_client.profile)
+    elsewhere = PoolMember(id=uuid4(), program_id=policy.id, organization_id="globex", profile={
+        **profile("mentor", [("public speaking", "expert")], [], 15, "globex"), "languages": ["ja"]},
+        profile_version=1)
+    app.save(elsewhere, Seats.open(elsewhere.id, "mentor", 1))
+    assert app.propose_next(request_id, [app.candidate(elsewhere.id)], ASKED) is None
+    waiting = load_sync(app, request_id, MatchRequest, "request")
+    assert waiting.status == "awaiting" and "a language both speak" in (waiting.waiting_reason or "")
+    speaks = mentor(app, policy.id)
+    assert proposed(app, request_id, elsewhere.id, speaks).mentor_id == speaks

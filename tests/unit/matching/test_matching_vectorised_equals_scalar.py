@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from services.matching.domain.hard_rules import refusal
-from services.matching.domain.pool import Candidate, OpenRequest, Window
+from services.matching.domain.pool import Candidate, OpenRequest, ProgramRules, Window
 from services.matching.domain.scoring import score
 from services.matching.domain.vectorised import REFUSED, VectorScorer
 
@@ -19,6 +19,12 @@ WEIGHTS = {"learning": 40, "reciprocity": 20, "logistics": 20, "language": 10, "
 def random_window(rng: random.Random) -> Window:
     start = rng.randrange(0, 22 * 4) * 15
     return Window(rng.randrange(7), start, min(start + rng.choice([60, 90, 120]), 24 * 60))
+
+
+def random_rules(rng: random.Random) -> ProgramRules:
+    """A program's switchable rules, each on about half the time."""
+    return ProgramRules(same_organization=rng.random() < 0.5, shared_language=rng.random() < 0.5,
+                        max_time_zone_gap_hours=rng.choice([None, None, 0, 3, 6]))
 
 
 def random_person(rng: random.Random, roles: str, managers: list) -> Candidate:
@@ -54,7 +60,7 @@ def test_vectorised_scores_and_refusals_equal_the_scalar_ones(seed):
             meeting_modes=frozenset(rng.sample(["in_person", "video", "phone"], rng.randint(0, 2))),
             must_have=frozenset(rng.sample(["language:fr", "organization:acme"], rng.randint(0, 1))),
             avoid=frozenset(rng.sample(["department:ops", "location:berlin"], rng.randint(0, 1))),
-            declined_mentor_ids=frozenset({rng.choice(mentors).participant_id}),
+            declined_mentor_ids=frozenset({rng.choice(mentors).participant_id}), rules=random_rules(rng),
         )
         row = scorer.scores(request, mentee)
         for column, mentor in enumerate(mentors):
