@@ -14,6 +14,7 @@ from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import Mapper, StoredEvent, Tracking
 from eventsourcing.postgres import PostgresProcessRecorder
 
+from shared.privacy import refuse_unsealed
 from shared.settings import Settings
 from shared.tracing import current_trace
 
@@ -26,6 +27,7 @@ class TracedMapper(Mapper[UUID]):
     """Stores the causing request's trace ids inside each (encrypted) event."""
 
     def to_stored_event(self, domain_event: Any) -> StoredEvent:
+        refuse_unsealed(domain_event)
         trace = current_trace.get()
         if trace is not None:
             object.__setattr__(domain_event, TRACE_KEY, trace.as_dict())

@@ -1,12 +1,13 @@
 """A mentee's request for mentoring; its id is the relationship id for life."""
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
 from shared.errors import RuleViolated
+from shared.privacy import Private
 from services.intake.domain.goals import check_goal_count
 
 OPEN_STATUSES = ("pending", "matched")
@@ -18,7 +19,8 @@ class MentorshipRequest(Aggregate):
         self, id: UUID, program_id: UUID, organization_id: str, mentee_id: UUID,
         co_mentee_id: UUID | None, format: str, goals: list[dict[str, str]], meeting_modes: list[str],
         preferences: dict[str, list[str]], named_mentor_id: UUID | None,
-        message_ciphertext: str | None, requested_at: datetime, co_mentee_ids: list[UUID] | None = None,
+        message_ciphertext: Annotated[str | None, Private(owner="mentee_id")], requested_at: datetime,
+        co_mentee_ids: list[UUID] | None = None,
     ) -> None:
         self.program_id = program_id
         self.organization_id = organization_id

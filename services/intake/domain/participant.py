@@ -1,18 +1,19 @@
 """A person enrolled in one program by a partner organization."""
 
-from typing import Any
+from typing import Annotated, Any
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
 from shared.errors import RuleViolated
+from shared.privacy import Private
 
 
 class Participant(Aggregate):
     @event("ParticipantEnrolled")
     def __init__(
         self, id: UUID, program_id: UUID, organization_id: str, profile: dict[str, Any],
-        consent_given: bool, personal_ciphertext: str,
+        consent_given: bool, personal_ciphertext: Annotated[str, Private(owner="originator_id")],
     ) -> None:
         self.program_id = program_id
         self.organization_id = organization_id

@@ -7,6 +7,7 @@ from shared.contracts.vocabulary import MatchableProfile, ProgramTerms
 from services.intake.domain.mentorship_request import MentorshipRequest
 from services.intake.domain.participant import Participant
 from services.intake.domain.program import Program
+from tests.support.sealed_stand_ins import sealed_stand_in
 
 NOW = datetime(2026, 4, 1, tzinfo=UTC)
 
@@ -23,7 +24,7 @@ def person(of: Program, roles: str = "mentee", organization: str = "acme") -> Pa
                                time_zone="Europe/Paris", meeting_modes=["video"], languages=["en"],
                                capacity=2).model_dump(mode="json")
     return Participant.enrol(id=uuid4(), program_id=of.id, organization_id=organization, profile=profile,
-                             consent_given=True, personal_ciphertext="SEALED-PERSONAL")
+                             consent_given=True, personal_ciphertext=sealed_stand_in("SEALED-PERSONAL"))
 
 
 def goals(*topics: str) -> list[dict[str, str]]:
@@ -34,4 +35,5 @@ def request(of: Program, mentee: Participant, topics=("leadership",), named=None
     return MentorshipRequest(
         id=uuid4(), program_id=of.id, organization_id=mentee.organization_id, mentee_id=mentee.id, co_mentee_id=None,
         format="one_to_one", goals=goals(*topics), meeting_modes=["video"], preferences={"must_have": [], "avoid": []},
-        named_mentor_id=named, message_ciphertext="SEALED-MESSAGE" if named else None, requested_at=NOW)
+        named_mentor_id=named, message_ciphertext=sealed_stand_in("SEALED-MESSAGE") if named else None,
+        requested_at=NOW)

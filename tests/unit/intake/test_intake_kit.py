@@ -13,10 +13,11 @@ from shared.errors import RuleViolated
 from services.intake.domain.mentorship_request import MentorshipRequest
 from services.intake.domain.participant import Participant
 from services.intake.domain.program import Program
+from tests.support.sealed_stand_ins import sealed_stand_in
 
 # Distinctive, so a leak into any published JSON is unmistakable.
-PERSONAL_CIPHERTEXT = "SEALED-PERSONAL::gAAAAABn-ada-lovelace-ada@example.org"
-MESSAGE_CIPHERTEXT = "SEALED-MESSAGE::gAAAAABn-please-be-my-mentor"
+PERSONAL_CIPHERTEXT = sealed_stand_in("SEALED-PERSONAL::gAAAAABn-ada-lovelace-ada@example.org")
+MESSAGE_CIPHERTEXT = sealed_stand_in("SEALED-MESSAGE::gAAAAABn-please-be-my-mentor")
 REQUESTED_AT = datetime(2026, 4, 1, 9, 30, tzinfo=UTC)
 
 

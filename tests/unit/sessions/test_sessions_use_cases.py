@@ -17,6 +17,11 @@ from shared.store_access import load_sync
 from services.sessions.application import Actor, SessionsApplication
 from services.sessions.domain.participation import Participation, participation_id
 from services.sessions.domain.relationship import Relationship
+from tests.support.sealed_stand_ins import sealed_stand_in
+
+SEALED_NOTE = sealed_stand_in("sealed-note")
+SEALED_COMMENT = sealed_stand_in("sealed-comment")
+SEALED_REFLECTION = sealed_stand_in("sealed-reflection")
 
 IN_MEMORY = {"PERSISTENCE_MODULE": "eventsourcing.popo"}
 STARTED = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -102,15 +107,15 @@ def test_a_session_is_scheduled_moved_held_noted_and_checked_in_on(app):
     app.reschedule_session(relationship_id, as_person(MENTOR), session, day + timedelta(hours=2), STARTED)
     app.mark_session_held(relationship_id, as_person(MENTOR), session, 55, [0], {str(mentee): ["pacing"]},
                           day + timedelta(hours=3))
-    app.add_private_note(relationship_id, as_person(mentee), session, "sealed-note", day + timedelta(hours=4))
-    app.record_check_in(relationship_id, as_person(mentee), 4, 3, "sealed-comment", day + timedelta(hours=4))
+    app.add_private_note(relationship_id, as_person(mentee), session, SEALED_NOTE, day + timedelta(hours=4))
+    app.record_check_in(relationship_id, as_person(mentee), 4, 3, SEALED_COMMENT, day + timedelta(hours=4))
     app.report_pairing_fit(relationship_id, as_person(MENTOR), "good_fit", day + timedelta(hours=4))
     relationship = stored(app, relationship_id)
     held = relationship.sessions[str(session)]
     assert (held["state"], held["starts_at"], relationship.held_count) == ("held", day + timedelta(hours=2), 1)
-    assert [note["note_ciphertext"] for note in relationship.private_notes] == ["sealed-note"]
+    assert [note["note_ciphertext"] for note in relationship.private_notes] == [SEALED_NOTE]
     assert [(c["by"], c["fit"], c["comment_ciphertext"]) for c in relationship.check_ins] == \
-        [(str(mentee), 4, "sealed-comment")]
+        [(str(mentee), 4, SEALED_COMMENT)]
     assert relationship.fit_reports == {str(MENTOR): "good_fit"}
 
 
@@ -137,13 +142,13 @@ def test_a_paused_relationship_resumes_closes_completed_and_its_mentee_reflects_
     assert stored(app, relationship_id).status == "paused"
     app.resume(relationship_id, as_person(mentee), STARTED + timedelta(days=9))
     app.close_relationship(relationship_id, as_person(MENTOR), "completed", "", STARTED + timedelta(days=60))
-    app.record_reflection(relationship_id, as_person(mentee), "sealed-reflection", {"0": "met"},
+    app.record_reflection(relationship_id, as_person(mentee), SEALED_REFLECTION, {"0": "met"},
                           STARTED + timedelta(days=61))
     app.offer_to_pay_it_forward(relationship_id, as_person(mentee), STARTED + timedelta(days=61))
     relationship = stored(app, relationship_id)
     assert (relationship.status, relationship.outcome, relationship.paid_forward) == \
         ("closed", "completed", [str(mentee)])
-    assert relationship.reflections[str(mentee)] == {"ciphertext": "sealed-reflection", "goal_outcomes": {"0": "met"}}
+    assert relationship.reflections[str(mentee)] == {"ciphertext": SEALED_REFLECTION, "goal_outcomes": {"0": "met"}}
 
 
 def test_not_a_good_fit_ends_the_relationship_and_asks_for_a_rematch(app):
