@@ -5,7 +5,7 @@ Writes here are synchronous (psycopg); async code reaches them through
 """
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, ClassVar, ParamSpec, TypeVar
 from uuid import UUID
 
@@ -14,6 +14,7 @@ from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import Mapper, StoredEvent, Tracking
 from eventsourcing.postgres import PostgresProcessRecorder
 
+from shared.key_erasing_recorder import ERASE_KEYS_OF
 from shared.privacy import refuse_unsealed
 from shared.settings import Settings
 from shared.tracing import current_trace
@@ -78,6 +79,18 @@ class ServiceApplication(Application[UUID]):
         processing_event.collect_events(*aggregates)
         self._record(processing_event)
         self._take_snapshots(processing_event)
+
+    def keys_erased_by(self, events: Sequence[Any]) -> list[UUID]:
+        """The people whose keys these events say are erased; a service that keeps per-person
+        keys names them here and records with shared/key_erasing_recorder.py."""
+        return []
+
+    def _record(self, processing_event: ProcessingEvent[UUID]) -> Any:
+        # Keys are deleted in the very transaction that records their erasure.
+        erased = self.keys_erased_by(processing_event.events)
+        if erased:
+            processing_event.saved_kwargs[ERASE_KEYS_OF] = erased
+        return super()._record(processing_event)
 
     def has_tracking(self, tracking: Tracking) -> bool:
         recorded = self.recorder.max_tracking_id(tracking.application_name)

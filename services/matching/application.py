@@ -1,10 +1,12 @@
 """Matching's use cases on its event store. Synchronous: callers use run_blocking."""
 
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid4, uuid5
 
+from shared import key_erasing_recorder
 from shared.errors import ConcurrentWrite, NotFound, RuleViolated
 from shared.eventstore import ServiceApplication
 from shared.store_access import find_sync, load_sync, save_sync
@@ -38,7 +40,13 @@ def proposal_id_for(request_id: UUID, attempt: int) -> UUID:
 class MatchingApplication(ServiceApplication):
     service = "matching"
     name = "matching"
+    env = {"PROCESS_RECORDER_TOPIC": key_erasing_recorder.TOPIC}
     snapshotting_intervals = {MatchRequest: 50, PoolMember: 50, Seats: 50}
+
+    def keys_erased_by(self, events: Sequence[Any]) -> list[UUID]:
+        # A decliner's words are sealed with their key; it goes with their erasure's record.
+        return [event.originator_id for event in events
+                if type(event).__name__ == "PoolMemberLeft" and event.status == "erased"]
 
     # --- proposing -------------------------------------------------------
 
@@ -310,10 +318,11 @@ class MatchingApplication(ServiceApplication):
                 raise NotFound("seats", seats_id(person, role))
         return [seats for seats in found.values() if seats is not None]
 
-    def decline(self, proposal_id: UUID, by: str, reason: str, at: datetime,
+    def decline(self, proposal_id: UUID, by: str, words_ciphertext: str, at: datetime,
                 reason_code: str = "other", answered_by: str | None = None) -> MatchProposal:
+        """`words_ciphertext`: sealed for MatchProposal.decliner_of(by) by the caller."""
         proposal = load_sync(self, proposal_id, MatchProposal, "match")
-        proposal.decline(by, reason, at, reason_code, answered_by)
+        proposal.decline(by, words_ciphertext, at, reason_code, answered_by)
         return self._end(proposal)
 
     def expire(self, proposal_id: UUID, at: datetime) -> MatchProposal:

@@ -10,19 +10,18 @@ erased) comes back changed but not saved: the consumer saves it with the message
 tracking record, in one transaction.
 """
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.application import ProcessingEvent
 from eventsourcing.domain import Aggregate
 from eventsourcing.postgres import PostgresProcessRecorder
 
 from shared.errors import DomainError
+from shared import key_erasing_recorder
 from shared.eventstore import ServiceApplication
 from shared.store_access import find_sync, load_sync, save_sync
-from services.sessions import key_erasing_recorder
 from services.sessions.domain.external_facts import ExternalFacts
 from services.sessions.domain.participation import KEYS_ERASED, Participation, participation_id
 from services.sessions.domain.relationship import Relationship
@@ -263,10 +262,5 @@ class SessionsApplication(ServiceApplication):
                            ([f"participant:{participant_id}"],))
             return {UUID(str(row["id"])) for row in cursor.fetchall()}
 
-    def _record(self, processing_event: ProcessingEvent[UUID]) -> Any:
-        # Keys are deleted in the very transaction that records their erasure.
-        erased = [event.participant_id for event in processing_event.events
-                  if isinstance(event, KEYS_ERASED)]
-        if erased:
-            processing_event.saved_kwargs[key_erasing_recorder.ERASE_KEYS_OF] = erased
-        return super()._record(processing_event)
+    def keys_erased_by(self, events: Sequence[Any]) -> list[UUID]:
+        return [event.participant_id for event in events if isinstance(event, KEYS_ERASED)]

@@ -26,7 +26,7 @@ ASKED = datetime.now(UTC).replace(microsecond=0)
 
 @pytest.fixture
 async def app(server_settings):
-    async with fresh_database(server_settings) as database:
+    async with fresh_database(server_settings, migrated_for="matching") as database:
         application = MatchingApplication(server_settings.model_copy(update={"matching_database": database}))
         try:
             yield application

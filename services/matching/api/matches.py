@@ -19,6 +19,7 @@ from shared.http.validated import Filter, Text
 from shared.read_model import list_documents
 from services.matching import pool_queries
 from services.matching.api.deps import Runtime
+from services.matching.api.decline_words import seen_by
 from services.matching.documents import match_view
 from services.matching.api.views import MatchPage, MatchView
 from services.matching.domain.proposal import MatchProposal
@@ -41,7 +42,7 @@ NO_BODY = Answer()
 
 class Decline(Answer):
     reason: Text = Field(min_length=1, max_length=500, description=(
-        "for the people of the proposal only: it never leaves matching"))
+        "the decliner's own words: sealed with their key, shown to them only, never leaving matching"))
     reason_code: DeclineReason = Field(default="other", description="the public fact: why, as a code")
 
 
@@ -100,7 +101,7 @@ async def read_match(match_id: UUID, runtime: Runtime, principal: CurrentPrincip
     require_roles(principal, "partner", "participant", "operator")
     proposal = await load(runtime.app, match_id, MatchProposal, "match")
     check_sees(principal, proposal)
-    return resource(match_view(proposal), proposal.version)
+    return resource(await seen_by(principal, proposal, runtime), proposal.version)
 
 
 @router.post("/{match_id}/accept", response_model=MatchView,
@@ -123,9 +124,10 @@ async def decline(match_id: UUID, body: Decline, runtime: Runtime, principal: Cu
     proposal = await _visible(match_id, runtime, principal)
     side, answered_by = answering_side(principal, proposal, body.acting_as, body.acting_for,
                                        await _partners_may_answer(runtime, proposal))
-    answered = await run_blocking(runtime.app.decline, match_id, side, body.reason, clock.now(),
+    words = await runtime.vault.seal(proposal.decliner_of(side), body.reason)
+    answered = await run_blocking(runtime.app.decline, match_id, side, words, clock.now(),
                                   body.reason_code, answered_by)
-    return resource(match_view(answered), answered.version)
+    return resource(await seen_by(principal, answered, runtime), answered.version)
 
 
 @router.post("", status_code=201, response_model=MatchView,

@@ -35,6 +35,8 @@ class MatchView(View):
     attempt: int
     origin: Literal["on_demand", "matching_run", "direct_ask", "operator"]
     ended_reason: str | None
+    decline_words: str | None = Field(default=None, description=(
+        "the decliner's own words, shown to them only (sealed with their key; gone once they are erased)"))
     version: int
 
 

@@ -3,16 +3,22 @@ mutual agreement. The two sides answer as "mentee" and "mentor"; a group's other
 answer by their own id (they are on the mentee side, each for themself)."""
 
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Annotated, Any
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
 from shared.errors import RuleViolated
+from shared.privacy import Private
 
 SIDES = ("mentee", "mentor")
 OPEN = ("proposed", "accepted_by_mentee", "accepted_by_mentor")
 REMINDER_BEFORE_EXPIRY = 0.25  # of the acceptance window
+# What anyone who sees a declined proposal reads; the decliner's own words stay sealed for them.
+DECLINED_BECAUSE = {
+    "not_a_good_fit": "declined: not a good fit", "no_time": "declined: no time", "topics": "declined: the topics",
+    "schedule": "declined: the schedule", "other": "declined",
+}
 
 
 class MatchProposal(Aggregate):
@@ -39,6 +45,8 @@ class MatchProposal(Aggregate):
         self.status = "proposed"
         self.reminded = False
         self.ended_reason: str | None = None
+        self.decliner_id: UUID | None = None
+        self.decline_words_ciphertext: str | None = None
 
     @property
     def is_open(self) -> bool:
@@ -109,11 +117,17 @@ class MatchProposal(Aggregate):
             raise RuleViolated("not-mutually-accepted", "a match is confirmed only when everyone accepted")
         self._confirmed()
 
-    def decline(self, by: str, reason: str, at: datetime, reason_code: str = "other",
+    def decline(self, by: str, words_ciphertext: str, at: datetime, reason_code: str = "other",
                 answered_by: str | None = None) -> None:
+        """`words_ciphertext`: the decliner's words, sealed with their own key (decliner_of)."""
         self._refuse_unless_open(at)
         self._refuse_unless_answering(by)
-        self._declined(by=by, reason=reason, reason_code=reason_code, answered_by=answered_by)
+        self._declined(by=by, reason=None, reason_code=reason_code, answered_by=answered_by,
+                       decliner_id=self.decliner_of(by), reason_ciphertext=words_ciphertext)
+
+    def decliner_of(self, by: str) -> UUID:
+        """Whose words a decline by `by` records: the person on that side."""
+        return self.side_and_person(by)[1]
 
     def expire(self, at: datetime) -> None:
         if not self.is_open:
@@ -171,24 +185,36 @@ class MatchProposal(Aggregate):
         self.status = "confirmed"
 
     class MatchDeclined(Aggregate.Event):
-        # Version 2 records a reason code, the public fact (the decliner's words stay here),
-        # and who answered for the person, when someone did.
-        class_version = 2
+        # Version 2 records a reason code, the public fact, and who answered for the person,
+        # when someone did. Version 3 seals the decliner's words with their own key, so that
+        # erasing them erases the words: `reason` holds the words of earlier declines only.
+        class_version = 3
         by: str
-        reason: str
+        reason: str | None
         reason_code: str
         answered_by: str | None
+        decliner_id: UUID | None
+        reason_ciphertext: Annotated[str | None, Private(owner="decliner_id")]
 
         @staticmethod
         def upcast_v1_v2(state: dict[str, Any]) -> None:
             state["reason_code"] = "other"  # declined before codes existed
             state["answered_by"] = None
 
+        @staticmethod
+        def upcast_v2_v3(state: dict[str, Any]) -> None:
+            state["decliner_id"] = None
+            state["reason_ciphertext"] = None
+
     @event(MatchDeclined)
-    def _declined(self, by: str, reason: str, reason_code: str, answered_by: str | None) -> None:
+    def _declined(self, by: str, reason: str | None, reason_code: str, answered_by: str | None,
+                  decliner_id: UUID | None, reason_ciphertext: str | None) -> None:
         self.status = "declined"
         self.declined_by = by
-        self.ended_reason = reason
+        # Words recorded before version 3 were in plain text; no reader is shown them again.
+        self.ended_reason = DECLINED_BECAUSE.get(reason_code, "declined")
+        self.decliner_id = decliner_id
+        self.decline_words_ciphertext = reason_ciphertext
 
     @event("MatchExpired")
     def _expired(self) -> None:

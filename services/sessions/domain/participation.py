@@ -55,7 +55,7 @@ class Participation(Aggregate):
         self.left = True
 
     # The store deletes this person's keys in the transaction that records this event
-    # (services/sessions/key_erasing_recorder.py), so it cannot be recorded without it.
+    # (shared/key_erasing_recorder.py), so it cannot be recorded without it.
     @event("ParticipantKeysErased")
     def _keys_erased(self, participant_id: UUID) -> None:
         self.erased = True

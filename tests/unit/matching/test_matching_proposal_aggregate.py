@@ -7,6 +7,7 @@ import pytest
 
 from services.matching.domain.proposal import OPEN, REMINDER_BEFORE_EXPIRY, MatchProposal
 from shared.errors import RuleViolated
+from tests.support.sealed_stand_ins import sealed_stand_in
 
 PROPOSED_AT = datetime(2026, 3, 2, 9, tzinfo=UTC)
 WINDOW = timedelta(hours=72)
@@ -154,13 +155,15 @@ def test_the_second_acceptance_after_the_window_is_refused_too(match):
 
 @pytest.mark.parametrize("side", ["mentee", "mentor"])
 def test_a_decline_closes_the_proposal_and_keeps_who_and_why(match, side):
-    match.decline(side, "our schedules never meet", DURING)
+    words = sealed_stand_in("our schedules never meet")
+    match.decline(side, words, DURING, "schedule")
     assert match.status == "declined" and not match.is_open
     assert match.declined_by == side
-    assert match.ended_reason == "our schedules never meet"
+    assert match.ended_reason == "declined: the schedule", "what anyone who sees it reads"
+    assert (match.decliner_id, match.decline_words_ciphertext) == (match.side_and_person(side)[1], words)
     (declined,) = match.collect_events()
-    assert (type(declined).__name__, declined.by, declined.reason) == ("MatchDeclined", side,
-                                                                       "our schedules never meet")
+    assert (type(declined).__name__, declined.by, declined.reason, declined.reason_ciphertext) == (
+        "MatchDeclined", side, None, words)
 
 
 def test_one_side_may_decline_after_the_other_accepted(match):
@@ -309,6 +312,8 @@ def test_replaying_the_events_rebuilds_the_same_state():
 
 def test_replaying_a_decline_rebuilds_its_reason():
     made = new_proposal()
-    made.decline("mentor", "parental leave", DURING)
+    made.decline("mentor", sealed_stand_in("parental leave"), DURING, "no_time")
     rebuilt = replayed(made.collect_events())
-    assert (rebuilt.status, rebuilt.declined_by, rebuilt.ended_reason) == ("declined", "mentor", "parental leave")
+    assert (rebuilt.status, rebuilt.declined_by, rebuilt.ended_reason) == ("declined", "mentor", "declined: no time")
+    assert (rebuilt.decliner_id, rebuilt.decline_words_ciphertext) == (made.mentor_id,
+                                                                       sealed_stand_in("parental leave"))

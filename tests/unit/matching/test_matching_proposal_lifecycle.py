@@ -10,6 +10,7 @@ from services.matching.domain.match_request import MatchRequest
 from services.matching.domain.proposal import MatchProposal
 from services.matching.domain.seats import Seats
 from services.matching.publishing import to_public
+from tests.support.sealed_stand_ins import sealed_stand_in
 
 PROPOSED_AT = datetime(2026, 5, 1, 12, tzinfo=UTC)
 EXPIRES_AT = PROPOSED_AT + timedelta(hours=72)
@@ -60,8 +61,9 @@ def test_accepting_twice_is_refused():
 
 def test_a_decline_keeps_its_reason_and_closes_the_proposal():
     match = proposal()
-    match.decline("mentor", "no time this quarter", PROPOSED_AT)
-    assert (match.status, match.ended_reason) == ("declined", "no time this quarter")
+    match.decline("mentor", sealed_stand_in("no time this quarter"), PROPOSED_AT, "no_time")
+    assert (match.status, match.ended_reason) == ("declined", "declined: no time")
+    assert match.decline_words_ciphertext == sealed_stand_in("no time this quarter")
     match.collect_events()
     refused(match, "proposal-not-open", lambda: match.accept("mentee", PROPOSED_AT))
 

@@ -13,6 +13,7 @@ from services.matching.domain.replicas import PoolMember, ProgramPolicy, candida
 from services.matching.domain.seats import Seats
 from services.matching.publishing import to_public
 from shared.contracts import matching as contracts
+from tests.support.sealed_stand_ins import sealed_stand_in
 
 PROFILE = {
     "roles": "both", "offers": [{"topic": "sql", "level": "expert"}, {"topic": "hiring", "level": "basic"}],
@@ -207,12 +208,13 @@ def test_a_confirmed_match_names_the_co_mentee_when_there_is_one():
 def test_a_decline_is_published_with_who_and_the_reason_code_never_the_decliners_words():
     made = proposal()
     made.collect_events()
-    made.decline("mentee", "THE-DECLINERS-OWN-WORDS", AT, "schedule")
+    words = sealed_stand_in("THE-DECLINERS-OWN-WORDS")
+    made.decline("mentee", words, AT, "schedule")
     (public,) = published(made)
     assert isinstance(public.contract, contracts.MatchDeclined)
     assert (public.contract.by, public.contract.reason_code) == ("mentee", "schedule")
-    assert "THE-DECLINERS-OWN-WORDS" not in public.contract.model_dump_json()
-    assert made.ended_reason == "THE-DECLINERS-OWN-WORDS", "the words stay in matching for the people of it"
+    assert words not in public.contract.model_dump_json()
+    assert made.decline_words_ciphertext == words, "the words stay in matching, sealed for the decliner"
 
 
 @pytest.mark.parametrize(("act", "contract_type"), [

@@ -23,6 +23,7 @@ from services.matching.domain.proposal import MatchProposal
 from services.matching.domain.replicas import PoolMember, ProgramPolicy
 from services.matching.domain.seats import Seats
 from tests.support.api_client import profile
+from tests.support.sealed_stand_ins import sealed_stand_in
 
 IN_MEMORY = {"PERSISTENCE_MODULE": "eventsourcing.popo"}
 ASKED = datetime(2026, 4, 1, 9, 0, tzinfo=UTC)
@@ -122,7 +123,7 @@ def test_a_declined_mentor_is_not_proposed_again_for_that_request(app):
     request_id = mentee_asking(app, program_id)
     mentors = [mentor(app, program_id), mentor(app, program_id)]
     first = proposed(app, request_id, *mentors)
-    app.decline(first.id, "mentor", "no time this quarter", ASKED + timedelta(hours=1), "no_capacity")
+    app.decline(first.id, "mentor", sealed_stand_in("no time this quarter"), ASKED + timedelta(hours=1), "no_time")
     assert load_sync(app, first.id, MatchProposal, "match").status == "declined"
     second = proposed(app, request_id, *mentors, at=ASKED + timedelta(hours=2))
     assert (second.attempt, second.mentor_id) == (2, next(m for m in mentors if m != first.mentor_id))

@@ -1,5 +1,6 @@
-"""Sessions' event store, with one addition: when the events being recorded say that a
-person's keys are erased, their keys are deleted in that same transaction.
+"""A service's event store, with one addition: when the events being recorded say that a
+person's keys are erased (ServiceApplication.keys_erased_by), their keys are deleted in
+that same transaction.
 
 A consumed `ParticipantErased` is recorded with its tracking record in one transaction;
 deleting the keys there means that either the message counts as handled and the keys
@@ -18,7 +19,7 @@ from psycopg.rows import DictRow
 from shared.vault import erase_in_transaction
 
 ERASE_KEYS_OF = "erase_keys_of"
-TOPIC = "services.sessions.key_erasing_recorder:KeyErasingRecorder"
+TOPIC = "shared.key_erasing_recorder:KeyErasingRecorder"
 
 
 class KeyErasingRecorder(PostgresProcessRecorder):
