@@ -46,7 +46,9 @@ def create_read_side_app(
     app.state.runtime = runtime
     install_problem_handlers(app)
     if idempotent_writes:
-        app.add_middleware(IdempotencyMiddleware, settings=runtime.settings, pool_of=lambda: runtime.pool)
+        # service= labels its outcomes on /metrics; without it they were counted under "".
+        app.add_middleware(IdempotencyMiddleware, settings=runtime.settings, pool_of=lambda: runtime.pool,
+                           service=service)
     app.add_middleware(DependencyUnavailable)
     app.add_middleware(HeaderGuard)
     app.add_middleware(CorrelationMiddleware, service=service, request_log=runtime.settings.request_log)
