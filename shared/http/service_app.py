@@ -1,72 +1,28 @@
-"""The FastAPI app every service is: middleware, errors, health and metrics."""
+"""A writing service's FastAPI app: the frame every service has (shared/http/app_frame.py)
+with operation ids named after route functions, the operator endpoints over the event
+store, and readiness that also asks whether a follower held here is stuck."""
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, FastAPI, Request
-from fastapi.responses import JSONResponse, Response
 from fastapi.routing import APIRoute
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from shared.eventstore import ServiceApplication
-from shared.http.auth import CurrentPrincipal, require_roles
-from shared.http.body_limit import BodySizeLimit
-from shared.http.header_guard import HeaderGuard
-from shared.http.idempotency import IdempotencyMiddleware
-from shared.http.observability import CorrelationMiddleware, configure_logging
+from shared.http.app_frame import Checks, database_answers, framed_app
 from shared.http.openapi_document import install_openapi
 from shared.http.operations import router as operations_router
 from shared.http.problem_docs import problem_responses
-from shared.http.problems import install_problem_handlers
-from shared.http.unavailable import DependencyUnavailable
 from shared.runtime import App, ServiceRuntime
-from shared.telemetry import configure_tracing
 
 
 def create_service_app(runtime: ServiceRuntime[App], routers: list[APIRouter], description: str) -> FastAPI:
-    service = runtime.app.service
-    configure_logging(service, runtime.settings.log_level)
-    configure_tracing(service, runtime.settings.otel_exporter_otlp_endpoint)
-
-    @asynccontextmanager
-    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        await runtime.start()
-        try:
-            yield
-        finally:
-            await runtime.stop()
-
-    app = FastAPI(title=f"Mentoring {service} API", version="1.0.0", description=description, lifespan=lifespan,
-                  generate_unique_id_function=operation_id)
-    app.state.runtime = runtime
-    install_problem_handlers(app)
-    app.add_middleware(IdempotencyMiddleware, settings=runtime.settings, pool_of=lambda: runtime.pool,
-                       service=service)
-    app.add_middleware(DependencyUnavailable)  # inside the correlation middleware's catch-all 500
-    app.add_middleware(HeaderGuard)  # outside idempotency, which reads both headers it guards
-    app.add_middleware(CorrelationMiddleware, service=service, request_log=runtime.settings.request_log)
-    app.add_middleware(BodySizeLimit, max_bytes=runtime.settings.max_body_bytes)
-
-    @app.get("/healthz", include_in_schema=False)
-    async def healthz() -> dict[str, str]:
-        return {"status": "alive"}
-
-    @app.get("/readyz", include_in_schema=False)
-    async def readyz() -> JSONResponse:
+    def ready(checks: Checks) -> bool:
         # Ready means able to serve HTTP: the database answers (writes wait in the
         # outbox while the broker is away) and no follower held here is stuck.
-        checks = await runtime.readiness()
-        ready = checks.get("database") == "ok" and not runtime.is_stuck(checks)
-        return JSONResponse({"ready": ready, "checks": checks}, status_code=200 if ready else 503)
+        return database_answers(checks) and not runtime.is_stuck(checks)
 
-    @app.get("/metrics", include_in_schema=False)
-    async def metrics(principal: CurrentPrincipal) -> Response:
-        # Dashboards and operators only; /healthz and /readyz stay open for orchestrators.
-        require_roles(principal, "dashboard", "operator")
-        await runtime.sample_gauges()
-        return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
-
+    app = framed_app(runtime, runtime.app.service, description, ready=ready, idempotency_keys=True,
+                     sample_gauges=runtime.sample_gauges, operation_id=operation_id)
     for router in [*routers, operations_router]:
         app.include_router(router)
     install_openapi(app)

@@ -8,6 +8,7 @@ from uuid import UUID, uuid4
 
 import asyncpg
 import pytest
+from prometheus_client.parser import text_string_to_metric_families
 
 from services.webhooks.main import build
 from services.webhooks.secret_box import SecretBox
@@ -71,6 +72,30 @@ def test_a_retried_registration_with_its_key_answers_the_same_endpoint_and_secre
     assert again.headers.get("idempotent-replayed") == "true"
     assert again.json()["id"] == first.json()["id"]
     assert again.json()["secret"] == first.json()["secret"]
+
+
+def idempotency_counts(api) -> dict[str, float]:
+    """Idempotency outcomes on /metrics counted under the webhooks service's name."""
+    client, settings = api
+    scraped = client.get("/metrics", headers=bearer(settings, "ops", "operator"))
+    assert scraped.status_code == 200, scraped.text
+    return {
+        sample.labels["outcome"]: sample.value
+        for family in text_string_to_metric_families(scraped.text)
+        for sample in family.samples
+        if sample.name == "idempotency_requests_total" and sample.labels.get("service") == "webhooks"
+    }
+
+
+def test_idempotency_outcomes_are_counted_under_the_webhooks_service(api):
+    client, settings = api
+    before = idempotency_counts(api)
+    headers = {**bearer(settings, "acme"), "idempotency-key": uuid4().hex}
+    assert client.post("/v1/webhooks", json={"url": HOOK}, headers=headers).status_code == 201
+    assert client.post("/v1/webhooks", json={"url": HOOK}, headers=headers).headers["idempotent-replayed"] == "true"
+    after = idempotency_counts(api)
+    for outcome in ("first", "replayed"):
+        assert after.get(outcome, 0) - before.get(outcome, 0) == 1, outcome
 
 
 @pytest.mark.parametrize(
