@@ -7,7 +7,6 @@ to storable text (shared/http/validated.py), time zones to real ones, and the
 matching weights to the factors the scoring knows, in a range it can add up.
 """
 
-from datetime import datetime
 from typing import Annotated
 from uuid import UUID
 
@@ -126,14 +125,3 @@ class RequestUpdate(Body):
     goals: list[GoalInput] = Field(min_length=1, max_length=5)
     meeting_modes: list[MeetingMode] = Field(min_length=1)
     preferences: PreferencesInput = Field(default_factory=PreferencesInput)
-
-
-class Listing(BaseModel):
-    items: list[dict]
-    next_cursor: str | None
-
-
-class RequestCreated(BaseModel):
-    id: UUID
-    status: str
-    requested_at: datetime
