@@ -14,6 +14,7 @@ from uuid import UUID
 
 import asyncpg
 
+from shared.clock import Clock
 from shared.consumer import ConsumerRunner, Handler
 from shared.contracts.base import EventContract
 from shared.eventstore import ServiceApplication, run_blocking
@@ -75,6 +76,7 @@ class ServiceRuntime(Generic[App]):
 
     def __post_init__(self) -> None:
         self.topic = self.settings.topic_for(self.app.service)
+        self.clock = Clock.from_settings(self.settings)
         self.pool: asyncpg.Pool | None = None
         self.relay: OutboxRelay | None = None
         self.projector: Projector | None = None

@@ -5,7 +5,6 @@ import logging
 from typing import Any
 from uuid import UUID
 
-from shared import clock
 from shared.eventstore import run_blocking
 from shared.runtime import ServiceRuntime, TimerSpec
 from shared.timer_items import for_each_due
@@ -26,7 +25,7 @@ def matching_timers(runtime: ServiceRuntime[MatchingApplication], every_seconds:
     async def propose_for(due: list[pool_queries.AwaitingRequest], timer: str) -> int:
         if not due:
             return 0
-        now = clock.now()
+        now = runtime.clock.now()
         managers = await pool_queries.reporting_lines(runtime.pool)
         mentors_by_program: dict[UUID, list[Any]] = {}
 
@@ -48,23 +47,23 @@ def matching_timers(runtime: ServiceRuntime[MatchingApplication], every_seconds:
     async def propose_for_new_requests() -> int:
         # Woken as each new request is projected; only requests never tried, so that a new
         # one never waits behind a pass over the requests already waiting for a mentor.
-        awaiting = await pool_queries.awaiting_requests(runtime.pool, clock.now(), only_new=True)
+        awaiting = await pool_queries.awaiting_requests(runtime.pool, runtime.clock.now(), only_new=True)
         return await propose_for(gate.never_tried(awaiting), "matchmaker")
 
     async def retry_waiting_requests() -> int:
         # On the poll, beside the new ones: the waiting requests whose pool changed (a seat
         # freed, a mentor enrolled) or whose wait is over, and after a restart each once.
-        awaiting = await pool_queries.awaiting_requests(runtime.pool, clock.now())
+        awaiting = await pool_queries.awaiting_requests(runtime.pool, runtime.clock.now())
         return await propose_for(gate.retries(awaiting), "matchmaker-retries")
 
     async def expire_proposals() -> int:
-        now = clock.now()
+        now = runtime.clock.now()
         due = await pool_queries.proposals_past_expiry(runtime.pool, now)
         return await for_each_due(runtime.pool, app.service, "expiry", due,
                                   lambda ident: run_blocking(app.expire, ident, now))
 
     async def remind_before_expiry() -> int:
-        now = clock.now()
+        now = runtime.clock.now()
         due = await pool_queries.proposals_due_a_reminder(runtime.pool, now, REMINDER_BEFORE_EXPIRY)
         return await for_each_due(runtime.pool, app.service, "reminders", due,
                                   lambda ident: run_blocking(app.remind, ident, now))

@@ -2,7 +2,6 @@
 Each tick finds the relationships due in the lists; SessionsApplication.fire_due_timers
 records what is due as events."""
 
-from shared import clock
 from shared.eventstore import run_blocking
 from shared.runtime import ServiceRuntime, TimerSpec
 from shared.timer_items import for_each_due
@@ -11,7 +10,7 @@ from services.sessions.application import SessionsApplication
 
 def sessions_timers(runtime: ServiceRuntime[SessionsApplication], every_seconds: float) -> list[TimerSpec]:
     async def tick() -> int:
-        now = clock.now()
+        now = runtime.clock.now()
         assert runtime.pool is not None  # timers start after the pool
         rows = await runtime.pool.fetch(
             """SELECT id FROM documents WHERE kind = 'relationship' AND status IN ('active', 'paused')

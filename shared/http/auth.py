@@ -17,7 +17,7 @@ from fastapi import Depends, Request
 from shared.http.identity_providers import unverified_issuer, verified_claims
 from shared.http.problems import Problem
 from shared.http.verified_tokens import verified_tokens_for
-from shared.settings import Settings, get_settings
+from shared.settings import Settings
 
 ROLES = frozenset({"partner", "participant", "operator", "dashboard"})
 MAX_CLAIM_LENGTH = 200
@@ -155,7 +155,9 @@ async def current_principal(request: Request) -> Principal:
     # the signature check itself (docs/performance.md). The app's own settings, not the
     # process-wide ones, so one process can serve apps with different secrets (tests).
     runtime = getattr(request.app.state, "runtime", None)
-    return await authenticate(bearer_token(request), runtime.settings if runtime else get_settings())
+    if runtime is None:  # a wiring bug: no process-wide settings to fall back to
+        raise RuntimeError("this app has no runtime (app.state.runtime): its settings come from the runtime")
+    return await authenticate(bearer_token(request), runtime.settings)
 
 
 CurrentPrincipal = Annotated[Principal, Depends(current_principal)]

@@ -14,7 +14,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AfterValidator, AwareDatetime, Field, StringConstraints
 
-from shared import clock
+# The serving app's clock, through a contextvar: a validator cannot be handed the
+# runtime (shared/http/now.py says how it is set and why).
+from shared.http.now import serving_clock
 
 MAX_TEXT_LENGTH = 10_000
 MAX_FILTER_LENGTH = 200
@@ -56,7 +58,7 @@ def _years_ahead() -> timedelta:
 
 
 def future_date_within_bound(value: date) -> date:
-    today = clock.now().date()
+    today = serving_clock.get().now().date()
     if value <= today:
         raise ValueError("must be after today")
     if value > today + _years_ahead():
@@ -73,7 +75,7 @@ def plausible_moment(value: datetime) -> datetime:
 
 
 def within_bound_ahead(value: datetime) -> datetime:
-    if value > clock.now() + _years_ahead():
+    if value > serving_clock.get().now() + _years_ahead():
         raise ValueError(f"must be within {MAX_YEARS_AHEAD} years from now")
     return value
 

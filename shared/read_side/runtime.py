@@ -11,6 +11,7 @@ from typing import Any, ClassVar
 
 import asyncpg
 
+from shared.clock import Clock
 from shared.kafka_clients import ensure_topics
 from shared.parking import parked_count
 from shared.read_side.ingest import FOLLOWER, public_topics
@@ -27,6 +28,7 @@ class ReadSideRuntime(ABC):
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
+        self.clock = Clock.from_settings(settings)
         self.topics = public_topics(settings)
         self.pool: asyncpg.Pool | None = None
         self.ingesting = False

@@ -5,10 +5,10 @@ from uuid import UUID
 
 from fastapi import APIRouter, Header, Query, Request
 
-from shared import clock
 from shared.eventstore import run_blocking
 from shared.http.aggregates import change, load, new_id_for, public_history
 from shared.http.auth import CurrentPrincipal, Principal
+from shared.http.now import Now
 from shared.http.responses import History, json_body, page, resource
 from shared.http.service_app import as_problem_responses
 from shared.http.validated import Filter
@@ -38,7 +38,8 @@ IfMatch = Annotated[str | None, Header()]
 
 @router.post("", status_code=201, response_model=RequestView,
              summary="Request mentoring, with 1 to 5 specific goals")
-async def request_mentorship(body: NewRequest, request: Request, runtime: Runtime, principal: CurrentPrincipal):
+async def request_mentorship(body: NewRequest, request: Request, runtime: Runtime, now: Now,
+                             principal: CurrentPrincipal):
     require_api_caller(principal)
     # Two worker-thread calls, each aggregate loaded once: the checks, then (after sealing
     # the message, which needs the vault's pool) the use case on the same aggregates.
@@ -50,7 +51,7 @@ async def request_mentorship(body: NewRequest, request: Request, runtime: Runtim
     for key in ("program_id", "mentee_id", "co_mentee_id", "named_mentor_id", "co_mentee_ids"):
         fields[key] = getattr(body, key)
     created = await run_blocking(
-        runtime.app.request_mentorship, request_id, mentee.organization_id, fields, sealed, clock.now(), loaded
+        runtime.app.request_mentorship, request_id, mentee.organization_id, fields, sealed, now, loaded
     )
     return resource(request_view(created), created.version, 201, f"/v1/requests/{created.id}")
 

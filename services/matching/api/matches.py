@@ -6,12 +6,12 @@ from uuid import UUID
 from fastapi import APIRouter, Body, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 
-from shared import clock
 from shared.contracts.vocabulary import DeclineReason
 from shared.errors import NotFound, NotPermitted
 from shared.eventstore import run_blocking
 from shared.http.aggregates import load, public_history
 from shared.http.auth import CurrentPrincipal, Principal, require_roles
+from shared.http.now import Now
 from shared.http.problems import Problem
 from shared.http.responses import History, json_body, page, resource
 from shared.http.service_app import as_problem_responses
@@ -106,7 +106,7 @@ async def read_match(match_id: UUID, runtime: Runtime, principal: CurrentPrincip
 
 @router.post("/{match_id}/accept", response_model=MatchView,
              summary="Accept: the match is confirmed when both have")
-async def accept(match_id: UUID, runtime: Runtime, principal: CurrentPrincipal,
+async def accept(match_id: UUID, runtime: Runtime, now: Now, principal: CurrentPrincipal,
                  body: Annotated[Answer, Body(description="only when answering for someone")] = NO_BODY):
     # Optional and never null in the contract: a generated client then leaves it out
     # rather than sending null (or, for some generators, an unset marker).
@@ -114,29 +114,29 @@ async def accept(match_id: UUID, runtime: Runtime, principal: CurrentPrincipal,
     answer = body
     side, answered_by = answering_side(principal, proposal, answer.acting_as, answer.acting_for,
                                        await _partners_may_answer(runtime, proposal))
-    answered = await run_blocking(runtime.app.accept, match_id, side, clock.now(), answered_by)
+    answered = await run_blocking(runtime.app.accept, match_id, side, now, answered_by)
     return resource(match_view(answered), answered.version)
 
 
 @router.post("/{match_id}/decline", response_model=MatchView,
              summary="Decline, with a reason; the next candidate is proposed")
-async def decline(match_id: UUID, body: Decline, runtime: Runtime, principal: CurrentPrincipal):
+async def decline(match_id: UUID, body: Decline, runtime: Runtime, now: Now, principal: CurrentPrincipal):
     proposal = await _visible(match_id, runtime, principal)
     side, answered_by = answering_side(principal, proposal, body.acting_as, body.acting_for,
                                        await _partners_may_answer(runtime, proposal))
     words = await runtime.vault.seal(proposal.decliner_of(side), body.reason)
-    answered = await run_blocking(runtime.app.decline, match_id, side, words, clock.now(),
+    answered = await run_blocking(runtime.app.decline, match_id, side, words, now,
                                   body.reason_code, answered_by)
     return resource(await seen_by(principal, answered, runtime), answered.version)
 
 
 @router.post("", status_code=201, response_model=MatchView,
              summary="Propose a pair by hand (operator); the hard rules still apply")
-async def propose_by_hand(body: OperatorPair, runtime: Runtime, principal: CurrentPrincipal):
+async def propose_by_hand(body: OperatorPair, runtime: Runtime, now: Now, principal: CurrentPrincipal):
     require_roles(principal, "operator")
     managers = await pool_queries.reporting_lines(runtime.pool)
     proposal = await run_blocking(runtime.app.propose_pair, body.request_id, body.mentor_id, "operator",
-                                  clock.now(), managers=managers)
+                                  now, managers=managers)
     return resource(match_view(proposal), proposal.version, 201, f"/v1/matches/{proposal.id}")
 
 

@@ -6,9 +6,9 @@ from uuid import UUID
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict
 
-from shared import clock
 from shared.eventstore import run_blocking
 from shared.http.auth import CurrentPrincipal, require_roles
+from shared.http.now import Now
 from shared.http.responses import json_body
 from shared.http.service_app import as_problem_responses
 from services.matching import pool_queries
@@ -27,7 +27,7 @@ class RunRequest(BaseModel):
 
 @router.post("/{program_id}/matching-runs", response_model=RunResult,
              summary="Match every open request of a program at once (operator)")
-async def run_matching(program_id: UUID, body: RunRequest, runtime: Runtime, principal: CurrentPrincipal):
+async def run_matching(program_id: UUID, body: RunRequest, runtime: Runtime, now: Now, principal: CurrentPrincipal):
     """With `dry_run`, returns the pairs and figures (matched share, mean and minimum
     score, blocking pairs) and writes nothing: what-if matching."""
     require_roles(principal, "operator")
@@ -35,4 +35,4 @@ async def run_matching(program_id: UUID, body: RunRequest, runtime: Runtime, pri
     request_ids = await pool_queries.awaiting_requests_of(runtime.pool, program_id)
     managers = await pool_queries.reporting_lines(runtime.pool)
     return json_body(await run_blocking(PoolRun(runtime.app).run, program_id, request_ids, mentors, body.objective,
-                                        body.dry_run, clock.now(), managers))
+                                        body.dry_run, now, managers))
