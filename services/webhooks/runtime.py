@@ -3,7 +3,6 @@ its endpoints, the dispatcher sending deliveries and the retention timer. Delive
 already stored go out while the broker is away. Replicas may run side by side on one
 database: each dispatches (delivery_queue.py makes their claims exclusive)."""
 
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import asyncpg
@@ -30,11 +29,7 @@ class WebhooksRuntime(ReadSideRuntime):
         self.endpoints = Endpoints(pool, self.box, self.settings.webhook_secret_overlap_hours)
         self.dispatcher = Dispatcher(self.settings, pool, self.box)
         self.supervise("dispatch", self.dispatcher.run)
-        self.supervise("retention", lambda: forget_forever(self.settings, pool, self.now))
-
-    def now(self) -> datetime:
-        # The services' clock seam (CLOCK_OFFSET_SECONDS), from this runtime's settings.
-        return datetime.now(UTC) + timedelta(seconds=self.settings.clock_offset_seconds)
+        self.supervise("retention", lambda: forget_forever(self.settings, pool, self.clock.now))
 
     async def ingest(self, pool: asyncpg.Pool) -> None:
         assert self.dispatcher is not None
