@@ -17,7 +17,7 @@ from eventsourcing.postgres import PostgresProcessRecorder
 from shared.key_erasing_recorder import ERASE_KEYS_OF
 from shared.privacy import refuse_unsealed
 from shared.settings import Settings
-from shared.tracing import current_trace
+from shared.tracing import Trace, child_traceparent, current_trace
 
 TRACE_KEY = "__trace__"
 P = ParamSpec("P")
@@ -91,6 +91,18 @@ class ServiceApplication(Application[UUID]):
         if erased:
             processing_event.saved_kwargs[ERASE_KEYS_OF] = erased
         return super()._record(processing_event)
+
+    def trace_of_origin(self, aggregate_id: UUID) -> Trace | None:
+        """The trace the aggregate's first event was recorded in: work a timer later does
+        for it (a proposal for a request) continues the trace of what asked for it."""
+        first = self.recorder.select_events(aggregate_id, lte=1, limit=1)
+        if not first:
+            return None
+        recorded = self.mapper.to_domain_event_with_trace(first[0])[1]
+        if not recorded.get("correlation_id"):
+            return None
+        return Trace(correlation_id=recorded["correlation_id"], causation_id=recorded.get("causation_id"),
+                     traceparent=child_traceparent(recorded.get("traceparent")))
 
     def has_tracking(self, tracking: Tracking) -> bool:
         recorded = self.recorder.max_tracking_id(tracking.application_name)

@@ -10,6 +10,7 @@ from shared import key_erasing_recorder
 from shared.errors import ConcurrentWrite, NotFound, RuleViolated
 from shared.eventstore import ServiceApplication
 from shared.store_access import find_sync, load_sync, save_sync
+from shared.tracing import current_trace
 from services.matching.domain.candidate_edges import CandidatePool
 from services.matching.domain.group import (check_group_pair, is_group, members_not_yet_known, rank_for_group,
                                             why_no_mentor_fits_group)
@@ -62,7 +63,14 @@ class MatchingApplication(ServiceApplication):
         """propose_next, and the request's version after the try: the matchmaker remembers
         it, so that the try's own save (the request now waits) is not taken for a change."""
         request = load_sync(self, request_id, MatchRequest, "request")
-        return self._propose_next(request, mentors, at, managers), request.version
+        if current_trace.get() is not None:
+            return self._propose_next(request, mentors, at, managers), request.version
+        # From the matchmaker, outside any request: what it proposes continues the trace of the ask.
+        continued = current_trace.set(self.trace_of_origin(request_id))
+        try:
+            return self._propose_next(request, mentors, at, managers), request.version
+        finally:
+            current_trace.reset(continued)
 
     def _propose_next(self, request: MatchRequest, mentors: list[Candidate], at: datetime,
                       managers: Managers | None) -> MatchProposal | None:

@@ -9,10 +9,11 @@ import pytest
 
 from mentoring_cli.topics import read_to_end
 from tests.e2e.test_durable_timers import enrol_pair_and_request
-from tests.support.api_client import Caller, eventually, token
+from tests.support.api_client import Caller, eventually, profile, token
 
 pytestmark = pytest.mark.e2e
 TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736"
+ASKED_TRACE_ID = "0af7651916cd43dd8448eb211c80319c"
 
 
 def events_on(settings, service: str) -> list[dict]:  # noqa: ANN001
@@ -43,3 +44,35 @@ def test_the_accept_that_confirms_a_match_and_the_relationship_it_starts_share_o
     assert confirmed["traceparent"].split("-")[1] == TRACE_ID
     assert relationship_started["traceparent"].split("-")[1] == TRACE_ID
     assert relationship_started["causationid"] == confirmed["id"]
+
+
+
+def test_the_proposal_matching_makes_for_a_partners_request_continues_the_trace_of_that_post(stack):
+    settings, services = stack["settings"], stack["services"]
+    operator = Caller(services["intake"].url, token(settings, "ops", "operator"))
+    partner = Caller(services["intake"].url, token(settings, "acme", "partner"))
+    program = operator.post("/v1/programs", {"name": "Traced ask", "formats": ["one_to_one"],
+                                             "organizations": ["acme"]}).json()["id"]
+    people = {}
+    for role, offers, wants in (("mentee", [], ["pricing"]), ("mentor", [("pricing", "expert")], [])):
+        enrolled = partner.post("/v1/participants", {
+            "program_id": program, "name": role, "contact_email": f"{role}@example.com", "consent_given": True,
+            "profile": profile(role, offers, wants, 9, "acme", department=role)})
+        people[role] = enrolled.json()["id"]
+    traced = {"traceparent": f"00-{ASKED_TRACE_ID}-00f067aa0ba902b7-01"}
+    asked = partner.post("/v1/requests", {"program_id": program, "mentee_id": people["mentee"],
+                                          "goals": [{"topic": "pricing", "outcome": "price a product"}],
+                                          "meeting_modes": ["video"]}, headers=traced)
+    assert asked.status_code == 201, asked.text
+    request_id = asked.json()["id"]
+
+    def proposed() -> dict | None:
+        return next((event for event in events_on(settings, "matching") if ".MatchProposed." in event["type"]
+                     and event["data"]["request_id"] == request_id), None)
+
+    proposal = eventually(proposed, what="MatchProposed on matching's topic", timeout=60)
+    requested = next(event for event in events_on(settings, "intake") if ".MentorshipRequested." in event["type"]
+                     and event["data"]["request_id"] == request_id)
+    assert requested["traceparent"].split("-")[1] == ASKED_TRACE_ID
+    assert proposal.get("traceparent", "-").split("-")[1] == ASKED_TRACE_ID, "the trace stopped at the matchmaker"
+    assert proposal["correlationid"] == requested["correlationid"]
