@@ -47,6 +47,22 @@ class TracedMapper(Mapper[UUID]):
         return domain_event, trace
 
 
+class AggregatesCollected(ProcessingEvent[UUID]):
+    """The library's collection of what a save records, with aggregates recognised by
+    their class: its check is two `typing.Protocol` isinstance calls per object, ~10 us
+    each, a tenth of a consumer run's or a bulk save's time. Anything else (a bare
+    domain event) goes the library's way, in the order given."""
+
+    def collect_events(self, *objs: Any, **kwargs: Any) -> None:
+        for obj in objs:
+            if isinstance(obj, Aggregate):
+                self.events.extend(obj.collect_events())
+                self.aggregates[obj.id] = obj
+            elif obj is not None:
+                super().collect_events(obj)
+        self.saved_kwargs.update(kwargs)
+
+
 class ServiceApplication(Application[UUID]):
     """A service's event store, recording consumer tracking in the same transaction."""
 
@@ -69,13 +85,22 @@ class ServiceApplication(Application[UUID]):
     def construct_recorder(self) -> Any:
         return self.factory.process_recorder()
 
+    def save(self, *objs: Any, **kwargs: Any) -> Any:
+        # The library's save (collect, record, snapshot, notify) with the faster collection.
+        processing_event = AggregatesCollected()
+        processing_event.collect_events(*objs, **kwargs)
+        recordings = self._record(processing_event)
+        self._take_snapshots(processing_event)
+        self._notify(recordings)
+        return recordings
+
     def save_tracked(self, *aggregates: Aggregate | None, tracking: Tracking) -> None:
         """Saves new events and the consumed message's position atomically.
 
         Raises the library's IntegrityError when `tracking` was already recorded,
         which is how a redelivered message is recognised.
         """
-        processing_event: ProcessingEvent[UUID] = ProcessingEvent(tracking=tracking)
+        processing_event = AggregatesCollected(tracking=tracking)
         processing_event.collect_events(*aggregates)
         self._record(processing_event)
         self._take_snapshots(processing_event)
