@@ -33,6 +33,7 @@ from services.intake.domain.program import Program
 from services.intake.publishing import to_public
 from services.matching.application import MatchingApplication
 from services.matching.consumers import handlers as matching_handlers
+from services.matching.consumers import seats_read as matching_seats_read
 from shared.consumer import ConsumerRunner
 from shared.contracts.vocabulary import ProgramTerms
 from shared.eventstore import run_blocking
@@ -157,7 +158,7 @@ async def consume_round(settings: Settings, topic: str, messages: int) -> float:
     group = f"bench-{uuid4().hex[:8]}"
     consumer = group_consumer(settings, group, [topic])
     await consumer.start()
-    runner = ConsumerRunner(group, app, matching_handlers(app), consumer, producer)
+    runner = ConsumerRunner(group, app, matching_handlers(app), consumer, producer, matching_seats_read)
     task = asyncio.create_task(runner.run())
     try:
         def done() -> int:

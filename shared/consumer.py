@@ -13,15 +13,16 @@ A partition's run of plain messages is applied in one transaction: the handlers 
 the aggregates the earlier messages of the run changed, each event keeps its own
 message's trace, and the run's highest sequence is its tracking record (the store
 keeps one tracking row per partition, the highest applied, so that is the row one
-save per message would leave). Anything unusual in a run (a refused message, a
-conflict, the database away) sends the whole run through the one-at-a-time path,
-which starts again from what is committed.
+save per message would leave). The aggregates a run's messages name are loaded for
+the whole run in two statements (shared/bulk_load.py). Anything unusual in a run (a
+refused message, a conflict, the database away) sends the whole run through the
+one-at-a-time path, which starts again from what is committed.
 """
 
 import asyncio
 import logging
 import random
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -29,10 +30,12 @@ from typing import Any
 from uuid import UUID
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord
+from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError, Tracking
 
 from shared.contracts.base import EventContract
+from shared.bulk_load import load_many
 from shared.envelope import CloudEvent, UndecodableMessage, decode
 from shared.errors import DomainError
 from shared.eventstore import TRACE_KEY, ServiceApplication, run_blocking
@@ -49,7 +52,7 @@ log = logging.getLogger(__name__)
 Handler = Callable[[Any, CloudEvent], Sequence[Aggregate | None]]
 
 # Messages of a partition fetched, and applied in one transaction, at a time.
-RUN_SIZE = 100
+RUN_SIZE = 500
 CONFLICT_RETRIES = 30
 APPLIED = "applied"
 DUPLICATE = "duplicate"
@@ -77,8 +80,10 @@ class ConsumerRunner:
         handlers: dict[type[EventContract], Handler],
         consumer: AIOKafkaConsumer,
         producer: AIOKafkaProducer,
+        also_reads: Callable[[Any], Iterable[UUID]] | None = None,
     ) -> None:
         self.name = name
+        self._also_reads = also_reads
         self._app = app
         self._handlers = handlers
         self._consumer = consumer
@@ -148,23 +153,31 @@ class ConsumerRunner:
         first = run[0].record
         tracking_name = f"{self.name}|{first.topic}:{first.partition}"
         highest = self._app.recorder.max_tracking_id(tracking_name) or 0
-        changed: dict[UUID, Aggregate] = {}
+        fresh = [message for message in run if message.envelope.sequence_number > highest]
+        reads = RunReads(*load_many(self._app, [i for message in fresh for i in self._reads(message.contract)]))
         applied = 0
-        with reading_through(changed):
-            for message in run:
+        with reading_through(reads):
+            for message in fresh:
                 if message.envelope.sequence_number <= highest:
-                    continue  # a resent tail: applied before (or earlier in this run)
+                    continue  # a resent tail inside the run: applied earlier in it
                 with span(f"apply {message.envelope.type}", CONSUMER, message.envelope.traceparent,
                           consumer=self.name) as traceparent:
                     trace = message.trace(traceparent)
                     current_trace.set(trace)
-                    keep_changes(changed, message.handler(message.contract, message.envelope), trace)
+                    reads.keep(message.handler(message.contract, message.envelope), trace)
                 highest = message.envelope.sequence_number
                 applied += 1
         if applied:
             current_trace.set(None)  # each event already carries its own message's trace
-            self._app.save_tracked(*changed.values(), tracking=Tracking(tracking_name, highest))
+            self._app.save_tracked(*reads.changed.values(), tracking=Tracking(tracking_name, highest))
         return applied, len(run) - applied
+
+    def _reads(self, contract: Any) -> list[UUID]:
+        """The ids to load for a message: those it names, and those its service derives from it."""
+        ids = named_ids(contract)
+        if self._also_reads is not None:
+            ids.extend(self._also_reads(contract))
+        return ids
 
     async def _process_one(self, message: "Message", redrive_for: str | None = None) -> None:
         record, envelope, contract, handler = message.record, message.envelope, message.contract, message.handler
@@ -262,22 +275,64 @@ class ChangedOutsideItsResult(Exception):
     """A handler changed an aggregate it did not return: alone, that change would be dropped."""
 
 
-# The aggregates a run has changed so far, by id: what its handlers must read instead
-# of the store, which does not have them yet. Unset everywhere but inside a run.
-_run_changes: ContextVar[dict[UUID, Aggregate] | None] = ContextVar("consumer_run_changes", default=None)
+class RunReads:
+    """What a run's handlers read and change. `changed`: the aggregates returned so far,
+    which the store does not have yet; `loaded`: what was handed out from the run's one
+    bulk load (each id handed out once and then shared, so a change made to it but not
+    returned is seen and refused); `absent`: ids the bulk load found no events for."""
+
+    def __init__(self, prefetched: dict[UUID, Aggregate], absent: set[UUID]) -> None:
+        self.changed: dict[UUID, Aggregate] = {}
+        self.loaded: dict[UUID, Aggregate] = {}
+        self._prefetched = prefetched
+        self._absent = absent
+
+    def get(self, aggregate_id: UUID) -> Aggregate | None:
+        """The run's copy, or None when the store must be asked; AggregateNotFoundError
+        for an id the run knows has no events and has not created."""
+        if aggregate_id in self.changed:
+            return self.changed[aggregate_id]
+        if aggregate_id in self.loaded:
+            return self.loaded[aggregate_id]
+        if aggregate_id in self._prefetched:
+            self.loaded[aggregate_id] = self._prefetched.pop(aggregate_id)
+            return self.loaded[aggregate_id]
+        if aggregate_id in self._absent:
+            raise AggregateNotFoundError(aggregate_id)
+        return None
+
+    def keep(self, returned: Sequence[Aggregate | None], trace: Trace) -> None:
+        """Adds a handler's aggregates to the run's, stamping its new events with its message's trace."""
+        mine = set()
+        for aggregate in returned:
+            if aggregate is None:
+                continue
+            if self.changed.setdefault(aggregate.id, aggregate) is not aggregate:
+                raise ChangedOutsideItsResult(f"a second copy of {aggregate.id} in one run")
+            mine.add(aggregate.id)
+        for aggregate in [*self.changed.values(), *self.loaded.values()]:
+            for event in aggregate.pending_events:
+                if TRACE_KEY not in event.__dict__:
+                    if aggregate.id not in mine:
+                        raise ChangedOutsideItsResult(f"{aggregate.id} changed but not returned")
+                    object.__setattr__(event, TRACE_KEY, trace.as_dict())
+
+
+# The reads of the run being applied; unset everywhere but inside a run.
+_run_reads: ContextVar[RunReads | None] = ContextVar("consumer_run_reads", default=None)
 
 
 @contextmanager
-def reading_through(changed: dict[UUID, Aggregate]) -> Iterator[None]:
-    token = _run_changes.set(changed)
+def reading_through(reads: RunReads) -> Iterator[None]:
+    token = _run_reads.set(reads)
     try:
         yield
     finally:
-        _run_changes.reset(token)
+        _run_reads.reset(token)
 
 
 def read_through_runs(app: ServiceApplication) -> None:
-    """Makes the application's repository answer a run's handlers from the run's changes;
+    """Makes the application's repository answer a run's handlers from the run's reads;
     everyone else (HTTP, timers, other threads) reads the store as before."""
     repository = app.repository
     if getattr(repository, "reads_through_runs", False):
@@ -285,27 +340,24 @@ def read_through_runs(app: ServiceApplication) -> None:
     from_store = repository.get
 
     def get(aggregate_id: UUID, **options: Any) -> Any:
-        changed = _run_changes.get()
-        if changed is not None and aggregate_id in changed and options.get("version") is None:
-            return changed[aggregate_id]
+        reads = _run_reads.get()
+        if reads is not None and not options:
+            found = reads.get(aggregate_id)
+            if found is not None:
+                return found
         return from_store(aggregate_id, **options)
 
     repository.get = get  # type: ignore[method-assign]
     repository.reads_through_runs = True  # type: ignore[attr-defined]
 
 
-def keep_changes(changed: dict[UUID, Aggregate], returned: Sequence[Aggregate | None], trace: Trace) -> None:
-    """Adds a handler's aggregates to the run's, stamping its new events with its message's trace."""
-    mine = set()
-    for aggregate in returned:
-        if aggregate is None:
-            continue
-        if changed.setdefault(aggregate.id, aggregate) is not aggregate:
-            raise ChangedOutsideItsResult(f"a second copy of {aggregate.id} in one run")
-        mine.add(aggregate.id)
-    for aggregate in changed.values():
-        for event in aggregate.pending_events:
-            if TRACE_KEY not in event.__dict__:
-                if aggregate.id not in mine:
-                    raise ChangedOutsideItsResult(f"{aggregate.id} changed but not returned")
-                object.__setattr__(event, TRACE_KEY, trace.as_dict())
+def named_ids(contract: EventContract) -> list[UUID]:
+    """The ids a message names (its top-level UUID fields and lists of them): what its
+    handler usually loads, fetched for the whole run at once."""
+    ids: list[UUID] = []
+    for value in contract.__dict__.values():
+        if isinstance(value, UUID):
+            ids.append(value)
+        elif isinstance(value, (list, tuple)):
+            ids.extend(item for item in value if isinstance(item, UUID))
+    return ids

@@ -7,7 +7,7 @@ the background as soon as the broker answers; HTTP serves from the first moment.
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 from uuid import UUID
@@ -51,6 +51,9 @@ class ConsumerSpec:
     name: str
     topics: list[str]
     handlers: dict[type[EventContract], Handler]
+    # Ids the handlers load that a message does not name (e.g. derived from one it does):
+    # loaded with the named ones, once per run (shared/bulk_load.py).
+    also_reads: Callable[[Any], Iterable[UUID]] | None = None
 
 
 @dataclass
@@ -167,7 +170,7 @@ class ServiceRuntime(Generic[App]):
             consumer = group_consumer(self.settings, group, spec.topics)
             await consumer.start()
             try:
-                runner = ConsumerRunner(group, self.app, spec.handlers, consumer, self.producer)
+                runner = ConsumerRunner(group, self.app, spec.handlers, consumer, self.producer, spec.also_reads)
                 self.runners.append(runner)
                 await runner.run()
             finally:

@@ -21,6 +21,12 @@ WITHDRAWN_BEFORE_START = "the request was withdrawn before the match started"
 ROLES_WITH_SEATS = {"mentor": ("mentor",), "mentee": ("mentee",), "both": ("mentor", "mentee")}
 
 
+def seats_read(fact: Any) -> list[Any]:
+    """The seat ledgers a message about a person may touch: loaded with the run (shared/bulk_load.py)."""
+    participant_id = getattr(fact, "participant_id", None)
+    return [] if participant_id is None else [seats_id(participant_id, role) for role in ("mentor", "mentee")]
+
+
 def handlers(app: MatchingApplication) -> dict[type[EventContract], Handler]:
     def program_opened(fact: facts.ProgramOpened, _: CloudEvent) -> list[Any]:
         if find_sync(app, fact.program_id, ProgramPolicy):

@@ -21,7 +21,7 @@ def build(settings: Settings) -> FastAPI:
     runtime = ServiceRuntime(
         settings=settings, app=app, to_public=to_public, to_document=to_document,
         consumers=[
-            ConsumerSpec("pool", [settings.topic_for("intake")], consumers.handlers(app)),
+            ConsumerSpec("pool", [settings.topic_for("intake")], consumers.handlers(app), consumers.seats_read),
             # Relationships end in sessions; the seats they held are matching's to free.
             ConsumerSpec("endings", [settings.topic_for("sessions")], relationship_endings.handlers(app)),
         ],

@@ -159,3 +159,54 @@ async def test_each_event_saved_by_a_run_carries_the_trace_of_the_message_that_c
         assert [trace["correlation_id"] for trace in traces] == ["corr-x", "corr-y", "corr-z"]
         message_ids = [decode(record.value).id for record in records]
         assert [trace["causation_id"] for trace in traces] == message_ids
+
+
+async def test_a_run_loads_the_aggregates_its_messages_name_at_once_and_applies_each_message_once(server_settings):
+    async with fresh_database(server_settings) as database:
+        notes = [f"n{n}" for n in range(1, 8)]
+        setting = await setting_with(server_settings, database, [])
+        target = setting.target.id
+        await send(setting, [envelope_for(n, target, note) for n, note in enumerate(notes, start=1)])
+        try:
+            runner, _ = await setting.deliver(incrementing(setting.app, target), expected=7)
+            tally = await run_blocking(setting.app.repository.get, target)
+        finally:
+            await run_blocking(setting.app.close)
+        assert (runner.applied, runner.duplicates) == (7, 0)
+        assert tally.notes == notes, "each message saw the tally as the one before it left it"
+
+
+async def test_a_change_to_a_loaded_aggregate_that_its_handler_does_not_return_is_not_saved_under_another_message(
+        server_settings):
+    async with fresh_database(server_settings) as database:
+        setting = await setting_with(server_settings, database, [])
+        app, target = setting.app, setting.target.id
+        await send(setting, [envelope_for(1, target, "hidden"), envelope_for(2, target, "returned")])
+
+        def handle(contract: TallyIncremented, envelope: CloudEvent):
+            tally = app.repository.get(target)
+            tally.increment(note=contract.note)
+            return [] if contract.note == "hidden" else [tally]
+
+        try:
+            runner, records = await setting.deliver(handle, expected=2)
+            stored = await run_blocking(lambda: list(app.recorder.select_events(target)))
+            traces = [app.mapper.to_domain_event_with_trace(event)[1] for event in stored[1:]]
+            tally = await run_blocking(app.repository.get, target)
+        finally:
+            await run_blocking(app.close)
+        # The run is refused and its messages applied one at a time: the hidden change is
+        # dropped with its message, never saved as if the next message had caused it.
+        assert runner.applied == 2
+        assert tally.notes == ["returned"]
+        assert [trace["causation_id"] for trace in traces] == [decode(records[1].value).id]
+
+
+async def send(setting: Setting, values: list[bytes]) -> None:
+    producer = idempotent_producer(setting.settings)
+    await producer.start()
+    try:
+        for value in values:
+            await producer.send_and_wait(setting.topic, value=value, key=b"same-key")
+    finally:
+        await producer.stop()
