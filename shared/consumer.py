@@ -286,20 +286,23 @@ class RunReads:
         self.loaded: dict[UUID, Aggregate] = {}
         self._prefetched = prefetched
         self._absent = absent
+        # What the handler now running was handed: only these can it have changed.
+        self._handed_out: dict[UUID, Aggregate] = {}
 
     def get(self, aggregate_id: UUID) -> Aggregate | None:
         """The run's copy, or None when the store must be asked; AggregateNotFoundError
         for an id the run knows has no events and has not created."""
-        if aggregate_id in self.changed:
-            return self.changed[aggregate_id]
-        if aggregate_id in self.loaded:
-            return self.loaded[aggregate_id]
         if aggregate_id in self._prefetched:
             self.loaded[aggregate_id] = self._prefetched.pop(aggregate_id)
-            return self.loaded[aggregate_id]
-        if aggregate_id in self._absent:
-            raise AggregateNotFoundError(aggregate_id)
-        return None
+        found = self.changed.get(aggregate_id)
+        if found is None:
+            found = self.loaded.get(aggregate_id)
+        if found is None:
+            if aggregate_id in self._absent and aggregate_id not in self.changed:
+                raise AggregateNotFoundError(aggregate_id)
+            return None
+        self._handed_out[aggregate_id] = found
+        return found
 
     def keep(self, returned: Sequence[Aggregate | None], trace: Trace) -> None:
         """Adds a handler's aggregates to the run's, stamping its new events with its message's trace."""
@@ -310,12 +313,14 @@ class RunReads:
             if self.changed.setdefault(aggregate.id, aggregate) is not aggregate:
                 raise ChangedOutsideItsResult(f"a second copy of {aggregate.id} in one run")
             mine.add(aggregate.id)
-        for aggregate in [*self.changed.values(), *self.loaded.values()]:
+            self._handed_out[aggregate.id] = aggregate
+        for aggregate in self._handed_out.values():
             for event in aggregate.pending_events:
                 if TRACE_KEY not in event.__dict__:
                     if aggregate.id not in mine:
                         raise ChangedOutsideItsResult(f"{aggregate.id} changed but not returned")
                     object.__setattr__(event, TRACE_KEY, trace.as_dict())
+        self._handed_out = {}
 
 
 # The reads of the run being applied; unset everywhere but inside a run.
