@@ -3,7 +3,9 @@
 `rank` orders every mentor with the vectorised scorer (all of them in a few array
 passes) and computes the scalar Score, the hard rules' last word (reporting lines) and
 the explanation only for the few it returns, plus any whose vectorised score is too
-close to call: the two scorers agree within float rounding, far inside MARGIN.
+close to call: the two scorers agree within float rounding, far inside MARGIN. Mentors
+with one profile (enrolled from a template) tie on the vectorised score; their scalar
+score is computed once, and one that cannot enter the best few is not put to the rules.
 """
 
 import threading
@@ -69,18 +71,45 @@ def rank(request: OpenRequest, mentee: Candidate, mentors: Iterable[Candidate],
     values = scorer.pair_scores(scorer.encode([(request, mentee)]), np.zeros(len(mentors), dtype=np.int64),
                                 np.arange(len(mentors)))
     allowed = np.flatnonzero(values > REFUSED)
-    checked: list[tuple[Candidate, Score]] = []
-    cutoff = -np.inf
+    scores = TwinScores(request, mentee, weights)
+    best: list[tuple[tuple[float, str], Candidate, Score]] = []  # the `limit` best allowed so far, best first
+    cutoff, found = -np.inf, 0
     for column in allowed[np.lexsort((by_id[allowed], -values[allowed]))].tolist():
         if values[column] < cutoff:
             break
         mentor = mentors[column]
+        result = scores.of(mentor)
+        order = (-result.total, str(mentor.participant_id))
+        if len(best) == limit and order >= best[-1][0]:
+            continue  # cannot enter the best few: no need to ask the hard rules
         if refusal(request, mentee, mentor, managers) is None:
-            checked.append((mentor, score(request, mentee, mentor, weights)))
-            if len(checked) == limit:
+            best.append((order, mentor, result))
+            best.sort(key=lambda entry: entry[0])
+            del best[limit:]
+            found += 1
+            if found == limit:
                 cutoff = float(values[column]) - MARGIN
-    checked.sort(key=lambda pair: (-pair[1].total, str(pair[0].participant_id)))
-    return [Choice(mentor, result, explain(request, mentee, mentor, result)) for mentor, result in checked[:limit]]
+    return [Choice(mentor, result, explain(request, mentee, mentor, result)) for _, mentor, result in best]
+
+
+class TwinScores:
+    """One request's scalar scores, computed once per distinct mentor profile: mentors
+    enrolled from one template score alike, and a program of many such twins would
+    otherwise score each of them in Python while their vectorised scores tie."""
+
+    def __init__(self, request: OpenRequest, mentee: Candidate, weights: dict[str, float]) -> None:
+        self.request, self.mentee, self.weights = request, mentee, weights
+        # A must-have can name one participant: then the id is part of what scores.
+        self.by_id = any(wanted.startswith("participant:") for wanted in request.must_have)
+        self.known: dict[tuple, Score] = {}
+
+    def of(self, mentor: Candidate) -> Score:
+        key = (mentor.participant_id if self.by_id else None, tuple(sorted(mentor.offers.items())), mentor.wants,
+               mentor.years_experience, mentor.organization, mentor.department, mentor.location,
+               mentor.time_zone, mentor.meeting_modes, mentor.availability, mentor.languages)
+        if key not in self.known:
+            self.known[key] = score(self.request, self.mentee, mentor, self.weights)
+        return self.known[key]
 
 
 def check_pair(request: OpenRequest, mentee: Candidate, mentor: Candidate,
