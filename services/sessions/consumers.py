@@ -29,6 +29,12 @@ TIMELINE_FACTS: dict[type[EventContract], str] = {
 LEFT_OUT = {"request_id", "program_id"}
 
 
+def facts_read(fact: Any) -> list[Any]:
+    """The timeline ledger a message adds to: loaded with the run (shared/bulk_load.py)."""
+    field = TIMELINE_FACTS.get(type(fact))
+    return [] if field is None else [external_facts_id(getattr(fact, field))]
+
+
 def handlers(app: SessionsApplication) -> dict[type[EventContract], Handler]:
     def remember(fact: Any, envelope: CloudEvent) -> list[Any]:
         relationship_id = getattr(fact, TIMELINE_FACTS[type(fact)])

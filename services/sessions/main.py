@@ -7,7 +7,7 @@ from shared.runtime import ConsumerSpec, ServiceRuntime
 from shared.settings import Settings, get_settings
 from services.sessions.api import forming, lifecycle, meetings, relationships
 from services.sessions.application import SessionsApplication
-from services.sessions.consumers import handlers
+from services.sessions.consumers import facts_read, handlers
 from services.sessions.documents import to_document
 from services.sessions.publishing import to_public
 from services.sessions.timers import sessions_timers
@@ -22,7 +22,7 @@ def build(settings: Settings) -> FastAPI:
     runtime = ServiceRuntime(
         settings=settings, app=app, to_public=to_public, to_document=to_document,
         consumers=[ConsumerSpec("lifecycle", [settings.topic_for("intake"), settings.topic_for("matching")],
-                                handlers(app))],
+                                handlers(app), facts_read)],
     )
     runtime.timers = sessions_timers(runtime, settings.timer_poll_seconds)
     routers = [relationships.router, forming.router, meetings.router, lifecycle.router]
