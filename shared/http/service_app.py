@@ -2,12 +2,11 @@
 with operation ids named after route functions, the operator endpoints over the event
 store, and readiness that also asks whether a follower held here is stuck."""
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi import APIRouter, FastAPI
 from fastapi.routing import APIRoute
 
-from shared.eventstore import ServiceApplication
 from shared.http.app_frame import Checks, database_answers, framed_app
 from shared.http.openapi_document import install_openapi
 from shared.http.operations import router as operations_router
@@ -33,19 +32,6 @@ def operation_id(route: APIRoute) -> str:
     """The route function's name (open_program, accept, ...): what a generated client's
     methods are called, instead of FastAPI's name_path_method."""
     return route.name
-
-
-async def runtime_of(request: Request) -> ServiceRuntime[Any]:
-    # Async so FastAPI does not hop to a worker thread for an attribute read (a sync
-    # dependency runs on AnyIO's thread pool: 2% of intake's write path in the profile).
-    runtime: ServiceRuntime[Any] = request.app.state.runtime
-    return runtime
-
-
-# A service's routes name their application: `Runtime = RuntimeOf[IntakeApplication]`
-# (services/<service>/api/deps.py), so that `runtime.app` has the service's use cases.
-RuntimeOf = Annotated[ServiceRuntime[App], Depends(runtime_of)]
-Runtime = RuntimeOf[ServiceApplication]
 
 
 def as_problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:

@@ -7,7 +7,8 @@ from uuid import UUID
 from fastapi import APIRouter, Request
 
 from shared.http.problems import Problem
-from services.insights.api.access import Reader, Runtime, scoped_organization
+from shared.http.route_deps import Pool
+from services.insights.api.access import NewBookDep, Reader, scoped_organization
 from services.insights.api.query_checks import invalid, only_known_parameters, rfc_3339
 from shared.public_concerns import program as program_entity
 from services.insights.health_book import replayed
@@ -20,20 +21,20 @@ async def program_health(
     request: Request,
     program_id: UUID,
     principal: Reader,
-    runtime: Runtime,
+    pool: Pool,
+    new_book: NewBookDep,
     as_of: str | None = None,
 ) -> dict[str, Any]:
     only_known_parameters(request, {"as_of"})
     moment = rfc_3339("query.as_of", as_of)
-    assert runtime.pool is not None
-    if not principal.is_operator and not await runtime.pool.fetchval(
+    if not principal.is_operator and not await pool.fetchval(
         """SELECT EXISTS (SELECT 1 FROM entity_organizations
                           WHERE entity = $1 AND organization = $2)""",
         program_entity(program_id),
         principal.tenant,
     ):
         raise _no_program(program_id)  # another organization's program: not there for this token
-    book = await replayed(runtime.pool, runtime.new_book, moment, program=str(program_id))
+    book = await replayed(pool, new_book, moment, program=str(program_id))
     try:
         return book.program(str(program_id), moment)
     except KeyError as error:
@@ -44,7 +45,8 @@ async def program_health(
 async def organization_health(
     request: Request,
     principal: Reader,
-    runtime: Runtime,
+    pool: Pool,
+    new_book: NewBookDep,
     organization: str | None = None,
     as_of: str | None = None,
 ) -> dict[str, Any]:
@@ -53,8 +55,8 @@ async def organization_health(
         raise invalid("query.organization", "required")
     moment = rfc_3339("query.as_of", as_of)
     scoped = scoped_organization(principal, organization)
-    assert runtime.pool is not None and scoped is not None
-    book = await replayed(runtime.pool, runtime.new_book, moment)
+    assert scoped is not None
+    book = await replayed(pool, new_book, moment)
     try:
         return book.organization(scoped, moment)
     except KeyError as error:

@@ -9,7 +9,8 @@ import orjson
 from fastapi import APIRouter, Query, Request
 
 from shared.http.pagination import decode_cursor, encode_cursor
-from services.insights.api.access import Reader, Runtime
+from shared.http.route_deps import Pool
+from services.insights.api.access import Reader
 from services.insights.api.query_checks import only_known_parameters
 
 router = APIRouter(prefix="/v1", tags=["programs"])
@@ -40,14 +41,13 @@ LIMIT $5
 async def list_programs(
     request: Request,
     principal: Reader,
-    runtime: Runtime,
+    pool: Pool,
     limit: int = Query(100, ge=1, le=500),
     cursor: str | None = None,
 ) -> dict[str, Any]:
     only_known_parameters(request, {"limit", "cursor"})
     after = decode_cursor(cursor)
-    assert runtime.pool is not None
-    rows = await runtime.pool.fetch(
+    rows = await pool.fetch(
         PAGE_OF_PROGRAMS,
         None if principal.is_operator else principal.tenant,
         PROGRAM_EVENTS,

@@ -8,9 +8,10 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import StreamingResponse
 from pydantic import StringConstraints
 
-from services.insights.api.access import Reader, Runtime, scoped_organization
+from shared.http.route_deps import Pool
+from services.insights.api.access import FanOutDep, Reader, StreamOptionsDep, scoped_organization
 from services.insights.api.query_checks import last_event_id, only_known_parameters, rfc_3339
-from services.insights.event_stream import StreamOptions, event_stream
+from services.insights.event_stream import event_stream
 from services.insights.stream_filter import StreamFilter
 from services.insights.stream_position import StreamPosition
 
@@ -28,7 +29,9 @@ PARAMETERS = {"program", "relationship", "type", "organization", "since"}
 async def stream_events(
     request: Request,
     principal: Reader,
-    runtime: Runtime,
+    pool: Pool,
+    fan_out: FanOutDep,
+    options: StreamOptionsDep,
     program: UUID | None = None,
     relationship: UUID | None = None,
     event_types: Annotated[list[EventType], Query(alias="type", max_length=20)] = [],  # noqa: B006
@@ -49,13 +52,8 @@ async def stream_events(
     start = last_event_id(request)
     if start is None and wanted.since is not None:
         start = StreamPosition()  # from the beginning of the log, filtered by time
-    assert runtime.pool is not None
-    settings = runtime.settings
-    options = StreamOptions(
-        settings.stream_heartbeat_seconds, settings.stream_retry_ms, runtime.topics
-    )
     return StreamingResponse(
-        event_stream(runtime.pool, runtime.fan_out, wanted, start, options),
+        event_stream(pool, fan_out, wanted, start, options),
         media_type="text/event-stream",
         headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
     )

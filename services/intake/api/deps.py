@@ -1,6 +1,9 @@
-"""The dependency aliases intake's routes take: the runtime typed by intake's application."""
+"""The dependency aliases intake's routes take: its application typed by its use cases, and
+the shared parts (shared/http/route_deps.py)."""
 
-from shared.http.service_app import RuntimeOf
+from shared.http.route_deps import AppOf, Pool, SealingVault, ToPublic
 from services.intake.application import IntakeApplication
 
-Runtime = RuntimeOf[IntakeApplication]
+App = AppOf[IntakeApplication]
+
+__all__ = ["App", "Pool", "SealingVault", "ToPublic"]

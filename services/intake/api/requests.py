@@ -22,7 +22,7 @@ from services.intake.api.access import (
     check_sees_program,
     require_api_caller,
 )
-from services.intake.api.deps import Runtime
+from services.intake.api.deps import App, Pool, SealingVault, ToPublic
 from services.intake.api.group_members import check_group_members
 from services.intake.documents import request_view
 from services.intake.api.views import RequestPage, RequestView
@@ -38,20 +38,20 @@ IfMatch = Annotated[str | None, Header()]
 
 @router.post("", status_code=201, response_model=RequestView,
              summary="Request mentoring, with 1 to 5 specific goals")
-async def request_mentorship(body: NewRequest, request: Request, runtime: Runtime, now: Now,
+async def request_mentorship(body: NewRequest, request: Request, app: App, vault: SealingVault, now: Now,
                              principal: CurrentPrincipal):
     require_api_caller(principal)
     # Two worker-thread calls, each aggregate loaded once: the checks, then (after sealing
     # the message, which needs the vault's pool) the use case on the same aggregates.
-    loaded = LoadedOnce(runtime.app)
+    loaded = LoadedOnce(app)
     mentee = await run_blocking(check_parties, loaded, principal, body)
     request_id = new_id_for(request, principal)
-    sealed = await runtime.vault.seal(body.mentee_id, body.personal_message) if body.personal_message else None
+    sealed = await vault.seal(body.mentee_id, body.personal_message) if body.personal_message else None
     fields = body.model_dump(mode="json", exclude={"personal_message"})
     for key in ("program_id", "mentee_id", "co_mentee_id", "named_mentor_id", "co_mentee_ids"):
         fields[key] = getattr(body, key)
     created = await run_blocking(
-        runtime.app.request_mentorship, request_id, mentee.organization_id, fields, sealed, now, loaded
+        app.request_mentorship, request_id, mentee.organization_id, fields, sealed, now, loaded
     )
     return resource(request_view(created), created.version, 201, f"/v1/requests/{created.id}")
 
@@ -74,7 +74,7 @@ def check_parties(loaded: LoadedOnce, principal: Principal, body: NewRequest) ->
 @router.get("", response_model=RequestPage,
             summary="List requests (filters: program, status, topic, participant)")
 async def list_requests(
-    runtime: Runtime, principal: CurrentPrincipal, program: UUID | None = None, status: Filter | None = None,
+    pool: Pool, principal: CurrentPrincipal, program: UUID | None = None, status: Filter | None = None,
     topic: Filter | None = None, participant: UUID | None = None,
     cursor: str | None = None, limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ):
@@ -84,26 +84,26 @@ async def list_requests(
     tags = [tag for tag in (f"topic:{topic.lower()}" if topic else None,
                             f"participant:{participant}" if participant else None) if tag]
     tenant = None if principal.is_operator else principal.tenant
-    return page(await list_documents(runtime.pool, "request", tenant=tenant, program_id=program,
+    return page(await list_documents(pool, "request", tenant=tenant, program_id=program,
                                      status=status, tags=tags, cursor=cursor, limit=limit))
 
 
 @router.get("/{request_id}", response_model=RequestView, summary="Read a request")
-async def read_request(request_id: UUID, runtime: Runtime, principal: CurrentPrincipal):
+async def read_request(request_id: UUID, app: App, principal: CurrentPrincipal):
     require_api_caller(principal)
-    found = await load(runtime.app, request_id, MentorshipRequest, "request")
+    found = await load(app, request_id, MentorshipRequest, "request")
     check_acts_for_request(principal, found)
     return resource(request_view(found), found.version)
 
 
 @router.put("/{request_id}", response_model=RequestView,
             summary="Edit a pending request's goals and preferences (If-Match)")
-async def update_request(request_id: UUID, body: RequestUpdate, runtime: Runtime,
+async def update_request(request_id: UUID, body: RequestUpdate, app: App,
                          principal: CurrentPrincipal, if_match: IfMatch = None):
     require_api_caller(principal)
     update = body.model_dump(mode="json")
     updated = await change(
-        runtime.app, request_id, MentorshipRequest, "request", lambda r: r.update(**update),
+        app, request_id, MentorshipRequest, "request", lambda r: r.update(**update),
         authorize=lambda r: check_acts_for_request(principal, r), if_match=if_match, require_if_match=True,
     )
     return resource(request_view(updated), updated.version)
@@ -111,16 +111,16 @@ async def update_request(request_id: UUID, body: RequestUpdate, runtime: Runtime
 
 @router.post("/{request_id}/withdraw", response_model=RequestView,
              summary="Withdraw a pending request")
-async def withdraw_request(request_id: UUID, runtime: Runtime, principal: CurrentPrincipal,
+async def withdraw_request(request_id: UUID, app: App, principal: CurrentPrincipal,
                            if_match: IfMatch = None):
     require_api_caller(principal)
 
     def withdraw() -> MentorshipRequest:
-        found = load_sync(runtime.app, request_id, MentorshipRequest, "request")
+        found = load_sync(app, request_id, MentorshipRequest, "request")
         check_acts_for_request(principal, found)
         if if_match is not None:
             check_if_match(if_match, found.version)
-        runtime.app.withdraw_request(found)
+        app.withdraw_request(found)
         return found
 
     withdrawn = await run_blocking(withdraw)
@@ -129,8 +129,8 @@ async def withdraw_request(request_id: UUID, runtime: Runtime, principal: Curren
 
 @router.get("/{request_id}/events", response_model=History,
             summary="The request's history (no sealed text)")
-async def request_history(request_id: UUID, runtime: Runtime, principal: CurrentPrincipal):
+async def request_history(request_id: UUID, app: App, to_public: ToPublic, principal: CurrentPrincipal):
     require_api_caller(principal)
-    found = await load(runtime.app, request_id, MentorshipRequest, "request")
+    found = await load(app, request_id, MentorshipRequest, "request")
     check_acts_for_request(principal, found)
-    return json_body({"items": await run_blocking(public_history, runtime.app, request_id, runtime.to_public)})
+    return json_body({"items": await run_blocking(public_history, app, request_id, to_public)})

@@ -6,18 +6,17 @@ and in the lists alike, so nobody else reads them and erasing the decliner erase
 from typing import Any
 
 from shared.http.auth import Principal
-from shared.runtime import ServiceRuntime
-from shared.vault import Erased
+from shared.vault import Erased, Vault
 from services.matching.documents import match_view
 from services.matching.domain.proposal import MatchProposal
 
 
-async def seen_by(principal: Principal, proposal: MatchProposal, runtime: ServiceRuntime[Any]) -> dict[str, Any]:
+async def seen_by(principal: Principal, proposal: MatchProposal, vault: Vault) -> dict[str, Any]:
     view = {**match_view(proposal), "decline_words": None}
     sealed = proposal.decline_words_ciphertext
     if sealed and principal.participant_id is not None and principal.participant_id == proposal.decliner_id:
         try:
-            view["decline_words"] = await runtime.vault.open(proposal.decliner_id, sealed)
+            view["decline_words"] = await vault.open(proposal.decliner_id, sealed)
         except Erased:
             pass  # their key is gone: so are the words
     return view

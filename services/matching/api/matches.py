@@ -18,7 +18,7 @@ from shared.http.service_app import as_problem_responses
 from shared.http.validated import Filter, Text
 from shared.read_model import list_documents
 from services.matching import pool_queries
-from services.matching.api.deps import Runtime
+from services.matching.api.deps import App, Pool, SealingVault, ToPublic
 from services.matching.api.decline_words import seen_by
 from services.matching.documents import match_view
 from services.matching.api.views import MatchPage, MatchView
@@ -82,7 +82,7 @@ def own_side_of(principal: Principal, proposal: MatchProposal) -> str | None:
 
 @router.get("", response_model=MatchPage,
             summary="List proposals (filters: request, participant, program, status)")
-async def list_matches(runtime: Runtime, principal: CurrentPrincipal, request: UUID | None = None,
+async def list_matches(pool: Pool, principal: CurrentPrincipal, request: UUID | None = None,
                        participant: UUID | None = None, program: UUID | None = None, status: Filter | None = None,
                        cursor: str | None = None, limit: Annotated[int, Query(ge=1, le=200)] = 50):
     require_roles(principal, "partner", "participant", "operator")
@@ -91,71 +91,71 @@ async def list_matches(runtime: Runtime, principal: CurrentPrincipal, request: U
     tags = [f"request:{request}" if request else None, f"participant:{participant}" if participant else None]
     if not principal.is_operator:
         tags.append(f"organization:{principal.tenant}")
-    return page(await list_documents(runtime.pool, "match", tenant=None, program_id=program, status=status,
+    return page(await list_documents(pool, "match", tenant=None, program_id=program, status=status,
                                      tags=[t for t in tags if t], cursor=cursor, limit=limit))
 
 
 @router.get("/{match_id}", response_model=MatchView,
             summary="Read a proposal with its score breakdown and explanation")
-async def read_match(match_id: UUID, runtime: Runtime, principal: CurrentPrincipal):
+async def read_match(match_id: UUID, app: App, vault: SealingVault, principal: CurrentPrincipal):
     require_roles(principal, "partner", "participant", "operator")
-    proposal = await load(runtime.app, match_id, MatchProposal, "match")
+    proposal = await load(app, match_id, MatchProposal, "match")
     check_sees(principal, proposal)
-    return resource(await seen_by(principal, proposal, runtime), proposal.version)
+    return resource(await seen_by(principal, proposal, vault), proposal.version)
 
 
 @router.post("/{match_id}/accept", response_model=MatchView,
              summary="Accept: the match is confirmed when both have")
-async def accept(match_id: UUID, runtime: Runtime, now: Now, principal: CurrentPrincipal,
+async def accept(match_id: UUID, app: App, now: Now, principal: CurrentPrincipal,
                  body: Annotated[Answer, Body(description="only when answering for someone")] = NO_BODY):
     # Optional and never null in the contract: a generated client then leaves it out
     # rather than sending null (or, for some generators, an unset marker).
-    proposal = await _visible(match_id, runtime, principal)
+    proposal = await _visible(match_id, app, principal)
     answer = body
     side, answered_by = answering_side(principal, proposal, answer.acting_as, answer.acting_for,
-                                       await _partners_may_answer(runtime, proposal))
-    answered = await run_blocking(runtime.app.accept, match_id, side, now, answered_by)
+                                       await _partners_may_answer(app, proposal))
+    answered = await run_blocking(app.accept, match_id, side, now, answered_by)
     return resource(match_view(answered), answered.version)
 
 
 @router.post("/{match_id}/decline", response_model=MatchView,
              summary="Decline, with a reason; the next candidate is proposed")
-async def decline(match_id: UUID, body: Decline, runtime: Runtime, now: Now, principal: CurrentPrincipal):
-    proposal = await _visible(match_id, runtime, principal)
+async def decline(match_id: UUID, body: Decline, app: App, vault: SealingVault, now: Now, principal: CurrentPrincipal):
+    proposal = await _visible(match_id, app, principal)
     side, answered_by = answering_side(principal, proposal, body.acting_as, body.acting_for,
-                                       await _partners_may_answer(runtime, proposal))
-    words = await runtime.vault.seal(proposal.decliner_of(side), body.reason)
-    answered = await run_blocking(runtime.app.decline, match_id, side, words, now,
+                                       await _partners_may_answer(app, proposal))
+    words = await vault.seal(proposal.decliner_of(side), body.reason)
+    answered = await run_blocking(app.decline, match_id, side, words, now,
                                   body.reason_code, answered_by)
-    return resource(await seen_by(principal, answered, runtime), answered.version)
+    return resource(await seen_by(principal, answered, vault), answered.version)
 
 
 @router.post("", status_code=201, response_model=MatchView,
              summary="Propose a pair by hand (operator); the hard rules still apply")
-async def propose_by_hand(body: OperatorPair, runtime: Runtime, now: Now, principal: CurrentPrincipal):
+async def propose_by_hand(body: OperatorPair, app: App, pool: Pool, now: Now, principal: CurrentPrincipal):
     require_roles(principal, "operator")
-    managers = await pool_queries.reporting_lines(runtime.pool)
-    proposal = await run_blocking(runtime.app.propose_pair, body.request_id, body.mentor_id, "operator",
+    managers = await pool_queries.reporting_lines(pool)
+    proposal = await run_blocking(app.propose_pair, body.request_id, body.mentor_id, "operator",
                                   now, managers=managers)
     return resource(match_view(proposal), proposal.version, 201, f"/v1/matches/{proposal.id}")
 
 
 @router.get("/{match_id}/events", response_model=History, summary="The proposal's history")
-async def match_history(match_id: UUID, runtime: Runtime, request: Request, principal: CurrentPrincipal):
-    proposal = await load(runtime.app, match_id, MatchProposal, "match")
+async def match_history(match_id: UUID, app: App, to_public: ToPublic, request: Request, principal: CurrentPrincipal):
+    proposal = await load(app, match_id, MatchProposal, "match")
     check_sees(principal, proposal)
-    return json_body({"items": await run_blocking(public_history, runtime.app, match_id, runtime.to_public)})
+    return json_body({"items": await run_blocking(public_history, app, match_id, to_public)})
 
 
-async def _visible(match_id: UUID, runtime: Runtime, principal: Principal) -> MatchProposal:
+async def _visible(match_id: UUID, app: App, principal: Principal) -> MatchProposal:
     require_roles(principal, "partner", "participant", "operator")
-    proposal = await load(runtime.app, match_id, MatchProposal, "match")
+    proposal = await load(app, match_id, MatchProposal, "match")
     check_sees(principal, proposal)
     return proposal
 
 
-async def _partners_may_answer(runtime: Runtime, proposal: MatchProposal) -> bool:
-    program = await load(runtime.app, proposal.program_id, ProgramPolicy, "program")
+async def _partners_may_answer(app: App, proposal: MatchProposal) -> bool:
+    program = await load(app, proposal.program_id, ProgramPolicy, "program")
     return bool(program.terms.get("partners_answer_for_people", True))
 
 

@@ -15,7 +15,6 @@ from shared.http.aggregates import load
 from shared.http.auth import Principal
 from shared.http.problems import Problem
 from shared.http.responses import resource
-from shared.runtime import ServiceRuntime
 from services.sessions.application import Actor, SessionsApplication
 from services.sessions.documents import relationship_view
 from services.sessions.domain.relationship import Relationship
@@ -68,8 +67,8 @@ def relationship_resource(relationship: Relationship) -> JSONResponse:
     return resource(relationship_view(relationship), relationship.version)
 
 
-async def author_of(relationship_id: UUID, runtime: ServiceRuntime[SessionsApplication],
+async def author_of(relationship_id: UUID, app: SessionsApplication,
                     principal: Principal, acting_for: UUID | None) -> UUID:
     """Private text is sealed with its author's own key, so the author is settled first."""
-    relationship = await load(runtime.app, relationship_id, Relationship, "relationship")
+    relationship = await load(app, relationship_id, Relationship, "relationship")
     return acting_person(principal, relationship, acting_for)

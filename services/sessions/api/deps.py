@@ -1,6 +1,9 @@
-"""The dependency aliases sessions's routes take: the runtime typed by sessions's application."""
+"""The dependency aliases sessions's routes take: its application typed by its use cases, and
+the shared parts (shared/http/route_deps.py)."""
 
-from shared.http.service_app import RuntimeOf
+from shared.http.route_deps import AppOf, Pool, SealingVault, ToPublic
 from services.sessions.application import SessionsApplication
 
-Runtime = RuntimeOf[SessionsApplication]
+App = AppOf[SessionsApplication]
+
+__all__ = ["App", "Pool", "SealingVault", "ToPublic"]

@@ -13,7 +13,7 @@ from shared.http.now import APP_CLOCK, Now
 from shared.http.service_app import as_problem_responses
 from shared.http.validated import EndDate, Text, TimeZoneName, storable
 from services.sessions.api.acting import ActingFor, actor, relationship_resource
-from services.sessions.api.deps import Runtime
+from services.sessions.api.deps import App
 from services.sessions.api.views import RelationshipView
 
 router = APIRouter(prefix="/v1/relationships/{relationship_id}", tags=["agreement and ground rules"],
@@ -54,35 +54,35 @@ class Signature(BaseModel):
 
 @router.post("/agreement", response_model=RelationshipView,
              summary="Propose an agreement version (either party)")
-async def propose_agreement(relationship_id: UUID, body: AgreementTerms, runtime: Runtime, now: Now,
+async def propose_agreement(relationship_id: UUID, body: AgreementTerms, app: App, now: Now,
                             principal: CurrentPrincipal, acting_for: ActingFor = None):
-    relationship = await run_blocking(runtime.app.propose_agreement, relationship_id, actor(principal, acting_for),
+    relationship = await run_blocking(app.propose_agreement, relationship_id, actor(principal, acting_for),
                                       body.model_dump(mode="json"), now)
     return relationship_resource(relationship)
 
 
 @router.post("/agreement/sign", response_model=RelationshipView,
              summary="Sign the latest agreement version; it takes effect when all have")
-async def sign_agreement(relationship_id: UUID, body: Signature, runtime: Runtime, now: Now,
+async def sign_agreement(relationship_id: UUID, body: Signature, app: App, now: Now,
                          principal: CurrentPrincipal, acting_for: ActingFor = None):
-    relationship = await run_blocking(runtime.app.sign_agreement, relationship_id, actor(principal, acting_for),
+    relationship = await run_blocking(app.sign_agreement, relationship_id, actor(principal, acting_for),
                                       body.version, now)
     return relationship_resource(relationship)
 
 
 @router.post("/ground-rules", response_model=RelationshipView,
              summary="Add one of the pair's own ground rules (before starting)")
-async def add_ground_rule(relationship_id: UUID, body: NewGroundRule, runtime: Runtime, now: Now,
+async def add_ground_rule(relationship_id: UUID, body: NewGroundRule, app: App, now: Now,
                           principal: CurrentPrincipal, acting_for: ActingFor = None):
-    relationship = await run_blocking(runtime.app.add_ground_rule, relationship_id, actor(principal, acting_for),
+    relationship = await run_blocking(app.add_ground_rule, relationship_id, actor(principal, acting_for),
                                       body.rule, now)
     return relationship_resource(relationship)
 
 
 @router.post("/ground-rules/acknowledge", response_model=RelationshipView,
              summary="Acknowledge the ground rules")
-async def acknowledge(relationship_id: UUID, runtime: Runtime, now: Now, principal: CurrentPrincipal,
+async def acknowledge(relationship_id: UUID, app: App, now: Now, principal: CurrentPrincipal,
                       acting_for: ActingFor = None):
-    relationship = await run_blocking(runtime.app.acknowledge_ground_rules, relationship_id,
+    relationship = await run_blocking(app.acknowledge_ground_rules, relationship_id,
                                       actor(principal, acting_for), now)
     return relationship_resource(relationship)

@@ -12,7 +12,7 @@ from shared.http.now import Now
 from shared.http.service_app import as_problem_responses
 from shared.http.validated import Text
 from services.sessions.api.acting import ActingFor, actor, author_of, relationship_resource
-from services.sessions.api.deps import Runtime
+from services.sessions.api.deps import App, SealingVault
 from services.sessions.api.views import RelationshipView
 
 router = APIRouter(prefix="/v1/relationships/{relationship_id}", tags=["pause and close"],
@@ -43,60 +43,61 @@ class Reflection(Strict):
 
 
 @router.post("/pause", response_model=RelationshipView, summary="Pause an active relationship")
-async def pause(relationship_id: UUID, body: Pause, runtime: Runtime, now: Now, principal: CurrentPrincipal,
+async def pause(relationship_id: UUID, body: Pause, app: App, now: Now, principal: CurrentPrincipal,
                 acting_for: ActingFor = None):
-    relationship = await run_blocking(runtime.app.pause, relationship_id, actor(principal, acting_for), body.reason,
+    relationship = await run_blocking(app.pause, relationship_id, actor(principal, acting_for), body.reason,
                                       now)
     return relationship_resource(relationship)
 
 
 @router.post("/resume", response_model=RelationshipView, summary="Resume a paused relationship")
-async def resume(relationship_id: UUID, runtime: Runtime, now: Now, principal: CurrentPrincipal,
+async def resume(relationship_id: UUID, app: App, now: Now, principal: CurrentPrincipal,
                  acting_for: ActingFor = None):
-    relationship = await run_blocking(runtime.app.resume, relationship_id, actor(principal, acting_for), now)
+    relationship = await run_blocking(app.resume, relationship_id, actor(principal, acting_for), now)
     return relationship_resource(relationship)
 
 
 @router.post("/close", response_model=RelationshipView, summary="Close as completed or ended early")
-async def close(relationship_id: UUID, body: Close, runtime: Runtime, now: Now, principal: CurrentPrincipal,
+async def close(relationship_id: UUID, body: Close, app: App, now: Now, principal: CurrentPrincipal,
                 acting_for: ActingFor = None):
-    relationship = await run_blocking(runtime.app.close_relationship, relationship_id, actor(principal, acting_for),
+    relationship = await run_blocking(app.close_relationship, relationship_id, actor(principal, acting_for),
                                       body.outcome, body.reason, now)
     return relationship_resource(relationship)
 
 
 @router.post("/leave-group", response_model=RelationshipView,
              summary="A group's mentee leaves it; the group goes on while another mentee remains")
-async def leave_group(relationship_id: UUID, runtime: Runtime, now: Now, principal: CurrentPrincipal,
+async def leave_group(relationship_id: UUID, app: App, now: Now, principal: CurrentPrincipal,
                       acting_for: ActingFor = None):
-    relationship = await run_blocking(runtime.app.leave_group, relationship_id, actor(principal, acting_for), now)
+    relationship = await run_blocking(app.leave_group, relationship_id, actor(principal, acting_for), now)
     return relationship_resource(relationship)
 
 
 @router.post("/end-for-no-fit", response_model=RelationshipView,
              summary="End after 'not a good fit', optionally asking for a new match")
-async def end_for_no_fit(relationship_id: UUID, body: NoFit, runtime: Runtime, now: Now, principal: CurrentPrincipal,
+async def end_for_no_fit(relationship_id: UUID, body: NoFit, app: App, now: Now, principal: CurrentPrincipal,
                          acting_for: ActingFor = None):
-    relationship = await run_blocking(runtime.app.end_for_no_fit, relationship_id, actor(principal, acting_for),
+    relationship = await run_blocking(app.end_for_no_fit, relationship_id, actor(principal, acting_for),
                                       body.rematch, now)
     return relationship_resource(relationship)
 
 
 @router.post("/reflection", response_model=RelationshipView,
              summary="A private closing reflection and public goal outcomes")
-async def reflect(relationship_id: UUID, body: Reflection, runtime: Runtime, now: Now, principal: CurrentPrincipal,
+async def reflect(relationship_id: UUID, body: Reflection, app: App, vault: SealingVault, now: Now,
+                  principal: CurrentPrincipal,
                   acting_for: ActingFor = None):
-    author = await author_of(relationship_id, runtime, principal, acting_for)
-    sealed = await runtime.vault.seal(author, body.text)
-    relationship = await run_blocking(runtime.app.record_reflection, relationship_id, actor(principal, acting_for),
+    author = await author_of(relationship_id, app, principal, acting_for)
+    sealed = await vault.seal(author, body.text)
+    relationship = await run_blocking(app.record_reflection, relationship_id, actor(principal, acting_for),
                                       sealed, body.goal_outcomes, now)
     return relationship_resource(relationship)
 
 
 @router.post("/pay-it-forward", response_model=RelationshipView,
              summary="A mentee who completed offers to mentor others")
-async def pay_it_forward(relationship_id: UUID, runtime: Runtime, now: Now, principal: CurrentPrincipal,
+async def pay_it_forward(relationship_id: UUID, app: App, now: Now, principal: CurrentPrincipal,
                          acting_for: ActingFor = None):
-    relationship = await run_blocking(runtime.app.offer_to_pay_it_forward, relationship_id,
+    relationship = await run_blocking(app.offer_to_pay_it_forward, relationship_id,
                                       actor(principal, acting_for), now)
     return relationship_resource(relationship)

@@ -13,7 +13,7 @@ from shared.http.now import APP_CLOCK, Now
 from shared.http.service_app import as_problem_responses
 from shared.http.validated import PlannedMoment, Text
 from services.sessions.api.acting import ActingFor, actor, author_of, relationship_resource
-from services.sessions.api.deps import Runtime
+from services.sessions.api.deps import App, SealingVault
 from services.sessions.api.views import RelationshipView
 
 router = APIRouter(prefix="/v1/relationships/{relationship_id}", tags=["sessions and check-ins"],
@@ -67,37 +67,37 @@ class FitAnswer(Strict):
 
 @router.post("/sessions", response_model=RelationshipView,
              summary="Schedule a session (only once the relationship is active)")
-async def schedule(relationship_id: UUID, body: NewSession, runtime: Runtime, now: Now, principal: CurrentPrincipal,
+async def schedule(relationship_id: UUID, body: NewSession, app: App, now: Now, principal: CurrentPrincipal,
                    acting_for: ActingFor = None):
-    relationship = await run_blocking(runtime.app.schedule_session, relationship_id, actor(principal, acting_for),
+    relationship = await run_blocking(app.schedule_session, relationship_id, actor(principal, acting_for),
                                       body.session_id, body.starts_at, body.minutes, body.mode, body.agenda, now)
     return relationship_resource(relationship)
 
 
 @router.post("/sessions/{session_id}/reschedule", response_model=RelationshipView,
              summary="Move a scheduled session")
-async def reschedule(relationship_id: UUID, session_id: UUID, body: Reschedule, runtime: Runtime, now: Now,
+async def reschedule(relationship_id: UUID, session_id: UUID, body: Reschedule, app: App, now: Now,
                      principal: CurrentPrincipal, acting_for: ActingFor = None):
-    relationship = await run_blocking(runtime.app.reschedule_session, relationship_id, actor(principal, acting_for),
+    relationship = await run_blocking(app.reschedule_session, relationship_id, actor(principal, acting_for),
                                       session_id, body.starts_at, now)
     return relationship_resource(relationship)
 
 
 @router.post("/sessions/{session_id}/cancel", response_model=RelationshipView,
              summary="Cancel; short notice is recorded as late")
-async def cancel(relationship_id: UUID, session_id: UUID, runtime: Runtime, now: Now, principal: CurrentPrincipal,
+async def cancel(relationship_id: UUID, session_id: UUID, app: App, now: Now, principal: CurrentPrincipal,
                  acting_for: ActingFor = None):
-    relationship = await run_blocking(runtime.app.cancel_session, relationship_id, actor(principal, acting_for),
+    relationship = await run_blocking(app.cancel_session, relationship_id, actor(principal, acting_for),
                                       session_id, now)
     return relationship_resource(relationship)
 
 
 @router.post("/sessions/{session_id}/held", response_model=RelationshipView,
              summary="Record a held session and what each person learned")
-async def held(relationship_id: UUID, session_id: UUID, body: Held, runtime: Runtime, now: Now,
+async def held(relationship_id: UUID, session_id: UUID, body: Held, app: App, now: Now,
                principal: CurrentPrincipal, acting_for: ActingFor = None):
     learned = {str(person): labels for person, labels in body.learned.items()}
-    relationship = await run_blocking(runtime.app.mark_session_held, relationship_id, actor(principal, acting_for),
+    relationship = await run_blocking(app.mark_session_held, relationship_id, actor(principal, acting_for),
                                       session_id, body.minutes, body.goals_touched, learned, now,
                                       body.absent)
     return relationship_resource(relationship)
@@ -105,39 +105,40 @@ async def held(relationship_id: UUID, session_id: UUID, body: Held, runtime: Run
 
 @router.post("/sessions/{session_id}/missed", response_model=RelationshipView,
              summary="Record a no-show")
-async def missed(relationship_id: UUID, session_id: UUID, body: Missed, runtime: Runtime, now: Now,
+async def missed(relationship_id: UUID, session_id: UUID, body: Missed, app: App, now: Now,
                  principal: CurrentPrincipal, acting_for: ActingFor = None):
-    relationship = await run_blocking(runtime.app.mark_session_missed, relationship_id,
+    relationship = await run_blocking(app.mark_session_missed, relationship_id,
                                       actor(principal, acting_for), session_id, body.missed_by, now)
     return relationship_resource(relationship)
 
 
 @router.post("/sessions/{session_id}/notes", response_model=RelationshipView,
              summary="Add a private note, readable only by its author")
-async def add_note(relationship_id: UUID, session_id: UUID, body: Note, runtime: Runtime, now: Now,
+async def add_note(relationship_id: UUID, session_id: UUID, body: Note, app: App, vault: SealingVault, now: Now,
                    principal: CurrentPrincipal, acting_for: ActingFor = None):
-    author = await author_of(relationship_id, runtime, principal, acting_for)
-    sealed = await runtime.vault.seal(author, body.text)
-    relationship = await run_blocking(runtime.app.add_private_note, relationship_id, actor(principal, acting_for),
+    author = await author_of(relationship_id, app, principal, acting_for)
+    sealed = await vault.seal(author, body.text)
+    relationship = await run_blocking(app.add_private_note, relationship_id, actor(principal, acting_for),
                                       session_id, sealed, now)
     return relationship_resource(relationship)
 
 
 @router.post("/check-ins", response_model=RelationshipView,
              summary="Rate fit and progress from 1 to 5, with an optional private comment")
-async def check_in(relationship_id: UUID, body: CheckIn, runtime: Runtime, now: Now, principal: CurrentPrincipal,
+async def check_in(relationship_id: UUID, body: CheckIn, app: App, vault: SealingVault, now: Now,
+                   principal: CurrentPrincipal,
                    acting_for: ActingFor = None):
-    author = await author_of(relationship_id, runtime, principal, acting_for)
-    sealed = await runtime.vault.seal(author, body.comment) if body.comment else None
-    relationship = await run_blocking(runtime.app.record_check_in, relationship_id, actor(principal, acting_for),
+    author = await author_of(relationship_id, app, principal, acting_for)
+    sealed = await vault.seal(author, body.comment) if body.comment else None
+    relationship = await run_blocking(app.record_check_in, relationship_id, actor(principal, acting_for),
                                       body.fit, body.progress, sealed, now)
     return relationship_resource(relationship)
 
 
 @router.post("/pairing-fit", response_model=RelationshipView,
              summary="After the first session: good fit, still deciding, or not a good fit")
-async def pairing_fit(relationship_id: UUID, body: FitAnswer, runtime: Runtime, now: Now, principal: CurrentPrincipal,
+async def pairing_fit(relationship_id: UUID, body: FitAnswer, app: App, now: Now, principal: CurrentPrincipal,
                       acting_for: ActingFor = None):
-    relationship = await run_blocking(runtime.app.report_pairing_fit, relationship_id, actor(principal, acting_for),
+    relationship = await run_blocking(app.report_pairing_fit, relationship_id, actor(principal, acting_for),
                                       body.answer, now)
     return relationship_resource(relationship)

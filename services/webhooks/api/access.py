@@ -2,6 +2,7 @@
 operators for every organization's. Dependency aliases keep the routes' signatures
 short; another organization's endpoint answers 404, as if it did not exist."""
 
+from collections.abc import Callable
 from typing import Annotated
 from uuid import UUID
 
@@ -21,20 +22,31 @@ def manager(principal: CurrentPrincipal) -> Principal:
 Manager = Annotated[Principal, Depends(manager)]
 
 
-def runtime_of(request: Request) -> WebhooksRuntime:
+def _runtime(request: Request) -> WebhooksRuntime:
     runtime: WebhooksRuntime = request.app.state.runtime
     return runtime
 
 
-Runtime = Annotated[WebhooksRuntime, Depends(runtime_of)]
+async def endpoints_of(request: Request) -> Endpoints:
+    endpoints = _runtime(request).endpoints
+    assert endpoints is not None, "made at start-up"
+    return endpoints
 
 
-def endpoints_of(runtime: Runtime) -> Endpoints:
-    assert runtime.endpoints is not None
-    return runtime.endpoints
+async def nudge_of(request: Request) -> Callable[[], None]:
+    """Wakes the dispatcher (when this process runs one) so a queued delivery goes now."""
+    dispatcher = _runtime(request).dispatcher
+    return dispatcher.nudge if dispatcher is not None else (lambda: None)
 
 
+async def is_development(request: Request) -> bool:
+    return _runtime(request).settings.environment == "development"
+
+
+# What webhooks' routes take (besides shared/http/route_deps.py's Pool): async, no thread hop.
 EndpointsDep = Annotated[Endpoints, Depends(endpoints_of)]
+NudgeDispatcher = Annotated[Callable[[], None], Depends(nudge_of)]
+Development = Annotated[bool, Depends(is_development)]
 
 
 def scope_of(principal: Principal) -> str | None:

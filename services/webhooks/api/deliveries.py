@@ -7,7 +7,8 @@ from uuid import UUID
 from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 
-from services.webhooks.api.access import EndpointsDep, Manager, Runtime, not_found, scope_of
+from shared.http.route_deps import Pool
+from services.webhooks.api.access import EndpointsDep, Manager, NudgeDispatcher, not_found, scope_of
 from services.webhooks.api.models import Delivery
 from services.webhooks.delivery_log import deliveries_page, redeliver
 from shared.http.pagination import decode_cursor, encode_cursor
@@ -27,7 +28,7 @@ async def list_deliveries(
     endpoint_id: UUID,
     principal: Manager,
     endpoints: EndpointsDep,
-    runtime: Runtime,
+    pool: Pool,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     cursor: str | None = None,
 ) -> JSONResponse:
@@ -36,8 +37,7 @@ async def list_deliveries(
         raise not_found(endpoint_id)
     position = decode_cursor(cursor)
     after = (datetime.fromisoformat(position["t"]), UUID(position["id"])) if position else None
-    assert runtime.pool is not None
-    rows = await deliveries_page(runtime.pool, endpoint_id, after, limit + 1)
+    rows = await deliveries_page(pool, endpoint_id, after, limit + 1)
     next_cursor = None
     if len(rows) > limit:
         last = rows[limit - 1]
@@ -56,17 +56,16 @@ async def redeliver_delivery(
     delivery_id: UUID,
     principal: Manager,
     endpoints: EndpointsDep,
-    runtime: Runtime,
+    pool: Pool,
+    nudge: NudgeDispatcher,
 ) -> JSONResponse:
     """Queues the delivery again with a fresh retry schedule (same `webhook-id`)."""
     if await endpoints.find(scope_of(principal), endpoint_id) is None:
         raise not_found(endpoint_id)
-    assert runtime.pool is not None
-    row = await redeliver(runtime.pool, endpoint_id, delivery_id)
+    row = await redeliver(pool, endpoint_id, delivery_id)
     if row is None:
         raise Problem(404, "not-found", f"no delivery {delivery_id} of endpoint {endpoint_id}")
     if row["state"] == "in_flight":
         raise Problem(409, "delivery-in-flight", "the delivery is being sent right now")
-    if runtime.dispatcher is not None:
-        runtime.dispatcher.nudge()
+    nudge()
     return json_body(_view(row), 202)

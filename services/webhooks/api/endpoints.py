@@ -7,7 +7,7 @@ from uuid import UUID
 from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse, Response
 
-from services.webhooks.api.access import EndpointsDep, Manager, Runtime, not_found, scope_of
+from services.webhooks.api.access import Development, EndpointsDep, Manager, NudgeDispatcher, not_found, scope_of
 from services.webhooks.api.models import (
     Endpoint,
     EndpointRegistration,
@@ -27,13 +27,13 @@ PROBLEMS = problem_responses(401, 403, 404, 422)
 
 @router.post("", status_code=201, response_model=EndpointWithSecret, responses=PROBLEMS)
 async def register_endpoint(
-    body: EndpointRegistration, principal: Manager, runtime: Runtime, endpoints: EndpointsDep
+    body: EndpointRegistration, principal: Manager, endpoints: EndpointsDep, development: Development
 ) -> JSONResponse:
     """The answer carries the signing secret, once; send `Idempotency-Key` so that a
     retry gets the same endpoint and secret rather than a second endpoint."""
     require_roles(principal, "partner")
     errors = []
-    why = url_problem(body.url, runtime.settings.environment == "development")
+    why = url_problem(body.url, development)
     if why:
         errors.append({"field": "body.url", "reason": why})
     for index, wanted in enumerate(body.types):
@@ -110,13 +110,12 @@ async def disable_endpoint(
 
 @router.post("/{endpoint_id}/enable", response_model=Endpoint, responses=PROBLEMS)
 async def enable_endpoint(
-    endpoint_id: UUID, principal: Manager, endpoints: EndpointsDep, runtime: Runtime
+    endpoint_id: UUID, principal: Manager, endpoints: EndpointsDep, nudge: NudgeDispatcher
 ) -> JSONResponse:
     row = await endpoints.set_enabled(scope_of(principal), endpoint_id, enabled=True)
     if row is None:
         raise not_found(endpoint_id)
-    if runtime.dispatcher is not None:
-        runtime.dispatcher.nudge()
+    nudge()
     return json_body(row)
 
 
