@@ -1,6 +1,7 @@
 """End to end: a partner's `POST /v1/requests` on intake until matching's `MatchProposed`
-for it is read from Kafka, open loop at fixed rates, against a bare Kafka round trip
-(produce, then consume from the same broker) measured in the same run.
+for it is read from Kafka, open loop at fixed rates, and from both people's accepts (the
+bench answers for both as soon as it reads the proposal) until sessions' `RelationshipStarted`;
+against a bare Kafka round trip (produce, then consume from the same broker) in the same run.
 
     source deploy/env.sh && .venv/bin/python -m bench.end_to_end_latency_bench [--rates 20 50 200
         --seconds 10 --waiting 1000]
@@ -207,17 +208,41 @@ async def wait_for(condition, timeout: float) -> None:
         await asyncio.sleep(0.1)
 
 
-async def through_the_services(settings: Settings, partner: Partner, mentees: list[str], program_id: str,
-                               rate: float, seconds: float) -> tuple[list[float], int]:
-    consumer = await latest_consumer(settings, settings.topic_for("matching"))
-    seen: dict[str, float] = {}
+async def through_the_services(settings: Settings, partner: Partner, answerer: Partner, mentees: list[str],
+                               program_id: str, rate: float, seconds: float) -> tuple[list[float], list[float], int]:
+    """(POST -> MatchProposed ms, both accepted -> RelationshipStarted ms, requests sent). The
+    bench accepts each proposal as both people the moment it reads it from the topic; the
+    second latency runs from the last proposal's second accept."""
+    proposals = await latest_consumer(settings, settings.topic_for("matching"))
+    starts = await latest_consumer(settings, settings.topic_for("sessions"))
+    proposed: dict[str, float] = {}
+    accepted: dict[str, float] = {}
+    started: dict[str, float] = {}
+    answering: list[asyncio.Task] = []
+
+    async def accept_both(match_id: str, request_id: str) -> None:
+        for side in ("mentee", "mentor"):
+            await answerer.post(f"/v1/matches/{match_id}/accept", {"acting_as": side})
+        accepted[request_id] = time.monotonic()
 
     def proposed_request(record) -> str | None:
         event = json.loads(record.value)
-        return event["data"]["request_id"] if event["type"].endswith(".MatchProposed.v1") else None
+        if not event["type"].endswith(".MatchProposed.v1"):
+            return None
+        request_id = event["data"]["request_id"]
+        # Of this program, whether or not the POST's answer is back yet: it may come after. A
+        # request is proposed again when its confirmation found the mentor's seats taken.
+        if event["data"]["program_id"] == program_id:
+            answering.append(asyncio.create_task(accept_both(event["data"]["proposal_id"], request_id)))
+        return request_id
 
-    task = asyncio.create_task(collect(consumer, seen, proposed_request))
+    def started_relationship(record) -> str | None:
+        event = json.loads(record.value)
+        return event["data"]["relationship_id"] if event["type"].endswith(".RelationshipStarted.v1") else None
+
     sent: dict[str, float] = {}
+    collectors = [asyncio.create_task(collect(proposals, proposed, proposed_request)),
+                  asyncio.create_task(collect(starts, started, started_relationship))]
     # Mentee after mentee: requests in flight together are of different people.
     bodies = iter([request_body(program_id, mentee, slot) for slot in range(SLOTS) for mentee in mentees])
 
@@ -227,10 +252,17 @@ async def through_the_services(settings: Settings, partner: Partner, mentees: li
         sent[created["id"]] = at
 
     total = await open_loop(rate, seconds, send)
-    await wait_for(lambda: all(key in seen for key in sent), 120)
-    task.cancel()
-    await consumer.stop()
-    return [(seen[key] - at) * 1000 for key, at in sent.items() if key in seen], total
+    await wait_for(lambda: all(key in proposed for key in sent), 120)
+    await wait_for(lambda: all(key in started for key in sent), 120)
+    await asyncio.gather(*answering)
+    for task in collectors:
+        task.cancel()
+    await proposals.stop()
+    await starts.stop()
+    to_proposal = [(proposed[key] - at) * 1000 for key, at in sent.items() if key in proposed]
+
+    to_start = [(started[key] - accepted[key]) * 1000 for key in sent if key in started and key in accepted]
+    return to_proposal, to_start, total
 
 
 async def run(options: argparse.Namespace) -> None:
@@ -246,6 +278,7 @@ async def run(options: argparse.Namespace) -> None:
                               {"TOPIC_NAMESPACE": settings.topic_namespace, **DEPLOYED_POLLING}) as services:
             urls = [service.url for service in services.values()]
             partner = Partner(settings, services["intake"].url)
+            answerer = Partner(settings, services["matching"].url)  # answers for both people
             await fill_waiting_program(partner, options.waiting)
             await matchmaker_tried(settings, services["matching"].url, options.waiting)
             program_id = await partner.program("Measured")
@@ -262,11 +295,14 @@ async def run(options: argparse.Namespace) -> None:
                 mine, mentees = mentees[:used], mentees[used:]
                 bare = figures(f"bare Kafka round trip @ {rate:g}/s", await bare_kafka(settings, rate, options.seconds),
                                int(rate * options.seconds))
-                latencies, total = await through_the_services(settings, partner, mine, program_id, rate,
-                                                              options.seconds)
+                latencies, starting, total = await through_the_services(settings, partner, answerer, mine, program_id,
+                                                                        rate, options.seconds)
                 real = figures(f"POST -> MatchProposed @ {rate:g}/s", latencies, total)
                 print(f"  ratio to bare Kafka: p50 {real['p50'] / bare['p50']:.1f}x, "
                       f"p99 {real['p99'] / bare['p99']:.1f}x")
+                start = figures(f"both accepted -> RelationshipStarted @ {rate:g}/s", starting, total)
+                print(f"  ratio to bare Kafka: p50 {start['p50'] / bare['p50']:.1f}x, "
+                      f"p99 {start['p99'] / bare['p99']:.1f}x")
                 await wait_for_followers(urls)
     finally:
         for database in databases.values():
