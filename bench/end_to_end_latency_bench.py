@@ -19,6 +19,7 @@ import math
 import statistics
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 from uuid import uuid4
 
@@ -219,10 +220,17 @@ async def through_the_services(settings: Settings, partner: Partner, answerer: P
     accepted: dict[str, float] = {}
     started: dict[str, float] = {}
     answering: list[asyncio.Task] = []
+    refused: Counter[str] = Counter()
 
     async def accept_both(match_id: str, request_id: str) -> None:
         for side in ("mentee", "mentor"):
-            await answerer.post(f"/v1/matches/{match_id}/accept", {"acting_as": side})
+            try:
+                await answerer.post(f"/v1/matches/{match_id}/accept", {"acting_as": side})
+            except httpx.HTTPStatusError as error:
+                if error.response.status_code != 409:
+                    raise
+                refused[error.response.json().get("type", "?").rsplit("/", 1)[-1]] += 1
+                return  # no longer open (its confirmation found the seats taken): it is proposed again
         accepted[request_id] = time.monotonic()
 
     def proposed_request(record) -> str | None:
@@ -259,6 +267,8 @@ async def through_the_services(settings: Settings, partner: Partner, answerer: P
         task.cancel()
     await proposals.stop()
     await starts.stop()
+    if refused:
+        print(f"  accepts answered 409 (the proposal no longer open, proposed again): {dict(refused)}")
     to_proposal = [(proposed[key] - at) * 1000 for key, at in sent.items() if key in proposed]
 
     to_start = [(started[key] - accepted[key]) * 1000 for key in sent if key in started and key in accepted]
