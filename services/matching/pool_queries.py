@@ -8,23 +8,29 @@ from uuid import UUID
 import asyncpg
 
 from services.matching.domain.pool import Candidate
+from services.matching.domain.proposal import ENDED_UNCONFIRMED, OPEN
 from services.matching.domain.replicas import candidate_from
 from services.matching.domain.reporting_line import Declared, managers_of
 
-OPEN_STATUSES = ["proposed"]
-
 
 async def mentors_of(pool: asyncpg.Pool, program_id: UUID) -> list[Candidate]:
+    """The program's mentors, each loaded with the seats running relationships hold and the
+    proposals still open for them. A proposal takes no seat (its confirmation does, and stays
+    the only judge), but counting it keeps the matchmaker from proposing one mentor's last seat
+    to many requests at once, most of whose confirmations would then find it taken."""
     rows = await pool.fetch(
-        """SELECT m.id, m.status, m.body, coalesce((s.body->>'held')::int, 0) AS held
+        """SELECT m.id, m.status, m.body, coalesce((s.body->>'held')::int, 0) + coalesce(o.open, 0) AS load
            FROM documents m LEFT JOIN documents s
              ON s.kind = 'seats' AND s.body->>'participant_id' = m.id::text AND s.body->>'role' = 'mentor'
+           LEFT JOIN (SELECT body->>'mentor_id' AS mentor_id, count(*) AS open FROM documents
+                      WHERE kind = 'match' AND program_id = $1 AND status = ANY($2::text[])
+                      GROUP BY 1) o ON o.mentor_id = m.id::text
            WHERE m.kind = 'member' AND m.program_id = $1 AND m.tags @> ARRAY['role:mentor']""",
-        program_id,
+        program_id, list(OPEN),
     )
     return [
         candidate_from(row["id"], program_id, body["profile"], body["profile_version"], row["status"] == "active",
-                       row["held"])
+                       row["load"])
         for row in rows for body in [json.loads(row["body"])]
     ]
 
@@ -57,12 +63,19 @@ async def awaiting_requests(pool: asyncpg.Pool, now: datetime, limit: int = 10_0
              FROM documents m LEFT JOIN documents s ON s.kind = 'seats' AND s.body->>'participant_id' = m.id::text
              WHERE m.kind = 'member' AND m.program_id IN (SELECT program_id FROM waiting)
              GROUP BY m.program_id
+           ), unheld AS (
+             -- Proposals that ended unconfirmed: each gave back what it held of its mentor
+             -- (mentors_of counts open ones), and their number only grows.
+             SELECT program_id, count(*) AS ended FROM documents
+             WHERE kind = 'match' AND status = ANY($4::text[])
+               AND program_id IN (SELECT program_id FROM waiting)
+             GROUP BY program_id
            )
            SELECT w.id, w.program_id, w.version, w.wait_over,
-                  coalesce(pools.stamp, 0) + coalesce(program.version, 0) AS stamp
-           FROM waiting w LEFT JOIN pools USING (program_id)
+                  coalesce(pools.stamp, 0) + coalesce(program.version, 0) + coalesce(unheld.ended, 0) AS stamp
+           FROM waiting w LEFT JOIN pools USING (program_id) LEFT JOIN unheld USING (program_id)
              LEFT JOIN documents program ON program.kind = 'program' AND program.id = w.program_id
-           ORDER BY w.created_at LIMIT $2""", now, limit, only_new)
+           ORDER BY w.created_at LIMIT $2""", now, limit, only_new, list(ENDED_UNCONFIRMED))
     return [AwaitingRequest(row["id"], row["program_id"], (row["version"], int(row["stamp"])), row["wait_over"])
             for row in rows]
 

@@ -10,6 +10,7 @@ from shared.runtime import ServiceRuntime, TimerSpec
 from shared.timer_items import for_each_due
 from services.matching import pool_queries
 from services.matching.application import MatchingApplication
+from services.matching.domain.pool import with_one_more_open_proposal
 from services.matching.domain.proposal import REMINDER_BEFORE_EXPIRY
 from services.matching.retry_gate import RetryGate
 
@@ -33,8 +34,11 @@ def matching_timers(runtime: ServiceRuntime[MatchingApplication], every_seconds:
             program_id = awaiting.program_id
             if program_id not in mentors_by_program:
                 mentors_by_program[program_id] = await pool_queries.mentors_of(runtime.pool, program_id)
-            _, version = await run_blocking(app.try_request, awaiting.request_id, mentors_by_program[program_id],
-                                            now, managers)
+            proposal, version = await run_blocking(app.try_request, awaiting.request_id,
+                                                   mentors_by_program[program_id], now, managers)
+            if proposal is not None:  # the next try of this tick sees the mentor one seat fuller
+                mentors_by_program[program_id] = with_one_more_open_proposal(mentors_by_program[program_id],
+                                                                             proposal.mentor_id)
             gate.tried(awaiting, version)
 
         # Each proposal changes only its own request and the proposal it creates (seats are

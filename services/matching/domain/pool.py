@@ -1,6 +1,6 @@
 """The people and requests matching chooses among, as plain values."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 from uuid import UUID
 
@@ -52,6 +52,14 @@ class Candidate:
             *(f"language:{language}" for language in self.languages),
             *(f"mode:{mode}" for mode in self.meeting_modes),
         }
+
+
+def with_one_more_open_proposal(mentors: list[Candidate], mentor_id: UUID) -> list[Candidate]:
+    """The pool once `mentor_id` has been proposed to: an open proposal counts in a
+    mentor's load (see pool_queries.mentors_of), so a pass of the matchmaker that ranks
+    many requests against one read of the pool does not give them all the same last seat."""
+    return [replace(mentor, load=mentor.load + 1) if mentor.participant_id == mentor_id else mentor
+            for mentor in mentors]
 
 
 @dataclass(frozen=True)

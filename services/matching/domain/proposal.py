@@ -13,6 +13,7 @@ from shared.privacy import Private
 
 SIDES = ("mentee", "mentor")
 OPEN = ("proposed", "accepted_by_mentee", "accepted_by_mentor")
+ENDED_UNCONFIRMED = ("declined", "expired", "cancelled")  # final; a cancelled one may have been confirmed
 REMINDER_BEFORE_EXPIRY = 0.25  # of the acceptance window
 # What anyone who sees a declined proposal reads; the decliner's own words stay sealed for them.
 DECLINED_BECAUSE = {
