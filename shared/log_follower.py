@@ -66,9 +66,11 @@ class LogFollower(ABC):
             if self._rewind_to is not None:
                 await self._rewind(connection, self._rewind_to)
                 self._rewind_to = None
+            # Cleared before reading, never after: a NOTIFY that arrives while the step
+            # reads (its save committed after the read's snapshot) must wake the wait below.
+            self._wake.clear()
             if await self.step(connection):
                 continue
-            self._wake.clear()
             try:
                 await asyncio.wait_for(self._wake.wait(), self.poll_seconds)
             except TimeoutError:
