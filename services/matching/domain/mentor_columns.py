@@ -102,6 +102,11 @@ def mentor_columns(mentors: list[Candidate], topics: Vocabulary, words: Vocabula
         languages=spoken(mentors, languages, language_width), week=week,
         week_total=np.bitwise_count(week).sum(axis=1).astype(np.float32),
         has_week=np.array([bool(m.availability) for m in mentors], dtype=bool),
-        takes_mentees=np.array([m.can_mentor and m.active and m.has_room for m in mentors], dtype=bool),
+        takes_mentees=takes_mentees(mentors),
         attributes=[m.attributes() for m in mentors],
     )
+
+
+def takes_mentees(mentors: list[Candidate]) -> np.ndarray:
+    """Per mentor: can mentor, is active and has room (the one column a mentor's load decides)."""
+    return np.array([m.can_mentor and m.active and m.has_room for m in mentors], dtype=bool)

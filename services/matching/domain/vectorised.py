@@ -6,8 +6,9 @@ found. Both go through the same arithmetic, so a pair scores the same bits which
 way it was reached; tests hold the result equal to the scalar scorer's.
 """
 
+import copy
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from uuid import UUID
 
 import numpy as np
@@ -57,6 +58,15 @@ class VectorScorer:
         self.attribute_masks: dict[str, np.ndarray] = {}
         weight_sum = sum(max(0.0, weights.get(name, 0.0)) for name in FACTORS) or 1.0
         self.points = {name: 100 * max(0.0, weights.get(name, 0.0)) / weight_sum for name in FACTORS}
+
+    def with_room(self, takes_mentees: np.ndarray) -> "VectorScorer":
+        """This scorer with who has room as given (the same mentors): itself when nothing
+        changed, else a shallow copy, so threads sharing the cached one never see it change."""
+        if np.array_equal(takes_mentees, self.mentors.takes_mentees):
+            return self
+        changed = copy.copy(self)
+        changed.mentors = replace(self.mentors, takes_mentees=takes_mentees)
+        return changed
 
     def scores(self, request: OpenRequest, mentee: Candidate) -> np.ndarray:
         """One row: the request's score against every mentor, REFUSED where a hard rule says no."""

@@ -7,9 +7,10 @@ from uuid import uuid4
 import pytest
 
 from services.matching.domain.hard_rules import refusal
-from services.matching.domain.pool import OpenRequest
+from services.matching.domain.pool import OpenRequest, with_one_more_open_proposal
 from services.matching.domain.scoring import score
-from services.matching.domain.selection import rank
+from services.matching.domain.selection import ARRAYS, rank
+from tests.unit.matching.people import WEIGHTS as PEOPLE_WEIGHTS, candidate, mentee, open_request
 from tests.unit.matching.test_matching_vectorised_equals_scalar import TOPICS, WEIGHTS, random_person, random_rules
 
 
@@ -67,3 +68,25 @@ def test_rank_among_many_twins_gives_the_scalar_order_refusals_and_a_named_twin_
             ranked = rank(request, mentee, mentors, managers, WEIGHTS, limit=limit)
             assert [(c.mentor.participant_id, c.score.total) for c in ranked] == \
                 scalar_order(request, mentee, mentors, managers)[:limit]
+
+
+def test_the_kept_mentor_columns_follow_each_mentors_room_through_a_pass():
+    """The columns are kept across loads (a pass makes a mentor fuller at each proposal):
+    a mentor who fills up is passed over at once, and one who has room again is back,
+    without the columns kept for the others changing under them."""
+    seeker = mentee()
+    mentors = [candidate(years_experience=30, capacity=1), candidate(years_experience=20, capacity=1)]
+    request = open_request(seeker)
+
+    def chosen(pool):  # noqa: ANN001, ANN202
+        return [choice.mentor.participant_id for choice in rank(request, seeker, pool, {}, PEOPLE_WEIGHTS, limit=1)]
+
+    [best] = chosen(mentors)
+    [second] = [m.participant_id for m in mentors if m.participant_id != best]
+    full = with_one_more_open_proposal(mentors, best)
+    assert chosen(full) == [second]
+    kept, _ = ARRAYS.of(full, PEOPLE_WEIGHTS)  # the columns say so too, not only the scalar rule behind them
+    assert kept.mentors.takes_mentees.tolist() == [m.participant_id != best for m in mentors]
+    assert ARRAYS.of(mentors, PEOPLE_WEIGHTS)[0].mentors.takes_mentees.tolist() == [True, True]
+    assert chosen(with_one_more_open_proposal(full, second)) == []
+    assert chosen(mentors) == [best]
