@@ -34,6 +34,8 @@ from tests.support.servers import create_database_sync, drop_database_sync
 TENANT = "acme"
 SLOTS = 10  # open requests per mentee (the program's maximum), each on its own topic
 MENTOR_CAPACITY = 20
+SEAT_HEADROOM = 2  # seats enrolled per request sent: the last round must not measure a full program
+ACCEPT_TRIES = 5
 DEPLOYED_POLLING = {"RELAY_POLL_SECONDS": "1.0", "TIMER_POLL_SECONDS": "5.0"}
 
 
@@ -224,13 +226,21 @@ async def through_the_services(settings: Settings, partner: Partner, answerer: P
 
     async def accept_both(match_id: str, request_id: str) -> None:
         for side in ("mentee", "mentor"):
-            try:
-                await answerer.post(f"/v1/matches/{match_id}/accept", {"acting_as": side})
-            except httpx.HTTPStatusError as error:
-                if error.response.status_code != 409:
-                    raise
-                refused[error.response.json().get("type", "?").rsplit("/", 1)[-1]] += 1
-                return  # no longer open (its confirmation found the seats taken): it is proposed again
+            for attempt in range(ACCEPT_TRIES):
+                try:
+                    await answerer.post(f"/v1/matches/{match_id}/accept", {"acting_as": side})
+                    break
+                except httpx.HTTPStatusError as error:
+                    if error.response.status_code != 409:
+                        raise
+                    reason = error.response.json().get("type", "?").rsplit("/", 1)[-1]
+                    refused[reason] += 1
+                    if reason != "concurrent-write":
+                        return  # no longer open (its confirmation found the seats taken): it is proposed again
+                    # the other person's accept (or the match's confirmation) saved first: as a partner, again
+                    await asyncio.sleep(0.05 * (attempt + 1))
+            else:
+                return  # still conflicting: counted above, not measured
         accepted[request_id] = time.monotonic()
 
     def proposed_request(record) -> str | None:
@@ -292,7 +302,8 @@ async def run(options: argparse.Namespace) -> None:
             await fill_waiting_program(partner, options.waiting)
             await matchmaker_tried(settings, services["matching"].url, options.waiting)
             program_id = await partner.program("Measured")
-            mentors = await partner.enrol(program_id, "mentor", math.ceil(needed / MENTOR_CAPACITY), MENTOR_CAPACITY)
+            seats = SEAT_HEADROOM * needed
+            mentors = await partner.enrol(program_id, "mentor", math.ceil(seats / MENTOR_CAPACITY), MENTOR_CAPACITY)
             mentees = await partner.enrol(program_id, "mentee", math.ceil(needed / SLOTS), SLOTS)
             await wait_for_followers(urls)
             # Matching's consumer applies enrolments one by one: the measurement starts once it
