@@ -44,22 +44,24 @@ class MentorArrays:
     only the one column it decides (who has room) is made again, on a copy."""
 
     def __init__(self) -> None:
-        self.built: OrderedDict[tuple, tuple[VectorScorer, np.ndarray]] = OrderedDict()
+        self.built: OrderedDict[tuple, tuple[VectorScorer, np.ndarray, list[tuple]]] = OrderedDict()
         self.lock = threading.Lock()  # the matchmaker proposes from several worker threads at once
 
-    def of(self, mentors: list[Candidate], weights: dict[str, float]) -> tuple[VectorScorer, np.ndarray]:
+    def of(self, mentors: list[Candidate],
+           weights: dict[str, float]) -> tuple[VectorScorer, np.ndarray, list[tuple]]:
+        """The scorer, each column's rank by id (ties), and each column's profile_key."""
         key = (tuple((m.participant_id, m.profile_version, m.roles, m.active) for m in mentors),
                tuple(sorted(weights.items())))
         with self.lock:
             if key not in self.built:
                 scorer = VectorScorer(mentors, [], {}, weights, reporting_lines=False)
                 by_id = np.argsort(np.argsort(np.array([m.participant_id.int for m in mentors], dtype=object)))
-                self.built[key] = scorer, by_id.astype(np.int64)
+                self.built[key] = scorer, by_id.astype(np.int64), [profile_key(m) for m in mentors]
                 while len(self.built) > CACHED_POOLS:
                     self.built.popitem(last=False)
             self.built.move_to_end(key)
-            scorer, by_id = self.built[key]
-        return scorer.with_room(takes_mentees(mentors)), by_id
+            scorer, by_id, profiles = self.built[key]
+        return scorer.with_room(takes_mentees(mentors)), by_id, profiles
 
 
 ARRAYS = MentorArrays()
@@ -71,7 +73,7 @@ def rank(request: OpenRequest, mentee: Candidate, mentors: Iterable[Candidate],
     mentors = list(mentors)
     if not mentors:
         return []
-    scorer, by_id = ARRAYS.of(mentors, weights)
+    scorer, by_id, profiles = ARRAYS.of(mentors, weights)
     values = scorer.pair_scores(scorer.encode([(request, mentee)]), np.zeros(len(mentors), dtype=np.int64),
                                 np.arange(len(mentors)))
     allowed = np.flatnonzero(values > REFUSED)
@@ -82,7 +84,7 @@ def rank(request: OpenRequest, mentee: Candidate, mentors: Iterable[Candidate],
         if values[column] < cutoff:
             break
         mentor = mentors[column]
-        result = scores.of(mentor)
+        result = scores.of(mentor, profiles[column])
         order = (-result.total, str(mentor.participant_id))
         if len(best) == limit and order >= best[-1][0]:
             continue  # cannot enter the best few: no need to ask the hard rules
@@ -107,13 +109,19 @@ class TwinScores:
         self.by_id = any(wanted.startswith("participant:") for wanted in request.must_have)
         self.known: dict[tuple, Score] = {}
 
-    def of(self, mentor: Candidate) -> Score:
-        key = (mentor.participant_id if self.by_id else None, tuple(sorted(mentor.offers.items())), mentor.wants,
-               mentor.years_experience, mentor.organization, mentor.department, mentor.location,
-               mentor.time_zone, mentor.meeting_modes, mentor.availability, mentor.languages)
+    def of(self, mentor: Candidate, profile: tuple) -> Score:
+        """`profile`: the mentor's profile_key, made once with the kept columns."""
+        key = (mentor.participant_id if self.by_id else None, profile)
         if key not in self.known:
             self.known[key] = score(self.request, self.mentee, mentor, self.weights)
         return self.known[key]
+
+
+def profile_key(mentor: Candidate) -> tuple:
+    """What a mentor's scalar score depends on besides the request (not the id, not the load)."""
+    return (tuple(sorted(mentor.offers.items())), mentor.wants, mentor.years_experience, mentor.organization,
+            mentor.department, mentor.location, mentor.time_zone, mentor.meeting_modes, mentor.availability,
+            mentor.languages)
 
 
 def check_pair(request: OpenRequest, mentee: Candidate, mentor: Candidate,

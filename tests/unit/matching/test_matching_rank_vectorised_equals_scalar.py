@@ -85,7 +85,7 @@ def test_the_kept_mentor_columns_follow_each_mentors_room_through_a_pass():
     [second] = [m.participant_id for m in mentors if m.participant_id != best]
     full = with_one_more_open_proposal(mentors, best)
     assert chosen(full) == [second]
-    kept, _ = ARRAYS.of(full, PEOPLE_WEIGHTS)  # the columns say so too, not only the scalar rule behind them
+    kept, _, _ = ARRAYS.of(full, PEOPLE_WEIGHTS)  # the columns say so too, not only the scalar rule behind them
     assert kept.mentors.takes_mentees.tolist() == [m.participant_id != best for m in mentors]
     assert ARRAYS.of(mentors, PEOPLE_WEIGHTS)[0].mentors.takes_mentees.tolist() == [True, True]
     assert chosen(with_one_more_open_proposal(full, second)) == []
