@@ -14,6 +14,7 @@ from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import Mapper, StoredEvent, Tracking
 from eventsourcing.postgres import PostgresProcessRecorder
 
+from shared import binary_event_insert
 from shared.key_erasing_recorder import ERASE_KEYS_OF
 from shared.privacy import refuse_unsealed
 from shared.settings import Settings
@@ -67,6 +68,8 @@ class ServiceApplication(Application[UUID]):
     """A service's event store, recording consumer tracking in the same transaction."""
 
     service: ClassVar[str]
+    # A service that needs more of its recorder names a subclass of this one.
+    env: ClassVar[dict[str, str]] = {"PROCESS_RECORDER_TOPIC": binary_event_insert.TOPIC}
     # What construct_mapper and persistence_env make them; declared for the type checker,
     # which otherwise knows only the library's base types (no trace, datastore or channel).
     mapper: "TracedMapper"

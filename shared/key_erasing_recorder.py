@@ -12,17 +12,17 @@ from collections.abc import Sequence
 from typing import Any
 
 from eventsourcing.persistence import StoredEvent
-from eventsourcing.postgres import PostgresProcessRecorder
 from psycopg import Cursor
 from psycopg.rows import DictRow
 
+from shared.binary_event_insert import BinaryInsertRecorder
 from shared.vault import erase_in_transaction
 
 ERASE_KEYS_OF = "erase_keys_of"
 TOPIC = "shared.key_erasing_recorder:KeyErasingRecorder"
 
 
-class KeyErasingRecorder(PostgresProcessRecorder):
+class KeyErasingRecorder(BinaryInsertRecorder):
     def _insert_events(self, curs: Cursor[DictRow], stored_events: Sequence[StoredEvent],
                        **kwargs: Any) -> None:
         subjects = kwargs.get(ERASE_KEYS_OF)
