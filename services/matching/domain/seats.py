@@ -5,6 +5,7 @@ proposal, so two confirmations racing for the last seat conflict on its version 
 only one can win, on any replica.
 """
 
+from functools import lru_cache
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
@@ -12,6 +13,9 @@ from eventsourcing.domain import Aggregate, event
 from shared.errors import RuleViolated
 
 
+# Remembered: a message about a person derives its ledgers' ids four or five times (to
+# load them with its run, to find and to open them), at 4 us of SHA-1 and UUID each.
+@lru_cache(maxsize=16_384)
 def seats_id(participant_id: UUID, role: str) -> UUID:
     return uuid5(NAMESPACE_URL, f"mentoring:seats:{role}:{participant_id}")
 
