@@ -10,25 +10,32 @@ The three services run as processes on fresh databases and topics with the deplo
 polling defaults (relay 1 s, timers 5 s). `--waiting N` first fills another program
 with N requests that wait for a mentor (its only mentor is paused), as a program in
 normal use has: the matchmaker must not make new requests queue behind them.
+`--split` runs each service as two processes, as an operator can: one serving HTTP
+(BACKGROUND_WORK=false) and one running its relay, projector, consumers and timers, so
+that the followers do not share one event loop and GIL with the requests.
 """
 
 import argparse
 import asyncio
 import json
 import math
+import os
 import statistics
 import tempfile
 import time
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from uuid import uuid4
 
 import httpx
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
+from bench.process_cpu import backend_pids, cpu_seconds, own_cpu_seconds
 from shared.settings import Settings
 from tests.support.api_client import profile, token
-from tests.support.processes import running_services
+from tests.support.processes import ServiceProcess, free_port, running_services
 from tests.support.servers import create_database_sync, drop_database_sync
 
 TENANT = "acme"
@@ -116,6 +123,61 @@ async def fill_waiting_program(partner: Partner, waiting: int) -> None:
     mentees = await partner.enrol(program_id, "mentee", math.ceil(waiting / SLOTS), capacity=SLOTS)
     bodies = [request_body(program_id, mentee, slot) for slot in range(SLOTS) for mentee in mentees][:waiting]
     await partner.in_parallel([lambda body=body: partner.post("/v1/requests", body) for body in bodies])
+
+
+class SystemCpu:
+    """CPU seconds spent by each service process (and its worker), each service's PostgreSQL
+    backends, Kafka's broker and this load generator between start() and stop()."""
+
+    def __init__(self, processes: dict[str, int], settings: Settings, databases: dict[str, str]) -> None:
+        self.admin = settings.postgres_dsn("postgres")
+        self.processes = processes
+        self.databases = databases
+        self.broker = next((int(pid) for pid in os.listdir("/proc") if pid.isdigit()
+                            and b"kafka.Kafka" in read_cmdline(int(pid))), None)
+
+    def start(self) -> None:
+        self._before = self._now()
+
+    def stop(self) -> dict[str, float]:
+        after = self._now()
+        return {name: after[name] - self._before.get(name, 0.0) for name in after}
+
+    def _now(self) -> dict[str, float]:
+        spent = {name: cpu_seconds(pid) for name, pid in self.processes.items()}
+        for service, database in self.databases.items():
+            spent[f"postgres:{service}"] = sum(cpu_seconds(pid) for pid in backend_pids(self.admin, database))
+        if self.broker is not None:
+            spent["kafka"] = cpu_seconds(self.broker)
+        spent["bench"] = own_cpu_seconds()
+        return spent
+
+
+def pid_of(service: ServiceProcess) -> int:
+    assert service.process is not None, "started by running_services"
+    return service.process.pid
+
+
+def read_cmdline(pid: int) -> bytes:
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as cmdline:
+            return cmdline.read()
+    except OSError:
+        return b""
+
+
+@contextmanager
+def background_workers(http_only: dict[str, ServiceProcess], log_dir: Path) -> Iterator[dict[str, ServiceProcess]]:
+    """A process running the background work beside each HTTP-only one (its own HTTP port unused)."""
+    workers = {name: ServiceProcess(name, free_port(), {**http.env, "BACKGROUND_WORK": "true"},
+                                    log_dir / f"{name}-worker.log") for name, http in http_only.items()}
+    try:
+        for worker in workers.values():
+            worker.start()
+        yield workers
+    finally:
+        for worker in workers.values():
+            worker.stop()
 
 
 async def matchmaker_tried(settings: Settings, matching_url: str, count: int, timeout: float = 600) -> None:
@@ -293,14 +355,18 @@ async def run(options: argparse.Namespace) -> None:
         create_database_sync(base, database)
     settings = base.model_copy(update={"topic_namespace": f"benche2e{suffix}"})
     needed = sum(int(rate * options.seconds) for rate in options.rates)
+    log_dir = Path(tempfile.mkdtemp(prefix="bench-e2e-"))
+    env = {"TOPIC_NAMESPACE": settings.topic_namespace, **DEPLOYED_POLLING,
+           **({"BACKGROUND_WORK": "false"} if options.split else {})}
     try:
-        with running_services(settings, databases, Path(tempfile.mkdtemp(prefix="bench-e2e-")),
-                              {"TOPIC_NAMESPACE": settings.topic_namespace, **DEPLOYED_POLLING}) as services:
-            urls = [service.url for service in services.values()]
+        with running_services(settings, databases, log_dir, env) as services, \
+                background_workers(services if options.split else {}, log_dir) as workers:
+            working = {**services, **workers}  # where each service's followers and timers run
+            urls = [service.url for service in working.values()]
             partner = Partner(settings, services["intake"].url)
             answerer = Partner(settings, services["matching"].url)  # answers for both people
             await fill_waiting_program(partner, options.waiting)
-            await matchmaker_tried(settings, services["matching"].url, options.waiting)
+            await matchmaker_tried(settings, working["matching"].url, options.waiting)
             program_id = await partner.program("Measured")
             seats = SEAT_HEADROOM * needed
             mentors = await partner.enrol(program_id, "mentor", math.ceil(seats / MENTOR_CAPACITY), MENTOR_CAPACITY)
@@ -310,14 +376,21 @@ async def run(options: argparse.Namespace) -> None:
             # knows the last mentor and the last mentee, not with enrolments still queued.
             await known_to_matching(settings, services["matching"].url, [(mentors[-1], "mentor"),
                                                                          (mentees[-1], "mentee")])
-            print(f"{options.waiting} requests waiting in another program; deployed polling {DEPLOYED_POLLING}")
+            print(f"{options.waiting} requests waiting in another program; deployed polling {DEPLOYED_POLLING}"
+                  f"{'; each service as an HTTP process and a worker process' if options.split else ''}")
             for rate in options.rates:
                 used = math.ceil(rate * options.seconds / SLOTS)
                 mine, mentees = mentees[:used], mentees[used:]
                 bare = figures(f"bare Kafka round trip @ {rate:g}/s", await bare_kafka(settings, rate, options.seconds),
                                int(rate * options.seconds))
+                meter = SystemCpu({**{name: pid_of(process) for name, process in services.items()},
+                                   **{f"{name}-worker": pid_of(process) for name, process in workers.items()}},
+                                  settings, databases)
+                meter.start()
                 latencies, starting, total = await through_the_services(settings, partner, answerer, mine, program_id,
                                                                         rate, options.seconds)
+                print("  CPU per request (ms), from the first POST to the last RelationshipStarted: "
+                      + ", ".join(f"{name} {seconds * 1000 / total:.1f}" for name, seconds in meter.stop().items()))
                 real = figures(f"POST -> MatchProposed @ {rate:g}/s", latencies, total)
                 print(f"  ratio to bare Kafka: p50 {real['p50'] / bare['p50']:.1f}x, "
                       f"p99 {real['p99'] / bare['p99']:.1f}x")
@@ -335,6 +408,7 @@ def main() -> None:
     parser.add_argument("--rates", type=float, nargs="+", default=[20, 50, 200])
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--waiting", type=int, default=1000)
+    parser.add_argument("--split", action="store_true", help="HTTP and background work in two processes each")
     asyncio.run(run(parser.parse_args()))
 
 
