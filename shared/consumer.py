@@ -22,6 +22,7 @@ one-at-a-time path, which starts again from what is committed.
 import asyncio
 import logging
 import random
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -29,7 +30,8 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
+from aiokafka.errors import CommitFailedError
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError, Tracking
@@ -53,6 +55,7 @@ Handler = Callable[[Any, CloudEvent], Sequence[Aggregate | None]]
 
 # Messages of a partition fetched, and applied in one transaction, at a time.
 RUN_SIZE = 500
+COMMIT_EVERY_SECONDS = 1.0
 CONFLICT_RETRIES = 30
 APPLIED = "applied"
 DUPLICATE = "duplicate"
@@ -94,11 +97,40 @@ class ConsumerRunner:
         read_through_runs(app)
 
     async def run(self) -> None:
-        while True:
-            batches = await self._consumer.getmany(timeout_ms=500, max_records=RUN_SIZE)
-            for partition, records in batches.items():
-                await self.process_partition(records)
-                await self._consumer.commit({partition: records[-1].offset + 1})
+        # Offsets are only where a restart resumes: what was applied is known from the
+        # tracking records, so a message delivered again after an uncommitted offset is a
+        # duplicate, skipped. Committing once a second while busy, and when the partitions
+        # fall quiet, instead of after every fetch spares a broker round trip and an
+        # offsets-topic write per fetch (one per message or two at low rates).
+        uncommitted: dict[TopicPartition, int] = {}
+        last_commit = time.monotonic()
+        try:
+            while True:
+                batches = await self._consumer.getmany(timeout_ms=500, max_records=RUN_SIZE)
+                for partition, records in batches.items():
+                    await self.process_partition(records)
+                    uncommitted[partition] = records[-1].offset + 1
+                if uncommitted and (not batches or time.monotonic() - last_commit >= COMMIT_EVERY_SECONDS):
+                    await self._commit(uncommitted)
+                    uncommitted, last_commit = {}, time.monotonic()
+        finally:
+            if uncommitted:
+                try:
+                    await self._commit(uncommitted)
+                except Exception as error:  # stopping anyway: the next owner reads them again
+                    log.info("offsets not committed on stopping", extra={"reason": repr(error)})
+
+    async def _commit(self, offsets: dict[TopicPartition, int]) -> None:
+        # A partition taken away by a rebalance since is not ours to commit: its next
+        # owner reads those messages again and finds them applied.
+        assigned = self._consumer.assignment()
+        mine = {partition: offset for partition, offset in offsets.items() if partition in assigned}
+        if not mine:
+            return
+        try:
+            await self._consumer.commit(mine)
+        except CommitFailedError as error:
+            log.info("offsets not committed: the group rebalanced", extra={"reason": repr(error)})
 
     async def process_partition(self, records: list[ConsumerRecord]) -> None:
         """One partition's records in order: runs of plain messages together, redriven ones alone."""

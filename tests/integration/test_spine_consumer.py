@@ -113,3 +113,56 @@ async def test_a_poison_message_goes_to_the_dead_letter_topic_and_later_messages
         assert [record.value for record in dead] == [b"{not json"]
         reason = dict(dead[0].headers)["dlq-reason"].decode()
         assert "not a valid CloudEvent" in reason
+
+
+async def test_offsets_are_committed_once_a_second_while_busy_and_all_of_them_once_quiet(server_settings):
+    """The offsets only say where a restart resumes (the tracking records say what was
+    applied), so the runner does not pay a broker round trip for each fetch."""
+    async with fresh_database(server_settings) as database:
+        settings = server_settings.model_copy(update={"intake_database": database})
+        app = TallyApp(settings)
+        target = Tally(id=uuid4(), key="target", tenant="acme")
+        await run_blocking(app.save, target)
+        topic = unique_topic()
+        await ensure_topics(settings, [topic, dead_letter_topic(topic)])
+        producer = idempotent_producer(settings)
+        await producer.start()
+        group = f"group-{uuid4().hex[:8]}"
+        consumer = group_consumer(settings, group, [topic])
+        await consumer.start()
+        fetches, commits = [], []
+        fetch, commit = consumer.getmany, consumer.commit
+
+        async def counted_fetch(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+            batches = await fetch(*args, **kwargs)
+            if batches:
+                fetches.append(sum(len(records) for records in batches.values()))
+            return batches
+
+        async def counted_commit(offsets):  # noqa: ANN001, ANN202
+            commits.append(dict(offsets))
+            await commit(offsets)
+
+        consumer.getmany, consumer.commit = counted_fetch, counted_commit
+        runner = ConsumerRunner(group, app, {TallyIncremented: counting_handler(app, target.id)}, consumer, producer)
+        task = asyncio.create_task(runner.run())
+        try:
+            for n in range(1, 31):  # apart, so that the runner fetches them a few at a time
+                await producer.send_and_wait(topic, value=envelope_for(n, target.id), key=b"same-key")
+                await asyncio.sleep(0.02)
+            for _ in range(100):
+                if commits and sum(commits[-1].values()) == 30:
+                    break
+                await asyncio.sleep(0.1)
+            committed = {tp.partition: await consumer.committed(tp) for tp in consumer.assignment()}
+        finally:
+            task.cancel()
+            await asyncio.gather(task, return_exceptions=True)
+            await consumer.stop()
+            await producer.stop()
+        tally = await run_blocking(app.repository.get, target.id)
+        await run_blocking(app.close)
+    assert runner.applied == 30 and tally.count == 30
+    assert len(fetches) >= 5, f"the messages came in {len(fetches)} fetches: the test needs several"
+    assert len(commits) <= 2, f"{len(commits)} commits for {len(fetches)} fetches in about a second"
+    assert sorted(offset for offset in committed.values() if offset) == [30]
