@@ -154,17 +154,22 @@ class CandidatePool:
         """Scores each request against every mentor it did not keep whose floor is within its
         bound; those, with the rest of its reserve, are all it will ever be worth asking."""
         by_floor = np.argsort(floor, kind="stable")
-        pair_rows, pair_columns = [], []
-        for local, row in enumerate(rows):
-            within = by_floor[:np.searchsorted(floor[by_floor], self.bound[row] + SLACK, side="right")]
-            within = within[~np.isin(within, self.columns[self.starts[row]:self.starts[row + 1]])]
-            pair_rows.append(np.full(len(within), local))
-            pair_columns.append(within)
-        r, c = np.concatenate(pair_rows), np.concatenate(pair_columns)
+        floor_order = floor[by_floor]
+        kept = np.zeros(len(self.mentor_ids), dtype=bool)
+        pair_columns = []
+        for row in rows:
+            within = by_floor[:np.searchsorted(floor_order, self.bound[row] + SLACK, side="right")]
+            mine = self.columns[self.starts[row]:self.starts[row + 1]]
+            kept[mine] = True
+            pair_columns.append(within[~kept[within]])
+            kept[mine] = False
+        lengths = np.array([len(columns) for columns in pair_columns], dtype=np.int64)
+        r, c = np.repeat(np.arange(len(rows)), lengths), np.concatenate(pair_columns)
         scores = self.scorer.pair_scores(self.scorer.encode([self.requests[row] for row in rows]), r, c)
         worth = (scores > REFUSED) & (scores >= floor[c])
-        for local, row in enumerate(rows):
-            mine = worth & (r == local)
+        ends = np.cumsum(lengths).tolist()
+        for row, first, last in zip(rows, [0, *ends[:-1]], ends, strict=True):
+            mine = first + np.flatnonzero(worth[first:last])
             at, end = int(self.starts[row] + self.next[row]), int(self.starts[row + 1])
             columns = np.concatenate([self.columns[at:end].astype(np.int64), c[mine]])
             scores_of = np.concatenate([self.scores[at:end], scores[mine]])
