@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from services.matching.domain.gather import cells, in_column
 from services.matching.domain.topic_index import TopicIndex, runs
 from services.matching.domain.vectorised import REFUSED, EncodedBatch, VectorScorer
 
@@ -149,9 +150,10 @@ class CandidateSearch:
         rows, goal_slot, offer_slot = which[entry], goal_slot[entry], offer_slot[entry]
         repeated = np.zeros(len(rows), dtype=bool)
         for slot in range(goals.shape[1]):
-            repeated |= (slot < goal_slot) & real_goals[rows, slot] & (m.offers[columns, goals[rows, slot]] > 0)
+            repeated |= (slot < goal_slot) & in_column(real_goals, slot, rows) & \
+                (cells(m.offers, columns, in_column(goals, slot, rows)) > 0)
         for slot in range(offers.shape[1]):
-            repeated |= (slot < offer_slot) & (m.wants[columns, offers[rows, slot]] > 0)
+            repeated |= (slot < offer_slot) & (cells(m.wants, columns, in_column(offers, slot, rows)) > 0)
         return rows[~repeated], columns[~repeated]
 
     def _learning_orders(self, batch: EncodedBatch, count: int) -> LearningOrders:
@@ -210,7 +212,7 @@ class CandidateSearch:
         # A goal offerer who also wants an offer is in the head.
         in_head = np.zeros(len(r), dtype=bool)
         for slot in range(batch.rows.offer_codes.shape[1]):
-            in_head |= self.scorer.mentors.wants[c, batch.rows.offer_codes[r, slot]] > 0
+            in_head |= cells(self.scorer.mentors.wants, c, in_column(batch.rows.offer_codes, slot, r)) > 0
         return r[~in_head], c[~in_head], points[~in_head]
 
     def _by_reciprocity(self, batch: EncodedBatch, theta: np.ndarray, readers: np.ndarray,
@@ -236,13 +238,13 @@ class CandidateSearch:
         rows, first, last = (np.concatenate(x)[entry] for x in (rows_of, first_of, last_of))
         worth = np.ones(len(rows), dtype=bool)
         for slot in range(q.goal_codes.shape[1]):
-            worth &= m.offers[columns, q.goal_codes[rows, slot]] == 0
+            worth &= cells(m.offers, columns, in_column(q.goal_codes, slot, rows)) == 0
         reciprocity = np.zeros(len(rows))
         for slot in range(offers.shape[1]):
-            wants = m.wants[columns, offers[rows, slot]] > 0
+            wants = cells(m.wants, columns, in_column(offers, slot, rows)) > 0
             # Counted once: at the first offer it wants (and, for two, the second).
             worth &= ~((slot < last) & (slot != first) & wants)
-            reciprocity += q.offer_levels[rows, slot] * wants
+            reciprocity += in_column(q.offer_levels, slot, rows) * wants
         reciprocity /= np.maximum(m.wants_count[columns], 1)
         best = self.reciprocity * reciprocity + self.ambient
         reaching = best + SLACK >= theta[rows]
