@@ -66,8 +66,12 @@ def first_occurrences(codes: np.ndarray) -> np.ndarray:
 def kth_best(rows: np.ndarray, scores: np.ndarray, count: int, k: int) -> np.ndarray:
     allowed = scores > REFUSED
     rows, scores = rows[allowed], scores[allowed]
-    # One float key, row first then best score (scores are within [0, 100]): one sort, not a lexsort.
-    ordered = scores[np.argsort(rows * 1000.0 - scores)]
+    # One integer key, row first then best score: allowed scores are within [0, 100], where a
+    # float32's bits order as its value. Sorting the keys themselves (not an argsort) is a few
+    # times faster and gives each score back bit for bit. Adding 0 makes a -0.0 0.0.
+    worse = 0xFFFFFFFF - (scores.astype(np.float32) + np.float32(0)).view(np.uint32).astype(np.int64)
+    keys = np.sort((rows.astype(np.int64) << 32) | worse)
+    ordered = (0xFFFFFFFF - (keys & 0xFFFFFFFF)).astype(np.uint32).view(np.float32)
     per_row = np.bincount(rows, minlength=count)
     theta = np.full(count, NONE_LEFT)
     enough = per_row >= k
