@@ -177,7 +177,10 @@ class VectorScorer:
         m = self.mentors
         modes, zones = self._modes_and_zones(q, r, c)
         smaller = np.minimum(q.week_total[r], m.week_total[c])
-        together = np.bitwise_count(q.week[r] & m.week[c]).sum(axis=1).astype(np.float32)
+        # Weeks overlap only in words both use; most pairs share none, so only the others are counted.
+        together = np.zeros(len(r), dtype=np.float32)
+        both = np.flatnonzero(q.week_words.take(r) & m.week_words.take(c))
+        together[both] = np.bitwise_count(q.week[r[both]] & m.week[c[both]]).sum(axis=1)
         overlap = np.divide(together, smaller, out=np.zeros_like(smaller), where=smaller > 0)
         known = q.has_week[r] & m.has_week[c]
         availability = np.where(known, np.minimum(np.float32(1.0), overlap), np.float32(UNKNOWN_AVAILABILITY))
