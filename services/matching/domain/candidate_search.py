@@ -63,7 +63,8 @@ def first_occurrences(codes: np.ndarray) -> np.ndarray:
     return first
 
 
-def kth_best(rows: np.ndarray, scores: np.ndarray, count: int, k: int) -> np.ndarray:
+def kth_best(rows: np.ndarray, scores: np.ndarray, count: int, *ks: int) -> list[np.ndarray]:
+    """Per row, its k-th best allowed score (NONE_LEFT if it has fewer), for each k: one sort for all."""
     allowed = scores > REFUSED
     rows, scores = rows[allowed], scores[allowed]
     # One integer key, row first then best score: allowed scores are within [0, 100], where a
@@ -73,10 +74,14 @@ def kth_best(rows: np.ndarray, scores: np.ndarray, count: int, k: int) -> np.nda
     keys = np.sort((rows.astype(np.int64) << 32) | worse)
     ordered = (0xFFFFFFFF - (keys & 0xFFFFFFFF)).astype(np.uint32).view(np.float32)
     per_row = np.bincount(rows, minlength=count)
-    theta = np.full(count, NONE_LEFT)
-    enough = per_row >= k
-    theta[enough] = ordered[(np.cumsum(per_row) - per_row)[enough] + k - 1]
-    return theta
+    firsts = np.cumsum(per_row) - per_row
+    thetas = []
+    for k in ks:
+        theta = np.full(count, NONE_LEFT)
+        enough = per_row >= k
+        theta[enough] = ordered[firsts[enough] + k - 1]
+        thetas.append(theta)
+    return thetas
 
 
 class CandidateSearch:
@@ -101,14 +106,15 @@ class CandidateSearch:
         head_rows, head_columns = self._head(batch)
         head_bound = self.scorer.topic_bound(batch, head_rows, head_columns) + \
             self.scorer.ambient_bound(batch, head_rows, head_columns)
-        reaching = head_bound + SLACK >= kth_best(lead_rows, lead_scores, count, self.k)[head_rows]
+        reaching = head_bound + SLACK >= kth_best(lead_rows, lead_scores, count, self.k)[0][head_rows]
         head_left_out = np.full(count, NONE_LEFT)
         np.maximum.at(head_left_out, head_rows[~reaching], head_bound[~reaching])
         head_rows, head_columns = head_rows[reaching], head_columns[reaching]
         first_rows = np.concatenate([head_rows, lead_rows])
         first_columns = np.concatenate([head_columns, lead_columns])
         first_scores = np.concatenate([self.scorer.pair_scores(batch, head_rows, head_columns), lead_scores])
-        theta = kth_best(first_rows, first_scores, count, self.k)
+        # theta rules the tiers out; a row's 2k-th best is below what it keeps.
+        theta, floor = kth_best(first_rows, first_scores, count, self.k, self.k * KEPT)
         whole = q.symmetric | (theta - SLACK <= self.ambient)
         keep = ~whole[first_rows]
         rest, taken, unscored, readers = self._bounds(batch, orders, theta, whole, lead)
@@ -132,7 +138,7 @@ class CandidateSearch:
         found = Found(np.concatenate([first_rows[keep], rows]), np.concatenate([first_columns[keep], columns]),
                       np.concatenate([first_scores[keep], self.scorer.pair_scores(batch, rows, columns)]), unscored)
         found.scored = len(first_rows) + len(rows)
-        return self._without_the_hopeless(found, kth_best(first_rows, first_scores, count, self.k * KEPT))
+        return self._without_the_hopeless(found, floor)
 
     def _without_the_hopeless(self, found: Found, floor: np.ndarray) -> Found:
         """Drops pairs below a row's floor (what it keeps beats them); the bound covers them."""
