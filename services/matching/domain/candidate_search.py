@@ -46,14 +46,25 @@ class Found:
 
 @dataclass
 class LearningOrders:
-    """The batch's goal sets' learning orders end to end, and where each row's starts."""
+    """The goal sets' learning orders end to end (the topic index's), and where each row's starts."""
 
     first: np.ndarray  # per row
     length: np.ndarray  # per row
-    segment: np.ndarray  # per row: which goal set
+    segment: np.ndarray  # per row: which of the batch's goal sets, numbered as they first come
     columns: np.ndarray
     learning: np.ndarray
-    ascending: np.ndarray  # segment * 4 - learning: ascending end to end, for one searchsorted
+
+
+def count_at_least(values: np.ndarray, first: np.ndarray, length: np.ndarray, least: np.ndarray) -> np.ndarray:
+    """Per row, how many of values[first:first + length] (descending) are at least `least`:
+    a binary search run on every row at once."""
+    low, high = np.zeros(len(first), dtype=np.int64), length.astype(np.int64)
+    while (open_ := low < high).any():
+        middle = (low + high) // 2
+        at_least = open_ & (values[np.where(open_, first + middle, 0)] >= least)
+        low = np.where(at_least, middle + 1, low)
+        high = np.where(open_ & ~at_least, middle, high)
+    return low
 
 
 def first_occurrences(codes: np.ndarray) -> np.ndarray:
@@ -170,14 +181,10 @@ class CandidateSearch:
         q = batch.rows
         keys = [tuple(sorted(q.goal_codes[row, :int(q.goal_count[row])].tolist())) for row in range(count)]
         segment_of = {key: index for index, key in enumerate(dict.fromkeys(keys))}
-        segments = [self.index.learning_order(key) for key in segment_of]
-        lengths = np.array([len(columns) for columns, _ in segments], dtype=np.int64)
+        firsts, lengths = self.index.learning_orders(list(segment_of))
         segment = np.array([segment_of[key] for key in keys], dtype=np.int64)
-        learning = np.concatenate([values for _, values in segments]).astype(np.float64)
-        return LearningOrders(
-            first=(np.cumsum(lengths) - lengths)[segment], length=lengths[segment], segment=segment,
-            columns=np.concatenate([columns for columns, _ in segments]).astype(np.int64), learning=learning,
-            ascending=np.repeat(np.arange(len(segments)) * 4.0, lengths) - learning)
+        return LearningOrders(first=firsts[segment], length=lengths[segment], segment=segment,
+                              columns=self.index.order_columns, learning=self.index.order_learning)
 
     def _bounds(self, batch: EncodedBatch, orders: LearningOrders, theta: np.ndarray, whole: np.ndarray,
                 lead: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -189,13 +196,16 @@ class CandidateSearch:
         unscored = np.full(len(theta), self.ambient)
         taken = np.full(len(rows), lead)
         if self.learning > 0:
-            # learning >= (theta - AMBIENT) / P_learning, clipped inside one goal set's stretch.
+            # learning >= (theta - AMBIENT) / P_learning, clipped to [-0.5, 1.5]. Rounded as when the
+            # batch's orders were searched end to end, each at segment * 4 (s * 4 - needed, less s * 4,
+            # exact), so the same mentors are read.
             needed = np.clip((theta[rows] - self.ambient - SLACK) / self.learning, -0.5, 1.5)
-            reach = np.searchsorted(orders.ascending, orders.segment[rows] * 4.0 - needed, side="right")
-            taken = np.maximum(lead, np.minimum(reach - orders.first[rows], orders.length[rows]))
+            at = orders.segment[rows] * 4.0
+            taken = np.maximum(lead, count_at_least(orders.learning, orders.first[rows], orders.length[rows],
+                                                    at - (at - needed)))
         beyond = taken < orders.length[rows]
         unscored[rows[beyond]] = np.maximum(unscored[rows[beyond]], self.learning * orders.learning[
-            orders.first[rows[beyond]] + taken[beyond]] + self.ambient)
+            orders.first[rows[beyond]] + taken[beyond]].astype(np.float64) + self.ambient)
         codes = q.offer_codes[rows]
         levels = np.where(codes != self.nobody, q.offer_levels[rows], 0.0)
         # A mentor wanting one of the offers gains it over all they want; two or more, up to the best level.
@@ -217,8 +227,8 @@ class CandidateSearch:
         start, end = np.minimum(start, orders.length[rows]), np.minimum(end, orders.length[rows])
         lengths = np.maximum(end - start, 0)
         positions = runs(orders.first[rows] + start, lengths)
-        r, c = np.repeat(rows, lengths), orders.columns[positions]
-        points = self.learning * orders.learning[positions]
+        r, c = np.repeat(rows, lengths), orders.columns[positions].astype(np.int64)
+        points = self.learning * orders.learning[positions].astype(np.float64)
         # A goal offerer who also wants an offer is in the head.
         in_head = np.zeros(len(r), dtype=bool)
         for slot in range(batch.rows.offer_codes.shape[1]):
