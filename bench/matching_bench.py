@@ -20,6 +20,7 @@ import numpy as np
 
 from services.matching.domain.candidate_edges import CandidatePool, candidate_edges
 from services.matching.domain.pool import Candidate, OpenRequest, Window
+from services.matching.domain import pool_objectives
 from services.matching.domain.pool_figures import pair_scores, pool_figures
 from services.matching.domain.scoring import score
 from services.matching.domain.vectorised import REFUSED, VectorScorer
@@ -95,8 +96,8 @@ def full_scale(mentees: int, mentors: int) -> None:
     print(f"  -> scored {candidates.scored_pairs / len(requests):.0f} pairs per request of {mentors} "
           f"({candidates.scored_pairs / (len(requests) * mentors):.2%} of the matrix)")
     outcomes = {}
-    for objective, solve in (("stable", lambda: stable(candidates.edges, capacity, candidates.extend)),
-                             ("max_total_score", lambda: max_total_score(candidates.edges, capacity))):
+    for objective, solve in (("stable", lambda: pool_objectives.stable(candidates, capacity)),
+                             ("max_total_score", lambda: pool_objectives.max_total_score(candidates, capacity))):
         pairs, t_solve = timed(f"{objective} assignment", solve)
         figures, _ = timed("  its figures", lambda: pool_figures(candidates, pairs, capacity))  # noqa: B023
         outcomes[objective] = pairs
@@ -187,9 +188,7 @@ def sparse_against_dense(mentees: int, mentors: int) -> None:
 
     def sparse() -> float:
         candidates = CandidatePool(requests, mentor_list, {}, WEIGHTS)
-        pairs = max_total_score(candidates.edges, capacity)
-        scores = {(e.request, e.mentor): e.score for e in candidates.edges}
-        return sum(scores[pair] for pair in pairs.items())
+        return sum(pair_scores(candidates, pool_objectives.max_total_score(candidates, capacity)).values())
 
     exact, t_dense = timed("dense: score everything, exact assignment (baseline)", dense)
     total, t_sparse = timed("sparse: top-40 edges, min-cost flow", sparse)

@@ -14,7 +14,7 @@ answer stops at the first mentor with a free seat, who is sure to take the reque
 """
 
 from collections.abc import Mapping
-from functools import partial
+from functools import cached_property, partial
 from uuid import UUID
 
 import numpy as np
@@ -45,24 +45,25 @@ class CandidatePool:
         self.top_k = top_k
         self.scorer = VectorScorer(mentors, [mentee for _, mentee in requests], managers, weights)
         # Ties go to the lower mentor id, as in deferred acceptance's preferences.
-        by_id = np.array([ident.int for ident in self.mentor_ids], dtype=object)
-        self.id_rank = np.argsort(np.argsort(by_id)).astype(np.int64)
-        self.edges: list[Edge] = []
-        self.extra_edges: list[Edge] = []
-        self.edge_arrays: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []  # rows, columns, scores
+        self.id_rank = id_ranks(self.mentor_ids)
         self.scored_pairs = 0
-        starts, columns, scores, bounds = [np.zeros(1, dtype=np.int64)], [], [], []
+        starts, columns, scores, bounds, shortlists = [np.zeros(1, dtype=np.int64)], [], [], [], []
         if requests and mentors:
             search = CandidateSearch(self.scorer, top_k)
             for start in range(0, len(requests), BATCH):
                 batch = requests[start:start + BATCH]
                 found = search.find(self.scorer.encode(batch), len(batch))
                 self.scored_pairs += found.scored
-                kept = self._keep(start, found, len(batch))
+                kept, shortlist = self._keep(start, found, len(batch))
+                shortlists.append(shortlist)
                 starts.append(starts[-1][-1] + np.cumsum(np.bincount(found.rows[kept], minlength=len(batch))))
                 columns.append(found.columns[kept].astype(np.int32))
                 scores.append(found.scores[kept])
                 bounds.append(found.unscored)
+        # Every edge handed out, as integer rows, columns and scores: the shortlists, then each
+        # extension. Edge tuples of ids are made only when asked for (4 million at full scale).
+        self.shortlists = concatenated(shortlists)
+        self.handed_out = [self.shortlists]
         self.starts = np.concatenate(starts)
         self.columns = np.concatenate(columns) if columns else np.zeros(0, dtype=np.int32)
         self.scores = np.concatenate(scores) if scores else np.zeros(0, dtype=np.float32)
@@ -71,9 +72,10 @@ class CandidatePool:
         self.rest: dict[int, tuple[np.ndarray, np.ndarray]] = {}  # after a re-score: all still worth asking
         self.rest_next: dict[int, int] = {}
 
-    def _keep(self, start: int, found: Found, count: int) -> np.ndarray:
-        """Orders each row's allowed pairs best first, makes edges of the first k and keeps
-        k + reserve; the bound takes in the best of what was left out."""
+    def _keep(self, start: int, found: Found,
+              count: int) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray, np.ndarray]]:
+        """Orders each row's allowed pairs best first and keeps k + reserve, the first k as the
+        shortlist; the bound takes in the best of what was left out."""
         allowed = np.flatnonzero(found.scores > REFUSED)
         order = allowed[np.argsort(self._order_keys(found.rows[allowed], found.scores[allowed],
                                                     found.columns[allowed]))]
@@ -84,8 +86,7 @@ class CandidatePool:
         found.unscored[found.rows[left_out]] = np.maximum(found.unscored[found.rows[left_out]],
                                                           found.scores[left_out])
         first = place < self.top_k
-        self.edges += self._edges(found.rows[first] + start, found.columns[first], found.scores[first])
-        return place < self.top_k * KEPT
+        return place < self.top_k * KEPT, arrays(found.rows[first] + start, found.columns[first], found.scores[first])
 
     def _order_keys(self, rows: np.ndarray, scores: np.ndarray, columns: np.ndarray) -> np.ndarray:
         """One integer per pair ordering by row, then best score, then lower mentor id: a single
@@ -93,24 +94,41 @@ class CandidatePool:
         worse = SCORE_STEPS - np.rint(scores.astype(np.float64) * 10_000).astype(np.int64)
         return (rows.astype(np.int64) << 42) | (worse << 21) | self.id_rank[columns]
 
-    def _edges(self, rows: np.ndarray, columns: np.ndarray, scores: np.ndarray) -> list[Edge]:
-        self.edge_arrays.append((rows.astype(np.int64), columns.astype(np.int64), scores))
+    @cached_property
+    def edges(self) -> list[Edge]:
+        """Each request's k best, best first."""
+        return self.edges_of(*self.shortlists)
+
+    @property
+    def extra_edges(self) -> list[Edge]:
+        """What extending handed out beyond the shortlists, in turn."""
+        return [edge for part in self.handed_out[1:] for edge in self.edges_of(*part)]
+
+    def edges_of(self, rows: np.ndarray, columns: np.ndarray, scores: np.ndarray) -> list[Edge]:
         return list(map(new_edge, zip(self.request_array[rows].tolist(), self.mentor_array[columns].tolist(),
                                       scores.tolist(), strict=True)))
 
+    def edge_arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Rows, columns and scores of every edge handed out."""
+        return concatenated(self.handed_out)
+
     def extend(self, exhausted: list[UUID], floors: dict[UUID, float]) -> list[Edge]:
-        """Mentors beyond a request's shortlist that could still take it (see whole_pool.stable):
-        a full mentor whose floor is at most the request's score (a tie at the floor goes to
-        the lower request id, the mentor's call), or any mentor with a free seat."""
+        """extend_rows for ids (see whole_pool.stable)."""
         floor = np.full(len(self.mentor_ids), -np.inf)
         for mentor, value in floors.items():
             floor[self.column_of[mentor]] = value
-        edges: list[Edge] = []
+        return self.edges_of(*self.extend_rows([self.row_of[request] for request in exhausted], floor))
+
+    def extend_rows(self, exhausted: list[int], floor: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Mentors beyond a request's shortlist that could still take it: a full mentor whose
+        floor is at most the request's score (a tie at the floor goes to the lower request id,
+        the mentor's call), or any mentor with a free seat (floor -inf); each request's
+        together, in its order of preference."""
+        parts = []
         to_scan = []
-        for request in exhausted:
-            row = self.row_of[request]
+        for row in exhausted:
             if row in self.rest:
-                edges += self._ask_from_rest(row, floor)
+                parts.append(self._ask_from_rest(row, floor))
                 continue
             start, end = int(self.starts[row]), int(self.starts[row + 1])
             at = start + int(self.next[row])
@@ -120,47 +138,70 @@ class CandidatePool:
             asked, stop = next_asks(self.columns[at:sure], self.scores[at:sure], floor)
             self.next[row] = stop + at - start
             if len(asked):
-                edges += self._edges(np.full(len(asked), row), self.columns[at + asked], self.scores[at + asked])
+                parts.append(arrays(np.full(len(asked), row), self.columns[at + asked], self.scores[at + asked]))
             elif self.bound[row] != NONE_LEFT:
                 to_scan.append(row)
         for first in range(0, len(to_scan), SCAN_BATCH):
             rows = to_scan[first:first + SCAN_BATCH]
             self._rescore(rows, floor)
             for row in rows:
-                edges += self._ask_from_rest(row, floor)
-        self.extra_edges += edges
-        return edges
+                parts.append(self._ask_from_rest(row, floor))
+        handed = concatenated(parts)
+        self.handed_out.append(handed)
+        return handed
 
     def _rescore(self, rows: list[int], floor: np.ndarray) -> None:
         """Scores each request against every mentor it did not keep whose floor is within its
         bound; those, with the rest of its reserve, are all it will ever be worth asking."""
         by_floor = np.argsort(floor, kind="stable")
-        pair_rows, pair_columns = [], []
-        for local, row in enumerate(rows):
-            within = by_floor[:np.searchsorted(floor[by_floor], self.bound[row] + SLACK, side="right")]
-            within = within[~np.isin(within, self.columns[self.starts[row]:self.starts[row + 1]])]
-            pair_rows.append(np.full(len(within), local))
-            pair_columns.append(within)
-        r, c = np.concatenate(pair_rows), np.concatenate(pair_columns)
+        floor_order = floor[by_floor]
+        kept = np.zeros(len(self.mentor_ids), dtype=bool)
+        pair_columns = []
+        for row in rows:
+            within = by_floor[:np.searchsorted(floor_order, self.bound[row] + SLACK, side="right")]
+            mine = self.columns[self.starts[row]:self.starts[row + 1]]
+            kept[mine] = True
+            pair_columns.append(within[~kept[within]])
+            kept[mine] = False
+        lengths = np.array([len(columns) for columns in pair_columns], dtype=np.int64)
+        r, c = np.repeat(np.arange(len(rows)), lengths), np.concatenate(pair_columns)
         scores = self.scorer.pair_scores(self.scorer.encode([self.requests[row] for row in rows]), r, c)
         worth = (scores > REFUSED) & (scores >= floor[c])
-        for local, row in enumerate(rows):
-            mine = worth & (r == local)
+        ends = np.cumsum(lengths).tolist()
+        for row, first, last in zip(rows, [0, *ends[:-1]], ends, strict=True):
+            mine = first + np.flatnonzero(worth[first:last])
             at, end = int(self.starts[row] + self.next[row]), int(self.starts[row + 1])
             columns = np.concatenate([self.columns[at:end].astype(np.int64), c[mine]])
             scores_of = np.concatenate([self.scores[at:end], scores[mine]])
             order = np.argsort(self._order_keys(np.zeros(len(columns), dtype=np.int64), scores_of, columns))
             self.rest[row], self.rest_next[row] = (columns[order], scores_of[order]), 0
 
-    def _ask_from_rest(self, row: int, floor: np.ndarray) -> list[Edge]:
+    def _ask_from_rest(self, row: int, floor: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         columns, scores = self.rest[row]
         at = self.rest_next[row]
         asked, stop = next_asks(columns[at:], scores[at:], floor)
         self.rest_next[row] = at + stop
-        return self._edges(np.full(len(asked), row), columns[at + asked], scores[at + asked])
+        return arrays(np.full(len(asked), row), columns[at + asked], scores[at + asked])
 
     def all_edges(self) -> list[Edge]:
         return self.edges + self.extra_edges
+
+
+def arrays(rows: np.ndarray, columns: np.ndarray, scores: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    return rows.astype(np.int64), columns.astype(np.int64), scores.astype(np.float32)
+
+
+def concatenated(parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    if not parts:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.float32)
+    rows, columns, scores = (np.concatenate(part) for part in zip(*parts, strict=True))
+    return rows, columns, scores
+
+
+def id_ranks(ids: list[UUID]) -> np.ndarray:
+    """Each id's place in the order of ids (UUIDs order by their integer)."""
+    by_id = np.array([ident.int for ident in ids], dtype=object)
+    return np.argsort(np.argsort(by_id)).astype(np.int64)
 
 
 def next_asks(columns: np.ndarray, scores: np.ndarray, floor: np.ndarray) -> tuple[np.ndarray, int]:

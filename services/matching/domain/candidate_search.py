@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from services.matching.domain.gather import cells, in_column
 from services.matching.domain.topic_index import TopicIndex, runs
 from services.matching.domain.vectorised import REFUSED, EncodedBatch, VectorScorer
 
@@ -45,14 +46,25 @@ class Found:
 
 @dataclass
 class LearningOrders:
-    """The batch's goal sets' learning orders end to end, and where each row's starts."""
+    """The goal sets' learning orders end to end (the topic index's), and where each row's starts."""
 
     first: np.ndarray  # per row
     length: np.ndarray  # per row
-    segment: np.ndarray  # per row: which goal set
+    segment: np.ndarray  # per row: which of the batch's goal sets, numbered as they first come
     columns: np.ndarray
     learning: np.ndarray
-    ascending: np.ndarray  # segment * 4 - learning: ascending end to end, for one searchsorted
+
+
+def count_at_least(values: np.ndarray, first: np.ndarray, length: np.ndarray, least: np.ndarray) -> np.ndarray:
+    """Per row, how many of values[first:first + length] (descending) are at least `least`:
+    a binary search run on every row at once."""
+    low, high = np.zeros(len(first), dtype=np.int64), length.astype(np.int64)
+    while (open_ := low < high).any():
+        middle = (low + high) // 2
+        at_least = open_ & (values[np.where(open_, first + middle, 0)] >= least)
+        low = np.where(at_least, middle + 1, low)
+        high = np.where(open_ & ~at_least, middle, high)
+    return low
 
 
 def first_occurrences(codes: np.ndarray) -> np.ndarray:
@@ -62,16 +74,25 @@ def first_occurrences(codes: np.ndarray) -> np.ndarray:
     return first
 
 
-def kth_best(rows: np.ndarray, scores: np.ndarray, count: int, k: int) -> np.ndarray:
+def kth_best(rows: np.ndarray, scores: np.ndarray, count: int, *ks: int) -> list[np.ndarray]:
+    """Per row, its k-th best allowed score (NONE_LEFT if it has fewer), for each k: one sort for all."""
     allowed = scores > REFUSED
     rows, scores = rows[allowed], scores[allowed]
-    # One float key, row first then best score (scores are within [0, 100]): one sort, not a lexsort.
-    ordered = scores[np.argsort(rows * 1000.0 - scores)]
+    # One integer key, row first then best score: allowed scores are within [0, 100], where a
+    # float32's bits order as its value. Sorting the keys themselves (not an argsort) is a few
+    # times faster and gives each score back bit for bit. Adding 0 makes a -0.0 0.0.
+    worse = 0xFFFFFFFF - (scores.astype(np.float32) + np.float32(0)).view(np.uint32).astype(np.int64)
+    keys = np.sort((rows.astype(np.int64) << 32) | worse)
+    ordered = (0xFFFFFFFF - (keys & 0xFFFFFFFF)).astype(np.uint32).view(np.float32)
     per_row = np.bincount(rows, minlength=count)
-    theta = np.full(count, NONE_LEFT)
-    enough = per_row >= k
-    theta[enough] = ordered[(np.cumsum(per_row) - per_row)[enough] + k - 1]
-    return theta
+    firsts = np.cumsum(per_row) - per_row
+    thetas = []
+    for k in ks:
+        theta = np.full(count, NONE_LEFT)
+        enough = per_row >= k
+        theta[enough] = ordered[firsts[enough] + k - 1]
+        thetas.append(theta)
+    return thetas
 
 
 class CandidateSearch:
@@ -96,14 +117,15 @@ class CandidateSearch:
         head_rows, head_columns = self._head(batch)
         head_bound = self.scorer.topic_bound(batch, head_rows, head_columns) + \
             self.scorer.ambient_bound(batch, head_rows, head_columns)
-        reaching = head_bound + SLACK >= kth_best(lead_rows, lead_scores, count, self.k)[head_rows]
+        reaching = head_bound + SLACK >= kth_best(lead_rows, lead_scores, count, self.k)[0][head_rows]
         head_left_out = np.full(count, NONE_LEFT)
         np.maximum.at(head_left_out, head_rows[~reaching], head_bound[~reaching])
         head_rows, head_columns = head_rows[reaching], head_columns[reaching]
         first_rows = np.concatenate([head_rows, lead_rows])
         first_columns = np.concatenate([head_columns, lead_columns])
         first_scores = np.concatenate([self.scorer.pair_scores(batch, head_rows, head_columns), lead_scores])
-        theta = kth_best(first_rows, first_scores, count, self.k)
+        # theta rules the tiers out; a row's 2k-th best is below what it keeps.
+        theta, floor = kth_best(first_rows, first_scores, count, self.k, self.k * KEPT)
         whole = q.symmetric | (theta - SLACK <= self.ambient)
         keep = ~whole[first_rows]
         rest, taken, unscored, readers = self._bounds(batch, orders, theta, whole, lead)
@@ -127,7 +149,7 @@ class CandidateSearch:
         found = Found(np.concatenate([first_rows[keep], rows]), np.concatenate([first_columns[keep], columns]),
                       np.concatenate([first_scores[keep], self.scorer.pair_scores(batch, rows, columns)]), unscored)
         found.scored = len(first_rows) + len(rows)
-        return self._without_the_hopeless(found, kth_best(first_rows, first_scores, count, self.k * KEPT))
+        return self._without_the_hopeless(found, floor)
 
     def _without_the_hopeless(self, found: Found, floor: np.ndarray) -> Found:
         """Drops pairs below a row's floor (what it keeps beats them); the bound covers them."""
@@ -149,23 +171,20 @@ class CandidateSearch:
         rows, goal_slot, offer_slot = which[entry], goal_slot[entry], offer_slot[entry]
         repeated = np.zeros(len(rows), dtype=bool)
         for slot in range(goals.shape[1]):
-            repeated |= (slot < goal_slot) & real_goals[rows, slot] & (m.offers[columns, goals[rows, slot]] > 0)
+            repeated |= (slot < goal_slot) & in_column(real_goals, slot, rows) & \
+                (cells(m.offers, columns, in_column(goals, slot, rows)) > 0)
         for slot in range(offers.shape[1]):
-            repeated |= (slot < offer_slot) & (m.wants[columns, offers[rows, slot]] > 0)
+            repeated |= (slot < offer_slot) & (cells(m.wants, columns, in_column(offers, slot, rows)) > 0)
         return rows[~repeated], columns[~repeated]
 
     def _learning_orders(self, batch: EncodedBatch, count: int) -> LearningOrders:
         q = batch.rows
         keys = [tuple(sorted(q.goal_codes[row, :int(q.goal_count[row])].tolist())) for row in range(count)]
         segment_of = {key: index for index, key in enumerate(dict.fromkeys(keys))}
-        segments = [self.index.learning_order(key) for key in segment_of]
-        lengths = np.array([len(columns) for columns, _ in segments], dtype=np.int64)
+        firsts, lengths = self.index.learning_orders(list(segment_of))
         segment = np.array([segment_of[key] for key in keys], dtype=np.int64)
-        learning = np.concatenate([values for _, values in segments]).astype(np.float64)
-        return LearningOrders(
-            first=(np.cumsum(lengths) - lengths)[segment], length=lengths[segment], segment=segment,
-            columns=np.concatenate([columns for columns, _ in segments]).astype(np.int64), learning=learning,
-            ascending=np.repeat(np.arange(len(segments)) * 4.0, lengths) - learning)
+        return LearningOrders(first=firsts[segment], length=lengths[segment], segment=segment,
+                              columns=self.index.order_columns, learning=self.index.order_learning)
 
     def _bounds(self, batch: EncodedBatch, orders: LearningOrders, theta: np.ndarray, whole: np.ndarray,
                 lead: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -177,13 +196,16 @@ class CandidateSearch:
         unscored = np.full(len(theta), self.ambient)
         taken = np.full(len(rows), lead)
         if self.learning > 0:
-            # learning >= (theta - AMBIENT) / P_learning, clipped inside one goal set's stretch.
+            # learning >= (theta - AMBIENT) / P_learning, clipped to [-0.5, 1.5]. Rounded as when the
+            # batch's orders were searched end to end, each at segment * 4 (s * 4 - needed, less s * 4,
+            # exact), so the same mentors are read.
             needed = np.clip((theta[rows] - self.ambient - SLACK) / self.learning, -0.5, 1.5)
-            reach = np.searchsorted(orders.ascending, orders.segment[rows] * 4.0 - needed, side="right")
-            taken = np.maximum(lead, np.minimum(reach - orders.first[rows], orders.length[rows]))
+            at = orders.segment[rows] * 4.0
+            taken = np.maximum(lead, count_at_least(orders.learning, orders.first[rows], orders.length[rows],
+                                                    at - (at - needed)))
         beyond = taken < orders.length[rows]
         unscored[rows[beyond]] = np.maximum(unscored[rows[beyond]], self.learning * orders.learning[
-            orders.first[rows[beyond]] + taken[beyond]] + self.ambient)
+            orders.first[rows[beyond]] + taken[beyond]].astype(np.float64) + self.ambient)
         codes = q.offer_codes[rows]
         levels = np.where(codes != self.nobody, q.offer_levels[rows], 0.0)
         # A mentor wanting one of the offers gains it over all they want; two or more, up to the best level.
@@ -205,12 +227,12 @@ class CandidateSearch:
         start, end = np.minimum(start, orders.length[rows]), np.minimum(end, orders.length[rows])
         lengths = np.maximum(end - start, 0)
         positions = runs(orders.first[rows] + start, lengths)
-        r, c = np.repeat(rows, lengths), orders.columns[positions]
-        points = self.learning * orders.learning[positions]
+        r, c = np.repeat(rows, lengths), orders.columns[positions].astype(np.int64)
+        points = self.learning * orders.learning[positions].astype(np.float64)
         # A goal offerer who also wants an offer is in the head.
         in_head = np.zeros(len(r), dtype=bool)
         for slot in range(batch.rows.offer_codes.shape[1]):
-            in_head |= self.scorer.mentors.wants[c, batch.rows.offer_codes[r, slot]] > 0
+            in_head |= cells(self.scorer.mentors.wants, c, in_column(batch.rows.offer_codes, slot, r)) > 0
         return r[~in_head], c[~in_head], points[~in_head]
 
     def _by_reciprocity(self, batch: EncodedBatch, theta: np.ndarray, readers: np.ndarray,
@@ -236,13 +258,13 @@ class CandidateSearch:
         rows, first, last = (np.concatenate(x)[entry] for x in (rows_of, first_of, last_of))
         worth = np.ones(len(rows), dtype=bool)
         for slot in range(q.goal_codes.shape[1]):
-            worth &= m.offers[columns, q.goal_codes[rows, slot]] == 0
+            worth &= cells(m.offers, columns, in_column(q.goal_codes, slot, rows)) == 0
         reciprocity = np.zeros(len(rows))
         for slot in range(offers.shape[1]):
-            wants = m.wants[columns, offers[rows, slot]] > 0
+            wants = cells(m.wants, columns, in_column(offers, slot, rows)) > 0
             # Counted once: at the first offer it wants (and, for two, the second).
             worth &= ~((slot < last) & (slot != first) & wants)
-            reciprocity += q.offer_levels[rows, slot] * wants
+            reciprocity += in_column(q.offer_levels, slot, rows) * wants
         reciprocity /= np.maximum(m.wants_count[columns], 1)
         best = self.reciprocity * reciprocity + self.ambient
         reaching = best + SLACK >= theta[rows]

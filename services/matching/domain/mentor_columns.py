@@ -48,6 +48,12 @@ def weeks(people: list[Candidate]) -> np.ndarray:
     return packed(np.stack([week_slots(p) for p in people]) if people else np.zeros((0, SLOTS), dtype=bool))
 
 
+def words_used(week: np.ndarray) -> np.ndarray:
+    """Per row of packed slots, bit w set where word w has a slot: two weeks can overlap only
+    in words both use, and most pairs of people share none."""
+    return ((week != 0) * (1 << np.arange(week.shape[1], dtype=np.int64))).sum(axis=1, dtype=np.int64)
+
+
 def mode_mask(modes: frozenset[str]) -> int:
     return sum(1 << MODES.index(mode) for mode in modes if mode in MODES)
 
@@ -74,6 +80,7 @@ class MentorColumns:
     languages: np.ndarray  # mentors x words, bits
     week: np.ndarray  # mentors x words, bits
     week_total: np.ndarray
+    week_words: np.ndarray  # words_used(week)
     has_week: np.ndarray
     takes_mentees: np.ndarray  # can mentor, active, has room
     attributes: list[set[str]]
@@ -100,7 +107,7 @@ def mentor_columns(mentors: list[Candidate], topics: Vocabulary, words: Vocabula
         offset=np.array([utc_offset_hours(m.time_zone) for m in mentors], dtype=np.float32),
         modes=np.array([mode_mask(m.meeting_modes) for m in mentors], dtype=np.int64),
         languages=spoken(mentors, languages, language_width), week=week,
-        week_total=np.bitwise_count(week).sum(axis=1).astype(np.float32),
+        week_total=np.bitwise_count(week).sum(axis=1).astype(np.float32), week_words=words_used(week),
         has_week=np.array([bool(m.availability) for m in mentors], dtype=bool),
         takes_mentees=takes_mentees(mentors),
         attributes=[m.attributes() for m in mentors],

@@ -12,13 +12,6 @@ import numpy as np
 from services.matching.domain.candidate_edges import CandidatePool
 
 
-def edge_arrays(pool: CandidatePool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    if not pool.edge_arrays:
-        return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.float32)
-    rows, columns, scores = (np.concatenate(part) for part in zip(*pool.edge_arrays, strict=True))
-    return rows, columns, scores
-
-
 def matched_columns(pool: CandidatePool, pairs: dict[UUID, UUID]) -> np.ndarray:
     matched = np.full(len(pool.request_ids), -1)
     for request, mentor in pairs.items():
@@ -27,7 +20,7 @@ def matched_columns(pool: CandidatePool, pairs: dict[UUID, UUID]) -> np.ndarray:
 
 
 def pair_scores(pool: CandidatePool, pairs: dict[UUID, UUID]) -> dict[tuple[UUID, UUID], float]:
-    rows, columns, scores = edge_arrays(pool)
+    rows, columns, scores = pool.edge_arrays()
     is_pair = matched_columns(pool, pairs)[rows] == columns
     held_score = dict(zip(rows[is_pair].tolist(), scores[is_pair].tolist(), strict=True))
     return {(request, mentor): held_score[pool.row_of[request]] for request, mentor in pairs.items()}
@@ -35,7 +28,7 @@ def pair_scores(pool: CandidatePool, pairs: dict[UUID, UUID]) -> dict[tuple[UUID
 
 def pool_figures(pool: CandidatePool, pairs: dict[UUID, UUID], capacity: dict[UUID, int]) -> dict[str, float]:
     count_r, count_m = len(pool.request_ids), len(pool.mentor_ids)
-    rows, columns, scores = edge_arrays(pool)
+    rows, columns, scores = pool.edge_arrays()
     matched = matched_columns(pool, pairs)
     is_pair = matched[rows] == columns
     held_score = np.full(count_r, -np.inf, dtype=np.float32)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from services.matching.domain.logistics import utc_offset_hours
-from services.matching.domain.mentor_columns import Vocabulary, mode_mask, spoken, weeks
+from services.matching.domain.mentor_columns import Vocabulary, mode_mask, spoken, weeks, words_used
 from services.matching.domain.pool import LEVEL_VALUE, Candidate, OpenRequest
 from services.matching.domain.scoring import SYMMETRIC_FORMATS
 
@@ -31,6 +31,7 @@ class RequestRows:
     offset: np.ndarray
     week: np.ndarray
     week_total: np.ndarray
+    week_words: np.ndarray  # mentor_columns.words_used(week)
     has_week: np.ndarray
     years: np.ndarray
     languages: np.ndarray
@@ -74,7 +75,7 @@ def request_rows(batch: list[tuple[OpenRequest, Candidate]], topics: Vocabulary,
         place=np.array([words.codes.get("place:" + m.location, -2) if m.location else -3 for m in mentees],
                        dtype=np.int64),
         offset=np.array([utc_offset_hours(m.time_zone) for m in mentees], dtype=np.float32),
-        week=week, week_total=np.bitwise_count(week).sum(axis=1).astype(np.float32),
+        week=week, week_total=np.bitwise_count(week).sum(axis=1).astype(np.float32), week_words=words_used(week),
         has_week=np.array([bool(m.availability) for m in mentees], dtype=bool),
         years=np.array([m.years_experience for m in mentees], dtype=np.float32),
         languages=spoken(mentees, languages, language_width),

@@ -3,7 +3,7 @@
 Three lists, each as one sorted array cut by key (the CSR layout): mentors by offered
 topic, by wanted topic, and by (offered, wanted) pair; and, per set of goals, every
 mentor offering one of them ordered by how much they offer (the learning factor),
-built once and shared by every request with those goals.
+built once and shared by every request with those goals, all laid end to end.
 """
 
 from dataclasses import dataclass
@@ -56,17 +56,40 @@ class TopicIndex:
                                     width * width)
         self.fewest_wants = np.full(width, np.inf)
         np.minimum.at(self.fewest_wants, wanted, mentors.wants_count[wanting_columns])
-        self.by_learning: dict[tuple[int, ...], tuple[np.ndarray, np.ndarray]] = {}
+        # Every goal set's learning order asked for so far, end to end, kept for every later batch
+        # (each batch used to lay its own out again: 5 million entries at 30,000 mentors). The
+        # arrays grow by doubling; only the first `used` entries are orders.
+        self.order_columns, self.order_learning = np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float32)
+        self.used = 0
+        self.order_at: dict[tuple[int, ...], tuple[int, int]] = {}  # goal set -> first position, length
+
+    def learning_orders(self, goal_sets: list[tuple[int, ...]]) -> tuple[np.ndarray, np.ndarray]:
+        """Where each goal set's learning order starts in order_columns and order_learning, and its length."""
+        for goals in goal_sets:
+            if goals not in self.order_at:
+                self._append(goals, *self.learning_order(goals))
+        places = np.array([self.order_at[goals] for goals in goal_sets], dtype=np.int64).reshape(-1, 2)
+        return places[:, 0], places[:, 1]
+
+    def _append(self, goals: tuple[int, ...], columns: np.ndarray, learning: np.ndarray) -> None:
+        end = self.used + len(columns)
+        if end > len(self.order_columns):
+            size = max(end, 2 * len(self.order_columns))
+            self.order_columns = np.concatenate([self.order_columns[:self.used],
+                                                 np.zeros(size - self.used, dtype=np.int32)])
+            self.order_learning = np.concatenate([self.order_learning[:self.used],
+                                                  np.zeros(size - self.used, dtype=np.float32)])
+        self.order_columns[self.used:end], self.order_learning[self.used:end] = columns, learning
+        self.order_at[goals] = (self.used, len(columns))
+        self.used = end
 
     def learning_order(self, goals: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray]:
         """Mentors offering any of the goals, most learning first, with their learning factor."""
-        if goals not in self.by_learning and not goals:
-            self.by_learning[goals] = np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float32)
-        if goals not in self.by_learning:
-            topics = np.unique(np.array(goals, dtype=np.int64))
-            _, columns = self.offering.gather(topics)
-            columns = np.unique(columns)
-            learning = self.mentors.offers[columns][:, list(goals)].astype(np.float64).sum(axis=1) / len(goals)
-            order = np.argsort(-learning, kind="stable")
-            self.by_learning[goals] = columns[order].astype(np.int32), learning[order].astype(np.float32)
-        return self.by_learning[goals]
+        if not goals:
+            return np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float32)
+        topics = np.unique(np.array(goals, dtype=np.int64))
+        _, columns = self.offering.gather(topics)
+        columns = np.unique(columns)
+        learning = self.mentors.offers[columns][:, list(goals)].astype(np.float64).sum(axis=1) / len(goals)
+        order = np.argsort(-learning, kind="stable")
+        return columns[order].astype(np.int32), learning[order].astype(np.float32)

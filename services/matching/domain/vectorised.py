@@ -13,6 +13,7 @@ from uuid import UUID
 
 import numpy as np
 
+from services.matching.domain.gather import cells, in_column
 from services.matching.domain.mentor_columns import MODES, Vocabulary, mentor_columns
 from services.matching.domain.pool import Candidate, OpenRequest
 from services.matching.domain.reporting_line import line_above, managers_of
@@ -123,7 +124,7 @@ class VectorScorer:
         m = self.mentors
         reciprocity = np.zeros(len(r), dtype=np.float64)
         for slot in range(q.offer_codes.shape[1]):
-            reciprocity += q.offer_levels[r, slot] * m.wants[c, q.offer_codes[r, slot]]
+            reciprocity += in_column(q.offer_levels, slot, r) * cells(m.wants, c, in_column(q.offer_codes, slot, r))
         wants_count = m.wants_count[c]
         reciprocity = np.divide(reciprocity, wants_count, out=np.zeros(len(r)), where=wants_count > 0)
         return reciprocity.astype(np.float32)
@@ -148,10 +149,10 @@ class VectorScorer:
                  + points["language"] * language
                  + points["career_gap"] * self._career_gap(q, r, c, symmetric)
                  + points["outside_circle"] * outside)
-        total = np.where(batch.must_met[batch.must[r], c], total, total * MUST_HAVE_PENALTY)
+        total = np.where(cells(batch.must_met, batch.must.take(r), c), total, total * MUST_HAVE_PENALTY)
         keys = r.astype(np.int64) * len(m.ids) + c
         refused = np.isin(keys, batch.blocked) if len(batch.blocked) else np.zeros(len(r), dtype=bool)
-        allowed = m.takes_mentees[c] & q.active[r] & ~batch.avoided[batch.avoid[r], c] & ~refused \
+        allowed = m.takes_mentees[c] & q.active[r] & ~cells(batch.avoided, batch.avoid.take(r), c) & ~refused \
             & self._program_allows(q, r, c, language)
         return np.where(allowed, np.round(total, 4), np.float32(REFUSED))
 
@@ -168,7 +169,7 @@ class VectorScorer:
         these few level values add exactly, so the order of the sum cannot change a bit."""
         total = np.zeros(len(r), dtype=np.float64)
         for slot in range(codes.shape[1]):
-            total += self.mentors.offers[c, codes[r, slot]]
+            total += cells(self.mentors.offers, c, in_column(codes, slot, r))
         count = counts[r]
         return np.divide(total, count, out=np.zeros(len(r)), where=count > 0).astype(np.float32)
 
@@ -176,7 +177,10 @@ class VectorScorer:
         m = self.mentors
         modes, zones = self._modes_and_zones(q, r, c)
         smaller = np.minimum(q.week_total[r], m.week_total[c])
-        together = np.bitwise_count(q.week[r] & m.week[c]).sum(axis=1).astype(np.float32)
+        # Weeks overlap only in words both use; most pairs share none, so only the others are counted.
+        together = np.zeros(len(r), dtype=np.float32)
+        both = np.flatnonzero(q.week_words.take(r) & m.week_words.take(c))
+        together[both] = np.bitwise_count(q.week[r[both]] & m.week[c[both]]).sum(axis=1)
         overlap = np.divide(together, smaller, out=np.zeros_like(smaller), where=smaller > 0)
         known = q.has_week[r] & m.has_week[c]
         availability = np.where(known, np.minimum(np.float32(1.0), overlap), np.float32(UNKNOWN_AVAILABILITY))

@@ -9,8 +9,6 @@ which is what makes ten thousand requests tractable. Both objectives work on it:
   every request may also stay unmatched at no score.
 """
 
-import heapq
-import math
 from collections import defaultdict
 from collections.abc import Callable
 from typing import NamedTuple
@@ -18,6 +16,8 @@ from uuid import UUID
 
 import numpy as np
 from ortools.graph.python import min_cost_flow
+
+from services.matching.domain.deferred_acceptance import Options, deferred_acceptance
 
 
 class Edge(NamedTuple):
@@ -39,86 +39,80 @@ def stable(edges: list[Edge], capacity: dict[UUID, int], extend: Extend | None =
     request's score, or who have a free seat. A full mentor's floor only rises, so
     a mentor below it now would refuse later too, and rounds end.
     """
-    preferences: dict[UUID, list[Edge]] = defaultdict(list)
-    for edge in edges:
-        preferences[edge.request].append(edge)
-    # Per mentor, a min-heap of (score, request): its worst-liked holder on top. UUIDs
-    # order by value, which breaks score ties the same way on every run.
-    held: dict[UUID, list[tuple[float, UUID]]] = defaultdict(list)
-    next_choice: dict[UUID, int] = defaultdict(int)
-    free = sort_and_list(preferences)
-    while True:
-        exhausted = propose_until_settled(free, preferences, next_choice, held, capacity)
-        if extend is None or not exhausted:
-            break
-        # A mentor with no seat this run (full already, or taken by a group) has no floor to beat.
-        floors = {m: heap[0][0] if heap else math.inf for m, heap in held.items() if len(heap) >= capacity.get(m, 0)}
-        more: dict[UUID, list[Edge]] = defaultdict(list)
-        for edge in extend(exhausted, floors):
-            more[edge.request].append(edge)
-        if not more:
-            break
-        for request, options in more.items():
-            preferences[request] = preferences[request][:next_choice[request]] + sorted(options, key=preference)
-        free = list(more)
-    return {request: mentor for mentor, heap in held.items() for _, request in heap}
+    requests = list(dict.fromkeys(e.request for e in edges))
+    row_of = {request: row for row, request in enumerate(requests)}
+    mentors: list[UUID] = []
+    column_of: dict[UUID, int] = {}
+    seats: list[int] = []
+
+    def as_rows(found: list[Edge]) -> tuple[list[int], list[int], list[float]]:
+        """Each request's options together, in its order of preference, mentors numbered as they come."""
+        by_request: dict[UUID, list[Edge]] = defaultdict(list)
+        for edge in found:
+            by_request[edge.request].append(edge)
+        rows, columns, scores = [], [], []
+        for request, options in by_request.items():
+            for edge in sorted(options, key=preference):
+                if edge.mentor not in column_of:
+                    column_of[edge.mentor] = len(mentors)
+                    mentors.append(edge.mentor)
+                    seats.append(capacity.get(edge.mentor, 0))
+                rows.append(row_of[request])
+                columns.append(column_of[edge.mentor])
+                scores.append(edge.score)
+        return rows, columns, scores
+
+    def row_extend(exhausted: list[int], floor: np.ndarray) -> tuple[list[int], list[int], list[float]]:
+        assert extend is not None
+        floors = {mentors[column]: float(floor[column]) for column in np.flatnonzero(floor != -np.inf)}
+        return as_rows(extend([requests[row] for row in exhausted], floors))
+
+    options = Options(len(requests))
+    options.add(*as_rows(edges))
+    # UUIDs order by value, which breaks a mentor's score ties the same way on every run.
+    by_id = sorted(range(len(requests)), key=requests.__getitem__)
+    rank = [0] * len(requests)
+    for place, row in enumerate(by_id):
+        rank[row] = place
+    pairs = deferred_acceptance(options, rank, seats, row_extend if extend is not None else None)
+    return {requests[row]: mentors[column] for row, column in pairs}
 
 
 def preference(edge: Edge) -> tuple[float, UUID]:
     return -edge.score, edge.mentor
 
 
-def sort_and_list(preferences: dict[UUID, list[Edge]]) -> list[UUID]:
-    for options in preferences.values():
-        options.sort(key=preference)
-    return list(preferences)
-
-
-def propose_until_settled(free: list[UUID], preferences: dict[UUID, list[Edge]], next_choice: dict[UUID, int],
-                          held: dict[UUID, list[tuple[float, UUID]]], capacity: dict[UUID, int]) -> list[UUID]:
-    """Runs proposals until every request holds a seat or has asked all it knows."""
-    exhausted = []
-    while free:
-        request = free.pop()
-        options = preferences[request]
-        if next_choice[request] >= len(options):
-            exhausted.append(request)
-            continue
-        edge = options[next_choice[request]]
-        next_choice[request] += 1
-        heap = held[edge.mentor]
-        entry = (edge.score, request)
-        if len(heap) < capacity.get(edge.mentor, 0):
-            heapq.heappush(heap, entry)
-        elif heap and entry > heap[0]:
-            free.append(heapq.heapreplace(heap, entry)[1])
-        else:
-            free.append(request)
-    return exhausted
-
-
 def max_total_score(edges: list[Edge], capacity: dict[UUID, int]) -> dict[UUID, UUID]:
-    """Optimal assignment as a min-cost flow: source -> request -> mentor -> sink, where
-    a mentor's arc to the sink carries its capacity and each request may instead flow
-    straight to the sink (stay unmatched) at no score."""
+    """Optimal assignment as a min-cost flow (see optimal_edges)."""
     if not edges:
         return {}
-    requests = list(dict.fromkeys(e.request for e in edges))
-    mentors = list(dict.fromkeys(e.mentor for e in edges))
-    row_of = {request: i for i, request in enumerate(requests)}
-    column_of = {mentor: j for j, mentor in enumerate(mentors)}
-    count_r, count_m, count_e = len(requests), len(mentors), len(edges)
+    requests = {request: row for row, request in enumerate(dict.fromkeys(e.request for e in edges))}
+    mentors = {mentor: column for column, mentor in enumerate(dict.fromkeys(e.mentor for e in edges))}
+    count = len(edges)
+    used = optimal_edges(np.fromiter((requests[e.request] for e in edges), dtype=np.int64, count=count),
+                         np.fromiter((mentors[e.mentor] for e in edges), dtype=np.int64, count=count),
+                         np.fromiter((e.score for e in edges), dtype=np.float64, count=count),
+                         np.array([capacity.get(m, 0) for m in mentors], dtype=np.int64))
+    return {edges[i].request: edges[i].mentor for i in used.tolist()}
+
+
+def optimal_edges(rows: np.ndarray, columns: np.ndarray, scores: np.ndarray, seats: np.ndarray) -> np.ndarray:
+    """The edges (positions) of an optimal assignment, as a min-cost flow: source -> request
+    -> mentor -> sink, where a mentor's arc to the sink carries its seats (per column) and
+    each request may instead flow straight to the sink (stay unmatched) at no score.
+    Nodes are numbered in the order requests and mentors first come: the solver's answer
+    among equal optima depends on it."""
+    request_nodes, _ = numbered_as_they_come(rows)
+    mentor_nodes, mentor_columns = numbered_as_they_come(columns)
+    count_r, count_m, count_e = int(request_nodes.max()) + 1, len(mentor_columns), len(rows)
     source, sink = count_r + count_m, count_r + count_m + 1
-    pair_tails = np.fromiter((row_of[e.request] for e in edges), dtype=np.int64, count=count_e)
-    pair_heads = count_r + np.fromiter((column_of[e.mentor] for e in edges), dtype=np.int64, count=count_e)
     # Scores carry four decimals, so integer costs in ten-thousandths are exact.
-    pair_costs = -np.round(np.fromiter((e.score for e in edges), dtype=np.float64, count=count_e) * 10_000)
+    pair_costs = -np.round(np.asarray(scores, dtype=np.float64) * 10_000)
     flow = min_cost_flow.SimpleMinCostFlow()
     arcs = flow.add_arcs_with_capacity_and_unit_cost(
-        np.concatenate([np.full(count_r, source), pair_tails, count_r + np.arange(count_m), np.arange(count_r)]),
-        np.concatenate([np.arange(count_r), pair_heads, np.full(count_m, sink), np.full(count_r, sink)]),
-        np.concatenate([np.ones(count_r + count_e, dtype=np.int64),
-                        np.array([capacity.get(m, 0) for m in mentors], dtype=np.int64),
+        np.concatenate([np.full(count_r, source), request_nodes, count_r + np.arange(count_m), np.arange(count_r)]),
+        np.concatenate([np.arange(count_r), count_r + mentor_nodes, np.full(count_m, sink), np.full(count_r, sink)]),
+        np.concatenate([np.ones(count_r + count_e, dtype=np.int64), seats[mentor_columns].astype(np.int64),
                         np.ones(count_r, dtype=np.int64)]),
         np.concatenate([np.zeros(count_r, dtype=np.int64), pair_costs.astype(np.int64),
                         np.zeros(count_m + count_r, dtype=np.int64)]),
@@ -126,8 +120,17 @@ def max_total_score(edges: list[Edge], capacity: dict[UUID, int]) -> dict[UUID, 
     flow.set_nodes_supplies(np.array([source, sink]), np.array([count_r, -count_r]))
     if flow.solve() != flow.OPTIMAL:
         raise RuntimeError("the assignment has no optimal flow")
-    used = np.flatnonzero(flow.flows(arcs[count_r:count_r + count_e]))
-    return {edges[i].request: edges[i].mentor for i in used.tolist()}
+    return np.flatnonzero(flow.flows(arcs[count_r:count_r + count_e]))
+
+
+def numbered_as_they_come(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each value's number, 0 for the first distinct value to come, 1 for the next...; and
+    the distinct values in that order."""
+    distinct, first, inverse = np.unique(values, return_index=True, return_inverse=True)
+    order = np.argsort(first)
+    number = np.empty(len(distinct), dtype=np.int64)
+    number[order] = np.arange(len(distinct))
+    return number[inverse], distinct[order]
 
 
 def blocking_pairs(edges: list[Edge], pairs: dict[UUID, UUID], capacity: dict[UUID, int]) -> int:

@@ -15,6 +15,7 @@ import pytest
 from services.matching.domain.candidate_edges import CandidatePool
 from services.matching.domain.pool import Candidate, OpenRequest, ProgramRules, Window
 from services.matching.domain.vectorised import REFUSED, VectorScorer
+from services.matching.domain import pool_objectives
 from services.matching.domain.pool_figures import pair_scores, pool_figures
 from services.matching.domain.whole_pool import Edge, blocking_pairs, max_total_score, stable, summarise
 from tests.unit.matching.people import WEIGHTS
@@ -99,6 +100,19 @@ def test_deferred_acceptance_on_the_shortlists_equals_it_on_the_whole_matrix(see
     assert matched == stable(whole, capacity)
     assert blocking_pairs(whole, matched, capacity) == 0
     assert pool.extra_edges  # the extension was exercised
+
+
+@pytest.mark.parametrize(("seed", "k"), CASES)
+def test_the_objectives_on_the_pools_arrays_give_what_they_give_on_its_edges(seed, k):
+    pairs, mentors, managers = program(100 + seed, requests=240, mentors=60)
+    capacity = {m.participant_id: max(0, m.capacity - m.load) for m in mentors}
+    on_edges, on_arrays = (CandidatePool(pairs, mentors, managers, WEIGHTS, top_k=k) for _ in range(2))
+    # The same pairs in the same order, and the same extensions handed out in the same turns.
+    assert list(pool_objectives.stable(on_arrays, capacity).items()) == \
+        list(stable(on_edges.edges, capacity, on_edges.extend).items())
+    assert on_arrays.extra_edges == on_edges.extra_edges
+    assert list(pool_objectives.max_total_score(on_arrays, capacity).items()) == \
+        list(max_total_score(on_edges.edges, capacity).items())
 
 
 def test_the_index_scores_far_fewer_pairs_than_the_whole_matrix():
