@@ -26,6 +26,7 @@ import asyncpg
 import uvloop
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
+from bench.process_cpu import backend_pids, cpu_seconds, own_cpu_seconds
 from services.intake.application import IntakeApplication
 from services.intake.documents import to_document
 from services.intake.domain.participant import Participant
@@ -147,8 +148,11 @@ async def bare_produce(settings: Settings, messages: list[tuple[bytes, bytes, li
 
 # --- (c) the consumer -----------------------------------------------------------------
 
-async def consume_round(settings: Settings, topic: str, messages: int) -> float:
-    """Messages per second from the first one applied to the `messages`-th."""
+async def consume_round(settings: Settings, topic: str, messages: int) -> tuple[float, float, float]:
+    """Messages per second from the first one applied to the `messages`-th, and the CPU
+    milliseconds per message this process (the runner and its worker thread) and the
+    matching database's PostgreSQL backends spent meanwhile: the steadier figure on a
+    shared machine, where the rate moves by a fifth between runs."""
     database = f"bench_matching_{uuid4().hex[:8]}"
     await run_blocking(create_database_sync, settings, database)
     await run_blocking(migrate_database_sync, settings, "matching", database)
@@ -170,9 +174,12 @@ async def consume_round(settings: Settings, topic: str, messages: int) -> float:
         while done() == 0:
             await asyncio.sleep(0.01)
         first, started = done(), time.perf_counter()
+        cpu, backends = own_cpu_seconds(), backends_cpu(settings, database)
         while done() < messages:
             await asyncio.sleep(0.01)
-        return (done() - first) / (time.perf_counter() - started)
+        applied, elapsed = done() - first, time.perf_counter() - started
+        return (applied / elapsed, (own_cpu_seconds() - cpu) * 1000 / applied,
+                (backends_cpu(settings, database) - backends) * 1000 / applied)
     finally:
         task.cancel()
         await asyncio.gather(task, return_exceptions=True)
@@ -198,6 +205,10 @@ async def bare_consume(settings: Settings, topic: str, messages: int) -> float:
         return seen / (time.perf_counter() - started)
     finally:
         await consumer.stop()
+
+
+def backends_cpu(settings: Settings, database: str) -> float:
+    return sum(cpu_seconds(pid) for pid in backend_pids(settings.postgres_dsn("postgres"), database))
 
 
 # --- rounds and figures ---------------------------------------------------------------
@@ -247,12 +258,17 @@ async def main(arguments: argparse.Namespace) -> None:
                           "notifications/s (baseline: messages/s)", real, bare)
         if "c" in arguments.parts:
             messages = min(arguments.consume or len(sent), len(sent))
-            real, bare = [], []
+            real, bare, cpu, backends = [], [], [], []
             for _ in range(arguments.rounds):
-                real.append(await consume_round(scoped, topic, messages))
+                rate, process_ms, postgres_ms = await consume_round(scoped, topic, messages)
+                real.append(rate)
+                cpu.append(process_ms)
+                backends.append(postgres_ms)
                 bare.append(await bare_consume(scoped, topic, messages))
             print_figures(f"(c) matching's pool consumer applying {messages:,} messages vs bare consumer",
                           "messages/s", real, bare)
+            print(f"  CPU per message, median: the consumer's process {statistics.median(cpu):.3f} ms "
+                  f"(min {min(cpu):.3f}), its PostgreSQL backends {statistics.median(backends):.3f} ms")
     finally:
         await pool.close()
         await run_blocking(app.close)

@@ -14,6 +14,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import StoredEvent
+from psycopg.rows import tuple_row
 from psycopg.sql import SQL, Identifier
 
 from shared.eventstore import ServiceApplication
@@ -37,13 +38,14 @@ def load_many(app: ServiceApplication, ids: Collection[UUID]) -> tuple[dict[UUID
         return {}, set()
     datastore = app.recorder.datastore
     snapshots = _snapshots(app, wanted)
-    with datastore.get_connection() as connection, connection.cursor() as cursor:
+    # Rows as tuples: the library's dict rows were 5 % of a consumer run.
+    with datastore.get_connection() as connection, connection.cursor(row_factory=tuple_row) as cursor:
         cursor.execute(_statement(EVENTS_AFTER, datastore.schema, app.recorder.events_table_name),
                        [wanted, [snapshots[i].originator_version if i in snapshots else 0 for i in wanted]])
         rows = cursor.fetchall()
     events: dict[UUID, list[Any]] = {}
     for row in rows:
-        events.setdefault(row["originator_id"], []).append(app.mapper.to_domain_event(_stored(row)))
+        events.setdefault(row[0], []).append(app.mapper.to_domain_event(_stored(row)))
     found: dict[UUID, Aggregate] = {}
     for aggregate_id in wanted:
         aggregate = _projected(snapshots.get(aggregate_id), events.get(aggregate_id, []))
@@ -57,10 +59,10 @@ def _snapshots(app: ServiceApplication, wanted: list[UUID]) -> dict[UUID, Any]:
         return {}
     recorder: Any = app.snapshots.recorder
     datastore = recorder.datastore
-    with datastore.get_connection() as connection, connection.cursor() as cursor:
+    with datastore.get_connection() as connection, connection.cursor(row_factory=tuple_row) as cursor:
         cursor.execute(_statement(NEWEST_SNAPSHOTS, datastore.schema, recorder.events_table_name), [wanted])
         rows = cursor.fetchall()
-    return {row["originator_id"]: app.snapshots.mapper.to_domain_event(_stored(row)) for row in rows}
+    return {row[0]: app.snapshots.mapper.to_domain_event(_stored(row)) for row in rows}
 
 
 def _projected(snapshot: Any, events: Iterable[Any]) -> Aggregate | None:
@@ -75,6 +77,6 @@ def _statement(template: str, schema: str, table: str) -> Any:
     return SQL(template).format(schema=Identifier(schema), table=Identifier(table))
 
 
-def _stored(row: Any) -> StoredEvent:
-    return StoredEvent(originator_id=row["originator_id"], originator_version=row["originator_version"],
-                       topic=row["topic"], state=bytes(row["state"]))
+def _stored(row: tuple[Any, ...]) -> StoredEvent:
+    # The statements' columns: originator_id, originator_version, topic, state.
+    return StoredEvent(originator_id=row[0], originator_version=row[1], topic=row[2], state=bytes(row[3]))

@@ -346,12 +346,13 @@ class RunReads:
                 raise ChangedOutsideItsResult(f"a second copy of {aggregate.id} in one run")
             mine.add(aggregate.id)
             self._handed_out[aggregate.id] = aggregate
+        stamp = trace.as_dict()  # one per message, shared by its events (none changes it)
         for aggregate in self._handed_out.values():
             for event in aggregate.pending_events:
                 if TRACE_KEY not in event.__dict__:
                     if aggregate.id not in mine:
                         raise ChangedOutsideItsResult(f"{aggregate.id} changed but not returned")
-                    object.__setattr__(event, TRACE_KEY, trace.as_dict())
+                    object.__setattr__(event, TRACE_KEY, stamp)
         self._handed_out = {}
 
 
