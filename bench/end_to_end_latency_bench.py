@@ -35,7 +35,7 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from bench.process_cpu import backend_pids, cpu_seconds, own_cpu_seconds
 from shared.settings import Settings
 from tests.support.api_client import profile, token
-from tests.support.processes import ServiceProcess, free_port, running_services
+from tests.support.processes import ServiceProcess, all_started, free_port, running_services
 from tests.support.servers import create_database_sync, drop_database_sync
 
 TENANT = "acme"
@@ -171,13 +171,8 @@ def background_workers(http_only: dict[str, ServiceProcess], log_dir: Path) -> I
     """A process running the background work beside each HTTP-only one (its own HTTP port unused)."""
     workers = {name: ServiceProcess(name, free_port(), {**http.env, "BACKGROUND_WORK": "true"},
                                     log_dir / f"{name}-worker.log") for name, http in http_only.items()}
-    try:
-        for worker in workers.values():
-            worker.start()
+    with all_started(workers):
         yield workers
-    finally:
-        for worker in workers.values():
-            worker.stop()
 
 
 async def matchmaker_tried(settings: Settings, matching_url: str, count: int, timeout: float = 600) -> None:

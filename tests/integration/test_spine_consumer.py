@@ -41,17 +41,23 @@ async def publish(producer: AIOKafkaProducer, topic: str, values: list[bytes]) -
         await producer.send_and_wait(topic, value=value, key=b"same-key")
 
 
+async def a_tally_and_its_topic(server_settings, database: str):  # noqa: ANN001, ANN201
+    """A tally saved on `database`, a fresh topic with its dead-letter topic, a started
+    producer and a new group's name: what each test below consumes with."""
+    settings = server_settings.model_copy(update={"intake_database": database})
+    app = TallyApp(settings)
+    target = Tally(id=uuid4(), key="target", tenant="acme")
+    await run_blocking(app.save, target)
+    topic = unique_topic()
+    await ensure_topics(settings, [topic, dead_letter_topic(topic)])
+    producer = idempotent_producer(settings)
+    await producer.start()
+    return settings, app, target, topic, producer, f"group-{uuid4().hex[:8]}"
+
+
 async def test_a_consumer_that_crashes_before_committing_applies_nothing_twice(server_settings):
     async with fresh_database(server_settings) as database:
-        settings = server_settings.model_copy(update={"intake_database": database})
-        app = TallyApp(settings)
-        target = Tally(id=uuid4(), key="target", tenant="acme")
-        await run_blocking(app.save, target)
-        topic = unique_topic()
-        await ensure_topics(settings, [topic, dead_letter_topic(topic)])
-        producer = idempotent_producer(settings)
-        await producer.start()
-        group = f"group-{uuid4().hex[:8]}"
+        settings, app, target, topic, producer, group = await a_tally_and_its_topic(server_settings, database)
         try:
             await publish(producer, topic, [envelope_for(n, target.id) for n in range(1, 6)])
             handlers = {TallyIncremented: counting_handler(app, target.id)}
@@ -81,15 +87,7 @@ async def test_a_consumer_that_crashes_before_committing_applies_nothing_twice(s
 
 async def test_a_poison_message_goes_to_the_dead_letter_topic_and_later_messages_are_processed(server_settings):
     async with fresh_database(server_settings) as database:
-        settings = server_settings.model_copy(update={"intake_database": database})
-        app = TallyApp(settings)
-        target = Tally(id=uuid4(), key="target", tenant="acme")
-        await run_blocking(app.save, target)
-        topic = unique_topic()
-        await ensure_topics(settings, [topic, dead_letter_topic(topic)])
-        producer = idempotent_producer(settings)
-        await producer.start()
-        group = f"group-{uuid4().hex[:8]}"
+        settings, app, target, topic, producer, group = await a_tally_and_its_topic(server_settings, database)
         consumer = group_consumer(settings, group, [topic])
         await consumer.start()
         runner = ConsumerRunner(group, app, {TallyIncremented: counting_handler(app, target.id)}, consumer, producer)
@@ -119,15 +117,7 @@ async def test_offsets_are_committed_once_a_second_while_busy_and_all_of_them_on
     """The offsets only say where a restart resumes (the tracking records say what was
     applied), so the runner does not pay a broker round trip for each fetch."""
     async with fresh_database(server_settings) as database:
-        settings = server_settings.model_copy(update={"intake_database": database})
-        app = TallyApp(settings)
-        target = Tally(id=uuid4(), key="target", tenant="acme")
-        await run_blocking(app.save, target)
-        topic = unique_topic()
-        await ensure_topics(settings, [topic, dead_letter_topic(topic)])
-        producer = idempotent_producer(settings)
-        await producer.start()
-        group = f"group-{uuid4().hex[:8]}"
+        settings, app, target, topic, producer, group = await a_tally_and_its_topic(server_settings, database)
         consumer = group_consumer(settings, group, [topic])
         await consumer.start()
         fetches, commits = [], []

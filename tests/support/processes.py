@@ -124,13 +124,20 @@ def running_services(settings: Settings, databases: dict[str, str], log_dir: Pat
     services = {
         name: ServiceProcess(name, free_port(), env, log_dir / f"{name}.log") for name in SERVICES
     }
-    try:
-        for service in services.values():
-            service.start()
+    with all_started(services):
         yield services
+
+
+@contextmanager
+def all_started(processes: dict[str, ServiceProcess]) -> Iterator[None]:
+    """Starts them in order; stops every one afterwards, also when a start failed."""
+    try:
+        for process in processes.values():
+            process.start()
+        yield
     finally:
-        for service in services.values():
-            service.stop()
+        for process in processes.values():
+            process.stop()
 
 
 def insights_process(settings: Settings, databases: dict[str, str], log_dir: Path,
